@@ -1,0 +1,300 @@
+#include "ledger/appender.h"
+
+#include <chrono>
+#include <optional>
+#include <unordered_map>
+
+#include "ledger/coding.h"
+#include "ledger/entry.h"
+#include "ledger/parallel.h"
+
+namespace evident {
+
+// One caller's Append, from queueing to its result.
+struct Appender::Writer {
+  std::vector<SignedEvent> events;
+  std::vector<const schema::Event*> parsed;  // point into events[i].event
+  std::vector<char> verified;                // signature checked before queueing
+  bool has_key_events = false;
+
+  std::vector<AppendResult> results;
+  Status status;
+  size_t failed_index = 0;
+  bool done = false;
+  std::condition_variable cv;
+
+  Status Fail(size_t index, Status s) {
+    failed_index = index;
+    if (index < events.size()) {
+      s = s.WithContext("event " + std::to_string(index) + " (id " +
+                        EventIdHex(EventIdOf(parsed[index])) + ")");
+    }
+    return s;
+  }
+};
+
+// What the leader builds for one group: the batch, and the state it would
+// leave behind if the batch commits.
+struct Appender::Group {
+  WriteBatch batch;
+  uint64_t next_sequence;
+  int64_t recorded_at_micros;
+  const KeyRegistry* registry;           // registry_ or *staged
+  std::optional<KeyRegistry> staged;     // set once a key event is staged
+  struct Pending {
+    uint64_t sequence;
+    const std::string* event_bytes;
+  };
+  std::unordered_map<std::string, Pending> pending;  // event id -> staged entry
+};
+
+namespace {
+
+int64_t NowMicros() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+Appender::Appender(Storage* storage, uint64_t size, KeyRegistry registry,
+                   int64_t last_recorded_at_micros)
+    : storage_(storage),
+      size_(size),
+      registry_(std::move(registry)),
+      last_recorded_at_micros_(last_recorded_at_micros) {
+  for (const auto& [id, info] : registry_.keys()) known_keys_.emplace(id, info.key);
+}
+
+Status Appender::PreVerify(Writer* w) {
+  const size_t n = w->events.size();
+  w->parsed.assign(n, nullptr);
+  w->verified.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    auto parsed = ParseEvent(w->events[i].event);
+    if (!parsed.ok()) {
+      w->failed_index = i;
+      return parsed.status().WithContext("event " + std::to_string(i));
+    }
+    w->parsed[i] = parsed.value();
+    if (KeyRegistry::IsKeyEvent(w->parsed[i]->body_type())) w->has_key_events = true;
+    if (w->events[i].signer_key_id.size() != kKeyIdSize ||
+        w->events[i].signature.size() != kEd25519SignatureSize) {
+      return w->Fail(i, Status::InvalidArgument("signer key id must be 32 bytes and signature 64"));
+    }
+  }
+  // Keys are looked up once, under the lock; the checks run without it.
+  std::vector<std::optional<PublicKey>> keys(n);
+  {
+    std::shared_lock lock(keys_mu_);
+    for (size_t i = 0; i < n; ++i) {
+      auto it = known_keys_.find(w->events[i].signer_key_id);
+      if (it != known_keys_.end()) keys[i] = it->second;
+    }
+  }
+  std::vector<char> bad(n, 0);
+  ParallelFor(n, DefaultThreads(), [&](size_t i) {
+    if (!keys[i]) return;  // unknown here: the leader decides
+    w->verified[i] = 1;
+    bad[i] = !VerifyEventSignature(*keys[i], w->events[i]);
+  });
+  for (size_t i = 0; i < n; ++i) {
+    if (bad[i]) {
+      return w->Fail(i, Status::VerificationFailed(
+                            "the signature does not verify with key " +
+                            ShortKeyId(w->events[i].signer_key_id)));
+    }
+  }
+  return Status::OK();
+}
+
+StatusOr<std::vector<AppendResult>> Appender::Append(std::vector<SignedEvent> events,
+                                                     size_t* failed_index) {
+  Writer w;
+  w.events = std::move(events);
+  auto finish = [&](Status s) -> StatusOr<std::vector<AppendResult>> {
+    if (failed_index != nullptr) *failed_index = s.ok() ? 0 : w.failed_index;
+    if (!s.ok()) return s;
+    return std::move(w.results);
+  };
+  if (w.events.empty()) return std::vector<AppendResult>{};
+  if (w.events.size() > kMaxEventsPerCall) {
+    w.failed_index = w.events.size();
+    return finish(Status::InvalidArgument("at most " + std::to_string(kMaxEventsPerCall) +
+                                          " events per append; got " +
+                                          std::to_string(w.events.size())));
+  }
+  if (Status s = PreVerify(&w); !s.ok()) return finish(s);
+
+  std::unique_lock lock(mu_);
+  writers_.push_back(&w);
+  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+  if (w.done) return finish(w.status);
+
+  // Leader: take the callers queued behind us, then commit without the lock
+  // so that more callers can queue meanwhile.
+  std::vector<Writer*> group;
+  size_t count = 0;
+  for (Writer* x : writers_) {
+    if (!group.empty() && count + x->events.size() > kMaxGroupEvents) break;
+    group.push_back(x);
+    count += x->events.size();
+  }
+  lock.unlock();
+  CommitGroup(group);
+  lock.lock();
+  for (Writer* x : group) {
+    writers_.pop_front();
+    x->done = true;
+    if (x != &w) x->cv.notify_one();
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  return finish(w.status);
+}
+
+void Appender::CommitGroup(const std::vector<Writer*>& group) {
+  Group g;
+  g.next_sequence = size();
+  g.recorded_at_micros = std::max(NowMicros(), last_recorded_at_micros_);
+  g.registry = &registry_;
+
+  std::vector<Writer*> staged_writers;
+  for (Writer* w : group) {
+    // Remember where this writer starts, to drop its part if it fails.
+    const uint64_t first_sequence = g.next_sequence;
+    const size_t first_put = g.batch.puts().size();
+    std::optional<KeyRegistry> registry_before;
+    if (w->has_key_events) registry_before = *g.registry;
+    const bool had_staged = g.staged.has_value();
+
+    w->status = StageWriter(w, &g);
+    if (w->status.ok()) {
+      staged_writers.push_back(w);
+      continue;
+    }
+    g.next_sequence = first_sequence;
+    g.batch.Truncate(first_put);
+    for (const schema::Event* event : w->parsed) {
+      auto it = g.pending.find(std::string(EventIdOf(event)));
+      if (it != g.pending.end() && it->second.sequence >= first_sequence) g.pending.erase(it);
+    }
+    if (registry_before) {
+      if (had_staged) {
+        g.staged = std::move(registry_before);
+        g.registry = &*g.staged;
+      } else {
+        g.staged.reset();
+        g.registry = &registry_;
+      }
+    }
+  }
+  if (g.batch.empty()) return;  // duplicates only, or every writer failed
+
+  Status written = storage_->Write(g.batch);
+  if (!written.ok()) {
+    for (Writer* w : staged_writers) {
+      w->status = written;
+      w->failed_index = w->events.size();
+      w->results.clear();
+    }
+    return;
+  }
+  last_recorded_at_micros_ = g.recorded_at_micros;
+  if (g.staged) {
+    std::unique_lock registry_lock(registry_mu_);
+    registry_ = std::move(*g.staged);
+    std::unique_lock keys_lock(keys_mu_);
+    for (const auto& [id, info] : registry_.keys()) known_keys_.emplace(id, info.key);
+  }
+  size_.store(g.next_sequence, std::memory_order_release);
+}
+
+Status Appender::StageWriter(Writer* w, Group* g) {
+  w->results.clear();
+  w->results.reserve(w->events.size());
+  for (size_t i = 0; i < w->events.size(); ++i) {
+    Status s = StageEvent(w, i, g);
+    if (!s.ok()) return w->Fail(i, s);
+  }
+  return Status::OK();
+}
+
+Status Appender::FindStored(std::string_view event_id, uint64_t* sequence,
+                            std::string* event_bytes) {
+  std::string value;
+  Status s = storage_->Get(Column::kEventIds, event_id, &value);
+  if (!s.ok()) return s;
+  if (value.size() != 8) return Status::Corruption("event_ids value is not 8 bytes");
+  *sequence = DecodeFixed64BE(value.data());
+  std::string entry_bytes;
+  EVIDENT_RETURN_IF_ERROR(storage_->Get(Column::kEntries, value, &entry_bytes)
+                              .WithContext("entry " + std::to_string(*sequence)));
+  auto entry = ParseEntry(entry_bytes);
+  if (!entry.ok()) return entry.status();
+  *event_bytes = std::string(AsView(entry.value()->event()));
+  return Status::OK();
+}
+
+Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
+  const SignedEvent& e = w->events[i];
+  const schema::Event& event = *w->parsed[i];
+  std::string id(EventIdOf(&event));
+
+  // Idempotency: the same id with the same bytes is the event already stored.
+  if (auto it = g->pending.find(id); it != g->pending.end()) {
+    if (*it->second.event_bytes != e.event) {
+      return Status::Conflict("the same event id appears earlier in this append with different bytes");
+    }
+    w->results.push_back({it->second.sequence, true});
+    return Status::OK();
+  }
+  uint64_t stored_sequence = 0;
+  std::string stored_bytes;
+  Status found = FindStored(id, &stored_sequence, &stored_bytes);
+  if (found.ok()) {
+    if (stored_bytes != e.event) {
+      return Status::Conflict("this event id was appended at position " +
+                              std::to_string(stored_sequence) +
+                              " with different bytes; to change it, append a RecordCorrected "
+                              "event that names it");
+    }
+    if (!w->verified[i]) {
+      const KeyRegistry::KeyInfo* signer = g->registry->Find(e.signer_key_id);
+      if (signer == nullptr || !VerifyEventSignature(signer->key, e)) {
+        return Status::VerificationFailed("the signature does not verify with a registered key");
+      }
+    }
+    w->results.push_back({stored_sequence, true});
+    return Status::OK();
+  }
+  if (found.code() != Status::Code::kNotFound) return found;
+
+  const uint64_t sequence = g->next_sequence;
+  auto key = g->registry->Check(e.signer_key_id, event, sequence);
+  if (!key.ok()) return key.status();
+  if (!w->verified[i] && !VerifyEventSignature(key.value(), e)) {
+    return Status::VerificationFailed("the signature does not verify with key " +
+                                      ShortKeyId(e.signer_key_id));
+  }
+  if (KeyRegistry::IsKeyEvent(event.body_type())) {
+    if (!g->staged) {
+      g->staged = *g->registry;
+      g->registry = &*g->staged;
+    }
+    g->staged->Apply(event, sequence);
+    g->batch.Put(Column::kKeyEvents, EncodeKey64(sequence), "");
+  }
+  g->batch.Put(Column::kEntries, EncodeKey64(sequence), BuildEntry(sequence, g->recorded_at_micros, e));
+  g->batch.Put(Column::kEventIds, id, EncodeKey64(sequence));
+  g->pending.emplace(std::move(id), Group::Pending{sequence, &e.event});
+  w->results.push_back({sequence, false});
+  g->next_sequence = sequence + 1;
+  return Status::OK();
+}
+
+Status Appender::CheckSigner(std::string_view signer_key_id, const schema::Event& event) {
+  std::shared_lock lock(registry_mu_);
+  return registry_.CheckSigner(signer_key_id, event, size());
+}
+
+}  // namespace evident

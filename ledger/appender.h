@@ -1,0 +1,100 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "ledger/event.h"
+#include "ledger/key_registry.h"
+#include "ledger/status.h"
+#include "ledger/storage.h"
+
+namespace evident {
+
+struct AppendResult {
+  uint64_t sequence = 0;   // the event's position in the log
+  bool duplicate = false;  // the same event was appended before, at `sequence`
+};
+
+// The group-commit appender: the one writer of the log.
+//
+// Any number of threads call Append at once. Callers queue; the caller at the
+// head of the queue becomes the leader, takes the calls queued behind it (up
+// to kMaxGroupEvents events), assigns positions, checks every key rule, and
+// commits them all in one synced WriteBatch; then every caller in the group
+// returns. Nobody returns before the batch is on disk, so an OK return means
+// durable (DESIGN.md invariant 2).
+//
+// Signatures are checked in the calling thread, before queueing, against keys
+// already registered, so verification spreads over the callers' cores; only
+// events signed by a key registered in the same group are checked by the
+// leader.
+//
+// Threads: the position counter, the key registry and the recorded-at clock
+// belong to whichever thread is leader (one at a time, handed on under mu_);
+// registry_mu_ and keys_mu_ let other threads read what the leader replaces;
+// size() is lock-free.
+class Appender {
+ public:
+  static constexpr size_t kMaxEventsPerCall = 10000;
+  static constexpr size_t kMaxGroupEvents = 4096;
+
+  // Continues a log of `size` entries whose key history is `registry` and
+  // whose last entry was recorded at `last_recorded_at_micros`. `storage` must
+  // outlive the appender.
+  Appender(Storage* storage, uint64_t size, KeyRegistry registry, int64_t last_recorded_at_micros);
+
+  Appender(const Appender&) = delete;
+  Appender& operator=(const Appender&) = delete;
+
+  // Appends every event, in order, or none of them.
+  // OK: one result per event (new position, or the original one for a
+  // duplicate). InvalidArgument: an event is malformed. VerificationFailed: a
+  // signature does not verify. PermissionDenied: a key rule refuses a signer.
+  // Conflict: an event id was appended before with different bytes. IOError:
+  // the write failed and nothing of the call is stored. On error,
+  // `*failed_index` (if given) is the index of the event at fault, or
+  // events.size() when the fault is not one event's.
+  StatusOr<std::vector<AppendResult>> Append(std::vector<SignedEvent> events,
+                                             size_t* failed_index = nullptr);
+
+  // May `signer_key_id` sign `event` if it were appended next? (The signer
+  // rules of KeyRegistry::CheckSigner.) For a caller's early check, so that a
+  // run of appends can be refused before any of it is stored; Append checks
+  // everything again.
+  Status CheckSigner(std::string_view signer_key_id, const schema::Event& event);
+
+  uint64_t size() const { return size_.load(std::memory_order_acquire); }
+
+ private:
+  struct Writer;
+  struct Group;
+
+  Status PreVerify(Writer* w);
+  void CommitGroup(const std::vector<Writer*>& group);
+  Status StageWriter(Writer* w, Group* g);
+  Status StageEvent(Writer* w, size_t i, Group* g);
+  Status FindStored(std::string_view event_id, uint64_t* sequence, std::string* event_bytes);
+
+  Storage* const storage_;
+  std::atomic<uint64_t> size_;
+
+  std::mutex mu_;
+  std::deque<Writer*> writers_;  // guarded by mu_
+
+  // Owned by the current leader. The leader replaces registry_ under
+  // registry_mu_ so that CheckSigner may read it from other threads.
+  std::shared_mutex registry_mu_;
+  KeyRegistry registry_;
+  int64_t last_recorded_at_micros_;
+
+  std::shared_mutex keys_mu_;
+  std::map<std::string, PublicKey, std::less<>> known_keys_;  // guarded by keys_mu_
+};
+
+}  // namespace evident

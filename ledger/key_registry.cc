@@ -1,0 +1,138 @@
+#include "ledger/key_registry.h"
+
+#include <algorithm>
+
+#include "ledger/coding.h"
+
+namespace evident {
+namespace {
+
+std::string_view Bytes(const flatbuffers::Vector<uint8_t>* v) {
+  return std::string_view(reinterpret_cast<const char*>(v->data()), v->size());
+}
+
+}  // namespace
+
+std::string ShortKeyId(std::string_view key_id) { return HexEncode(key_id.substr(0, 4)); }
+
+const KeyRegistry::KeyInfo* KeyRegistry::Find(std::string_view key_id) const {
+  auto it = keys_.find(key_id);
+  return it == keys_.end() ? nullptr : &it->second;
+}
+
+size_t KeyRegistry::ActiveAdmins() const {
+  return std::count_if(keys_.begin(), keys_.end(), [](const auto& kv) {
+    return kv.second.role == schema::Role::Admin && !kv.second.revoked_at;
+  });
+}
+
+Status KeyRegistry::CheckGenesis(std::string_view signer_key_id,
+                                 const schema::Event& event) const {
+  const auto* reg = event.body_as_KeyRegistered();
+  if (reg == nullptr || reg->role() != schema::Role::Admin) {
+    return Status::PermissionDenied(
+        "the first entry of a ledger must be a KeyRegistered event for an Admin key");
+  }
+  auto key = PublicKey::FromRaw(Bytes(reg->public_key()));
+  if (!key.ok()) return key.status();
+  if (key->key_id() != signer_key_id) {
+    return Status::PermissionDenied(
+        "the first entry must be signed by the admin key it registers");
+  }
+  return Status::OK();
+}
+
+Status KeyRegistry::CheckRole(const KeyInfo& signer, const schema::Event& event) const {
+  const std::string_view type = event.event_type()->string_view();
+  const std::string who = "key " + ShortKeyId(signer.key.key_id()) + " (" + signer.principal_id +
+                          ", " + schema::EnumNameRole(signer.role) + ")";
+  switch (signer.role) {
+    case schema::Role::Admin:
+      return Status::OK();
+    case schema::Role::Integration: {
+      if (IsKeyEvent(event.body_type())) break;
+      const auto& allowed = signer.allowed_event_types;
+      if (std::find(allowed.begin(), allowed.end(), type) != allowed.end()) return Status::OK();
+      return Status::PermissionDenied(who + " is not registered to append " + std::string(type) +
+                                      " events");
+    }
+    case schema::Role::Auditor:
+      if (event.body_type() == schema::Body::AuditAttested) return Status::OK();
+      break;
+    default:
+      break;
+  }
+  return Status::PermissionDenied(who + " may not sign " + std::string(type) + " events");
+}
+
+Status KeyRegistry::CheckKeyEvent(const schema::Event& event) const {
+  if (const auto* reg = event.body_as_KeyRegistered()) {
+    if (reg->role() == schema::Role::Unspecified) {
+      return Status::InvalidArgument("KeyRegistered needs a role");
+    }
+    auto key = PublicKey::FromRaw(Bytes(reg->public_key()));
+    if (!key.ok()) return key.status();
+    if (const KeyInfo* existing = Find(key->key_id())) {
+      return Status::Conflict("key " + ShortKeyId(key->key_id()) +
+                              " was registered already, at position " +
+                              std::to_string(existing->registered_at));
+    }
+  }
+  if (const auto* rev = event.body_as_KeyRevoked()) {
+    const KeyInfo* target = Find(Bytes(rev->key_id()));
+    std::string name = "key " + ShortKeyId(Bytes(rev->key_id()));
+    if (target == nullptr) return Status::NotFound(name + " is not registered");
+    if (target->revoked_at) {
+      return Status::Conflict(name + " was revoked already, at position " +
+                              std::to_string(*target->revoked_at));
+    }
+    if (target->role == schema::Role::Admin && ActiveAdmins() == 1) {
+      return Status::FailedPrecondition(
+          name + " is the last active admin key; register another admin before revoking it");
+    }
+  }
+  return Status::OK();
+}
+
+StatusOr<PublicKey> KeyRegistry::Check(std::string_view signer_key_id, const schema::Event& event,
+                                       uint64_t sequence) const {
+  EVIDENT_RETURN_IF_ERROR(CheckSigner(signer_key_id, event, sequence));
+  EVIDENT_RETURN_IF_ERROR(CheckKeyEvent(event));
+  if (sequence == 0) {
+    return PublicKey::FromRaw(Bytes(event.body_as_KeyRegistered()->public_key()));
+  }
+  return Find(signer_key_id)->key;
+}
+
+Status KeyRegistry::CheckSigner(std::string_view signer_key_id, const schema::Event& event,
+                                uint64_t sequence) const {
+  if (sequence == 0) return CheckGenesis(signer_key_id, event);
+  const KeyInfo* signer = Find(signer_key_id);
+  if (signer == nullptr) {
+    return Status::PermissionDenied("signing key " + ShortKeyId(signer_key_id) +
+                                    " is not registered in this ledger");
+  }
+  if (signer->revoked_at) {
+    return Status::PermissionDenied("signing key " + ShortKeyId(signer_key_id) + " (" +
+                                    signer->principal_id + ") was revoked at position " +
+                                    std::to_string(*signer->revoked_at));
+  }
+  return CheckRole(*signer, event);
+}
+
+void KeyRegistry::Apply(const schema::Event& event, uint64_t sequence) {
+  if (const auto* reg = event.body_as_KeyRegistered()) {
+    auto key = PublicKey::FromRaw(Bytes(reg->public_key()));
+    KeyInfo info{key.value(), reg->principal_id()->str(), reg->role(), {}, sequence, {}};
+    if (reg->allowed_event_types() != nullptr) {
+      for (const auto* type : *reg->allowed_event_types()) {
+        info.allowed_event_types.push_back(type->str());
+      }
+    }
+    keys_.emplace(key->key_id(), std::move(info));
+  } else if (const auto* rev = event.body_as_KeyRevoked()) {
+    keys_.find(Bytes(rev->key_id()))->second.revoked_at = sequence;
+  }
+}
+
+}  // namespace evident

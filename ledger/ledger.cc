@@ -1,0 +1,136 @@
+#include "ledger/ledger.h"
+
+#include <filesystem>
+
+#include "ledger/coding.h"
+#include "ledger/entry.h"
+
+namespace evident {
+namespace {
+
+constexpr std::string_view kMetaFormat = "format";
+constexpr std::string_view kMetaOrigin = "origin";
+
+Status CheckOrigin(const std::string& origin) {
+  if (origin.empty() || origin.find_first_of(" +\n\t") != std::string::npos) {
+    return Status::InvalidArgument("origin \"" + origin +
+                                   "\" must be non-empty with no spaces or '+'");
+  }
+  return Status::OK();
+}
+
+// Replays the key events (found through the key_events index) into a registry.
+Status RecoverRegistry(Storage* storage, KeyRegistry* registry) {
+  auto cursor = storage->NewCursor(Column::kKeyEvents);
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    if (cursor->key().size() != 8) return Status::Corruption("bad key_events key");
+    uint64_t sequence = DecodeFixed64BE(cursor->key().data());
+    std::string bytes;
+    EVIDENT_RETURN_IF_ERROR(storage->Get(Column::kEntries, cursor->key(), &bytes)
+                                .WithContext("key event at " + std::to_string(sequence)));
+    auto entry = ParseEntry(bytes);
+    if (!entry.ok()) return entry.status().WithContext("entry " + std::to_string(sequence));
+    auto event = ParseEvent(AsView(entry.value()->event()));
+    if (!event.ok()) return event.status().WithContext("entry " + std::to_string(sequence));
+    auto checked = registry->Check(AsView(entry.value()->signer_key_id()), *event.value(), sequence);
+    if (!checked.ok()) {
+      return Status::Corruption("key event at position " + std::to_string(sequence) +
+                                " does not apply: " + checked.status().message() +
+                                "; run 'evident verify'");
+    }
+    registry->Apply(*event.value(), sequence);
+  }
+  return cursor->status();
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir,
+                                                 const std::string& origin) {
+  EVIDENT_RETURN_IF_ERROR(CheckOrigin(origin));
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  if (std::filesystem::exists(DatabasePath(dir))) {
+    return Status::Conflict(dir + " holds a ledger already");
+  }
+  auto storage = OpenRocksStorage(DatabasePath(dir), /*create=*/true);
+  if (!storage.ok()) return storage.status();
+  WriteBatch meta;
+  meta.Put(Column::kMeta, std::string(kMetaFormat), std::string(kLedgerFormat));
+  meta.Put(Column::kMeta, std::string(kMetaOrigin), origin);
+  EVIDENT_RETURN_IF_ERROR(storage.value()->Write(meta));
+  return OpenStorage(std::move(storage.value()));
+}
+
+StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir) {
+  if (!std::filesystem::exists(DatabasePath(dir))) {
+    return Status::NotFound("no ledger in " + dir + " (no " + DatabasePath(dir) +
+                            "); create one with 'evident init --ledger " + dir + "'");
+  }
+  auto storage = OpenRocksStorage(DatabasePath(dir), /*create=*/false);
+  if (!storage.ok()) return storage.status();
+  return OpenStorage(std::move(storage.value()));
+}
+
+StatusOr<std::unique_ptr<Ledger>> Ledger::OpenStorage(std::unique_ptr<Storage> storage) {
+  std::string format;
+  Status s = storage->Get(Column::kMeta, kMetaFormat, &format);
+  if (!s.ok() || format != kLedgerFormat) {
+    return Status::InvalidArgument("not an Evident ledger (format \"" + format + "\", want \"" +
+                                   std::string(kLedgerFormat) + "\")");
+  }
+  std::unique_ptr<Ledger> ledger(new Ledger());
+  EVIDENT_RETURN_IF_ERROR(storage->Get(Column::kMeta, kMetaOrigin, &ledger->origin_));
+
+  uint64_t size = 0;
+  int64_t last_recorded_at = 0;
+  auto cursor = storage->NewCursor(Column::kEntries);
+  cursor->SeekToLast();
+  EVIDENT_RETURN_IF_ERROR(cursor->status());
+  if (cursor->Valid()) {
+    if (cursor->key().size() != 8) return Status::Corruption("bad entries key");
+    size = DecodeFixed64BE(cursor->key().data()) + 1;
+    auto entry = ParseEntry(cursor->value());
+    if (!entry.ok()) return entry.status().WithContext("last entry");
+    last_recorded_at = entry.value()->recorded_at_micros();
+  }
+  KeyRegistry registry;
+  EVIDENT_RETURN_IF_ERROR(RecoverRegistry(storage.get(), &registry));
+  ledger->appender_ =
+      std::make_unique<Appender>(storage.get(), size, std::move(registry), last_recorded_at);
+  ledger->storage_ = std::move(storage);
+  return ledger;
+}
+
+StatusOr<std::string> Ledger::ReadEntry(uint64_t sequence) {
+  if (sequence >= size()) {
+    return Status::NotFound("position " + std::to_string(sequence) + " is past the end (size " +
+                            std::to_string(size()) + ")");
+  }
+  std::string bytes;
+  EVIDENT_RETURN_IF_ERROR(storage_->Get(Column::kEntries, EncodeKey64(sequence), &bytes));
+  return bytes;
+}
+
+Status Ledger::Scan(uint64_t from, uint64_t to,
+                    const std::function<bool(uint64_t, std::string_view)>& fn) {
+  to = std::min(to, size());
+  auto cursor = storage_->NewCursor(Column::kEntries);
+  uint64_t expect = from;
+  for (cursor->Seek(EncodeKey64(from)); cursor->Valid() && expect < to; cursor->Next(), ++expect) {
+    if (cursor->key() != EncodeKey64(expect)) {
+      return Status::Corruption("entry " + std::to_string(expect) +
+                                " is missing; run 'evident verify'");
+    }
+    if (!fn(expect, cursor->value())) return Status::OK();
+  }
+  EVIDENT_RETURN_IF_ERROR(cursor->status());
+  if (expect < to) {
+    return Status::Corruption("entry " + std::to_string(expect) +
+                              " is missing; run 'evident verify'");
+  }
+  return Status::OK();
+}
+
+}  // namespace evident

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/appender.h"
+#include "ledger/event.h"
+#include "ledger/status.h"
+#include "ledger/storage.h"
+
+// The ledger: an append-only, signed log in RocksDB.
+//
+// A ledger directory holds `db/` (the RocksDB database; docs/format.md) and
+// whatever the operator keeps beside it. Entries are only ever added, by the
+// group-commit Appender; nothing updates or deletes one.
+//
+// Thread-safe: Append, reads and size() may be called from any thread.
+namespace evident {
+
+constexpr std::string_view kLedgerFormat = "evident-ledger/1";
+
+class Ledger {
+ public:
+  // Creates an empty ledger in `dir` (which may exist, but must not hold a
+  // ledger). `origin` names the log in its checkpoints, e.g.
+  // "evident.example/springfield-usd"; no spaces or '+'.
+  static StatusOr<std::unique_ptr<Ledger>> Create(const std::string& dir,
+                                                  const std::string& origin);
+  // Opens the ledger in `dir`. NotFound if there is none.
+  static StatusOr<std::unique_ptr<Ledger>> Open(const std::string& dir);
+  // Opens a ledger over `storage` (tests inject faults this way): recovers
+  // the size, the key history and the clock from what is stored.
+  static StatusOr<std::unique_ptr<Ledger>> OpenStorage(std::unique_ptr<Storage> storage);
+
+  static std::string DatabasePath(const std::string& dir) { return dir + "/db"; }
+
+  // The number of entries; positions run from 0 to size()-1.
+  uint64_t size() const { return appender_->size(); }
+  const std::string& origin() const { return origin_; }
+
+  // See Appender::Append.
+  StatusOr<std::vector<AppendResult>> Append(std::vector<SignedEvent> events,
+                                             size_t* failed_index = nullptr) {
+    return appender_->Append(std::move(events), failed_index);
+  }
+  // See Appender::CheckSigner.
+  Status CheckSigner(std::string_view signer_key_id, const schema::Event& event) {
+    return appender_->CheckSigner(signer_key_id, event);
+  }
+
+  // The stored entry bytes at `sequence`. NotFound past the end.
+  StatusOr<std::string> ReadEntry(uint64_t sequence);
+  // Calls fn(sequence, entry bytes) for each entry in [from, to), in order,
+  // until fn returns false. `to` is clamped to size().
+  Status Scan(uint64_t from, uint64_t to,
+              const std::function<bool(uint64_t, std::string_view)>& fn);
+
+  Storage* storage() { return storage_.get(); }
+
+ private:
+  Ledger() = default;
+
+  std::unique_ptr<Storage> storage_;
+  std::unique_ptr<Appender> appender_;
+  std::string origin_;
+};
+
+}  // namespace evident

@@ -1,0 +1,129 @@
+// RocksDB behind the Storage interface. One column family per Column; every
+// write is a WriteBatch with sync=true; RocksDB's Status is converted here.
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include "ledger/storage.h"
+
+namespace evident {
+namespace {
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::OK();
+  std::string msg = std::string(what) + ": " + s.ToString();
+  if (s.IsNotFound()) return Status::NotFound(msg);
+  if (s.IsCorruption()) return Status::Corruption(msg);
+  if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
+  if (s.IsNoSpace()) return Status::IOError(msg + " (the disk is full; free space and retry)");
+  return Status::IOError(msg);
+}
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+class RocksCursor : public Cursor {
+ public:
+  explicit RocksCursor(rocksdb::Iterator* it) : it_(it) {}
+  void Seek(std::string_view key) override { it_->Seek(ToSlice(key)); }
+  void SeekToFirst() override { it_->SeekToFirst(); }
+  void SeekToLast() override { it_->SeekToLast(); }
+  bool Valid() const override { return it_->Valid(); }
+  void Next() override { it_->Next(); }
+  std::string_view key() const override { return it_->key().ToStringView(); }
+  std::string_view value() const override { return it_->value().ToStringView(); }
+  Status status() const override { return FromRocks(it_->status(), "reading the ledger"); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+class RocksStorage : public Storage {
+ public:
+  RocksStorage(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles)
+      : db_(std::move(db)), handles_(std::move(handles)) {}
+
+  ~RocksStorage() override {
+    for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+    db_->Close().PermitUncheckedError();
+  }
+
+  Status Get(Column column, std::string_view key, std::string* value) override {
+    return FromRocks(db_->Get(rocksdb::ReadOptions(), Handle(column), ToSlice(key), value),
+                     ColumnName(column));
+  }
+
+  Status Write(const WriteBatch& batch) override {
+    rocksdb::WriteBatch rocks_batch;
+    for (const auto& put : batch.puts()) {
+      rocksdb::Status s = rocks_batch.Put(Handle(put.column), ToSlice(put.key), ToSlice(put.value));
+      if (!s.ok()) return FromRocks(s, "building a write batch");
+    }
+    rocksdb::WriteOptions options;
+    options.sync = true;
+    return FromRocks(db_->Write(options, &rocks_batch), "writing to the ledger");
+  }
+
+  std::unique_ptr<Cursor> NewCursor(Column column) override {
+    return std::make_unique<RocksCursor>(db_->NewIterator(rocksdb::ReadOptions(), Handle(column)));
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* Handle(Column column) { return handles_[static_cast<int>(column)]; }
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // indexed by Column
+};
+
+}  // namespace
+
+const char* ColumnName(Column column) {
+  switch (column) {
+    case Column::kEntries: return "entries";
+    case Column::kEventIds: return "event_ids";
+    case Column::kKeyEvents: return "key_events";
+    case Column::kMeta: return "meta";
+  }
+  return "unknown";
+}
+
+StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const std::string& path, bool create) {
+  rocksdb::Options options;
+  options.create_if_missing = create;
+  options.error_if_exists = create;
+  options.create_missing_column_families = create;
+  options.paranoid_checks = true;
+  options.IncreaseParallelism(2);
+
+  rocksdb::ColumnFamilyOptions cf_options(options);
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  for (int i = 0; i < kColumnCount; ++i) {
+    descriptors.emplace_back(ColumnName(static_cast<Column>(i)), cf_options);
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
+  if (!s.ok()) {
+    if (!create && s.IsInvalidArgument()) {
+      return Status::InvalidArgument("no Evident ledger database at " + path + " (" +
+                                     s.ToString() + "); create one with 'evident init'");
+    }
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return Status::IOError("the ledger at " + path +
+                             " is in use by another process (" + s.ToString() + ")");
+    }
+    return FromRocks(s, "opening " + path);
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  db->DestroyColumnFamilyHandle(handles[0]);  // default: unused
+  handles.erase(handles.begin());
+  return std::unique_ptr<Storage>(new RocksStorage(std::move(db), std::move(handles)));
+}
+
+}  // namespace evident

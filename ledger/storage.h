@@ -1,0 +1,78 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/status.h"
+
+// The ledger's one narrow door to durable storage. RocksStorage is the real
+// one; tests wrap it to inject faults.
+//
+// The interface has no delete and no way to write outside a batch: the log is
+// append-only by construction (DESIGN.md invariant 1). docs/format.md gives
+// the keys and values of every column.
+namespace evident {
+
+enum class Column {
+  kEntries = 0,    // u64be sequence -> Entry FlatBuffer bytes
+  kEventIds = 1,   // 16-byte event id -> u64be sequence
+  kKeyEvents = 2,  // u64be sequence of each KeyRegistered/KeyRevoked entry -> ""
+  kMeta = 3,       // ASCII name -> value (format version, origin)
+};
+constexpr int kColumnCount = 4;
+const char* ColumnName(Column column);
+
+// Puts applied together, atomically and durably, by Storage::Write.
+class WriteBatch {
+ public:
+  struct Put {
+    Column column;
+    std::string key;
+    std::string value;
+  };
+  void Put(Column column, std::string key, std::string value) {
+    puts_.push_back({column, std::move(key), std::move(value)});
+  }
+  const std::vector<struct Put>& puts() const { return puts_; }
+  bool empty() const { return puts_.empty(); }
+  // Drops every put after the first `count`.
+  void Truncate(size_t count) { puts_.resize(count); }
+
+ private:
+  std::vector<struct Put> puts_;
+};
+
+// Iterates one column in key order. Not thread-safe; sees a consistent snapshot.
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  virtual void Seek(std::string_view key) = 0;
+  virtual void SeekToFirst() = 0;
+  virtual void SeekToLast() = 0;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  // Not OK if iteration stopped on an error (e.g. a corrupt block on disk).
+  virtual Status status() const = 0;
+};
+
+// Thread-safe: any number of readers, and writers, at once.
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  // NotFound when absent; IOError or Corruption when the read failed.
+  virtual Status Get(Column column, std::string_view key, std::string* value) = 0;
+  // Applies every put or none, and returns only after the write is synced to
+  // disk. On error nothing of the batch is visible.
+  virtual Status Write(const WriteBatch& batch) = 0;
+  virtual std::unique_ptr<Cursor> NewCursor(Column column) = 0;
+};
+
+// Opens (or, with `create`, creates) the RocksDB database in `path`.
+// InvalidArgument for a directory that holds no Evident ledger.
+StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const std::string& path, bool create);
+
+}  // namespace evident

@@ -1,0 +1,178 @@
+#include "ledger/verify.h"
+
+#include <vector>
+
+#include "ledger/coding.h"
+#include "ledger/entry.h"
+#include "ledger/key_registry.h"
+#include "ledger/ledger.h"
+#include "ledger/parallel.h"
+
+namespace evident {
+namespace {
+
+constexpr size_t kChunk = 4096;
+
+// One stored entry read for checking.
+struct Item {
+  uint64_t position;
+  std::string bytes;
+  std::optional<PublicKey> key;  // set once the key rules passed
+  SignedEvent signed_event;
+};
+
+class LogVerifier {
+ public:
+  LogVerifier(Storage* storage, const VerifyOptions& options)
+      : storage_(storage),
+        options_(options),
+        key_events_(storage->NewCursor(Column::kKeyEvents)) {
+    key_events_->SeekToFirst();
+  }
+
+  VerifyReport Run();
+
+ private:
+  // Checks everything but the signature of `item`, in log order. On a
+  // problem, records it and returns false.
+  bool CheckStructure(Item* item);
+  void CheckChunk(std::vector<Item>* chunk);
+  void CheckIndexesHoldNothingMore();
+  bool Fail(uint64_t position, const std::string& problem) {
+    if (!report_.first_bad_position || position < *report_.first_bad_position) {
+      report_.first_bad_position = position;
+      report_.problem = "position " + std::to_string(position) + ": " + problem;
+    }
+    return false;
+  }
+  bool failed() const { return !report_.ok(); }
+
+  Storage* storage_;
+  const VerifyOptions& options_;
+  std::unique_ptr<Cursor> key_events_;
+  KeyRegistry registry_;
+  int64_t last_recorded_at_ = 0;
+  VerifyReport report_;
+};
+
+bool LogVerifier::CheckStructure(Item* item) {
+  const uint64_t p = item->position;
+  auto entry = ParseEntry(item->bytes);
+  if (!entry.ok()) return Fail(p, entry.status().message());
+  const schema::Entry* e = entry.value();
+  if (e->sequence() != p) {
+    return Fail(p, "the entry says it is at position " + std::to_string(e->sequence()));
+  }
+  if (e->recorded_at_micros() < last_recorded_at_) {
+    return Fail(p, "recorded-at time goes backwards from the previous entry");
+  }
+  last_recorded_at_ = e->recorded_at_micros();
+  item->signed_event = SignedEventOf(e);
+  auto event = ParseEvent(item->signed_event.event);
+  if (!event.ok()) return Fail(p, event.status().message());
+  const schema::Event& ev = *event.value();
+
+  std::string indexed;
+  Status s = storage_->Get(Column::kEventIds, EventIdOf(&ev), &indexed);
+  if (!s.ok() || indexed != EncodeKey64(p)) {
+    return Fail(p, "the event_ids index does not map event " + EventIdHex(EventIdOf(&ev)) +
+                       " to this position" + (s.ok() ? "" : " (" + s.message() + ")"));
+  }
+  const bool is_key_event = KeyRegistry::IsKeyEvent(ev.body_type());
+  const bool listed = key_events_->Valid() && key_events_->key() == EncodeKey64(p);
+  if (is_key_event != listed) {
+    return Fail(p, is_key_event ? "a key event missing from the key_events index"
+                                : "listed in the key_events index but not a key event");
+  }
+  if (listed) key_events_->Next();
+
+  auto key = registry_.Check(item->signed_event.signer_key_id, ev, p);
+  if (!key.ok()) return Fail(p, "key rule broken: " + key.status().message());
+  item->key = key.value();
+  registry_.Apply(ev, p);
+  if (is_key_event) ++report_.key_events;
+  return true;
+}
+
+void LogVerifier::CheckChunk(std::vector<Item>* chunk) {
+  size_t checked = 0;  // items that passed the structural checks
+  while (checked < chunk->size() && CheckStructure(&(*chunk)[checked])) ++checked;
+
+  std::vector<char> bad(checked, 0);
+  int threads = options_.threads > 0 ? options_.threads : DefaultThreads();
+  ParallelFor(checked, threads, [&](size_t i) {
+    const Item& item = (*chunk)[i];
+    bad[i] = !VerifyEventSignature(*item.key, item.signed_event);
+  });
+  for (size_t i = 0; i < checked; ++i) {
+    if (bad[i]) {
+      Fail((*chunk)[i].position, "the event signature does not verify with key " +
+                                     ShortKeyId((*chunk)[i].signed_event.signer_key_id));
+      return;
+    }
+    ++report_.signatures;
+    ++report_.entries;
+  }
+}
+
+void LogVerifier::CheckIndexesHoldNothingMore() {
+  const uint64_t n = report_.entries;
+  if (key_events_->Valid()) {
+    uint64_t p = key_events_->key().size() == 8 ? DecodeFixed64BE(key_events_->key().data()) : n;
+    Fail(p, "the key_events index lists a position with no key event");
+    return;
+  }
+  // Each of the n entries' ids mapped back to its own position, so the index
+  // holds exactly n ids iff it holds nothing else.
+  uint64_t ids = 0;
+  auto cursor = storage_->NewCursor(Column::kEventIds);
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    if (++ids > n) {
+      std::string_view v = cursor->value();
+      uint64_t claimed = v.size() == 8 ? DecodeFixed64BE(v.data()) : n;
+      report_.problem = "the event_ids index holds event " + EventIdHex(cursor->key()) +
+                        ", claimed at position " + std::to_string(claimed) +
+                        ", which no entry of the log has";
+      return;
+    }
+  }
+  if (!cursor->status().ok()) report_.problem = cursor->status().message();
+}
+
+VerifyReport LogVerifier::Run() {
+  std::string format;
+  if (!storage_->Get(Column::kMeta, "format", &format).ok() || format != kLedgerFormat) {
+    report_.problem = "the meta column does not name an Evident ledger";
+    return report_;
+  }
+  auto cursor = storage_->NewCursor(Column::kEntries);
+  cursor->SeekToFirst();
+  uint64_t position = 0;
+  std::vector<Item> chunk;
+  while (!failed()) {
+    chunk.clear();
+    for (; cursor->Valid() && chunk.size() < kChunk; cursor->Next(), ++position) {
+      if (cursor->key() != EncodeKey64(position)) {
+        Fail(position, "no entry is stored here (the next key is " +
+                           HexEncode(cursor->key()) + ")");
+        break;
+      }
+      chunk.push_back(Item{position, std::string(cursor->value()), {}, {}});
+    }
+    if (!cursor->status().ok()) Fail(position, "reading failed: " + cursor->status().message());
+    if (chunk.empty()) break;
+    CheckChunk(&chunk);
+    if (options_.progress) options_.progress(report_.entries);
+  }
+  if (!failed()) CheckIndexesHoldNothingMore();
+  return report_;
+}
+
+}  // namespace
+
+StatusOr<VerifyReport> VerifyLog(Storage* storage, const VerifyOptions& options) {
+  LogVerifier verifier(storage, options);
+  return verifier.Run();
+}
+
+}  // namespace evident

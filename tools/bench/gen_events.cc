@@ -1,0 +1,141 @@
+// evident-gen-events: N synthetic events as JSON Lines, deterministic for a
+// seed (the same seed gives the same event ids, so re-appending the output is
+// a test of idempotency). A mix of the event types an integration appends
+// most: sites, people, programmes and sessions first, then attendance,
+// costs, observations and coaching. Not the demo district (that generator
+// shapes a district on published figures); this one exercises volume.
+//
+// usage: evident-gen-events --count N [--seed S]
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+
+namespace {
+
+struct Rng {  // splitmix64
+  uint64_t state;
+  uint64_t Next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  uint64_t Below(uint64_t n) { return Next() % n; }
+};
+
+std::string EventId(uint64_t seed, uint64_t index) {
+  Rng rng{seed * 0x100000001b3ULL + index};
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%016llx%016llx", (unsigned long long)rng.Next(),
+                (unsigned long long)rng.Next());
+  return buf;
+}
+
+std::string Date(uint64_t day) {  // day 0 = 2024-08-01, within one school year
+  static const int kMonthDays[] = {31, 30, 31, 30, 31, 31, 28, 31, 30, 31, 30};  // Aug..Jun
+  static const int kMonths[] = {8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6};
+  day %= 300;
+  int m = 0;
+  while (day >= uint64_t(kMonthDays[m])) day -= kMonthDays[m++];
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", kMonths[m] >= 8 ? 2024 : 2025, kMonths[m],
+                int(day) + 1);
+  return buf;
+}
+
+void Emit(uint64_t seed, uint64_t index, const char* type, const std::string& date,
+          const std::string& subject, const std::string& body) {
+  std::cout << "{\"event_id\":\"" << EventId(seed, index) << "\",\"event_type\":\"" << type
+            << "\",\"occurred_at\":\"" << date << "T16:00:00Z\",\"effective_date\":\"" << date
+            << "\",\"district_id\":\"lea-0640001\",\"source_system\":\"gen-events\","
+            << "\"subject\":{" << subject << "},\"body\":{" << body << "}}\n";
+}
+
+std::string Id(const char* prefix, uint64_t n) { return std::string(prefix) + std::to_string(n); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint64_t count = 0, seed = 1;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--count") == 0) count = std::strtoull(argv[i + 1], nullptr, 10);
+    if (std::strcmp(argv[i], "--seed") == 0) seed = std::strtoull(argv[i + 1], nullptr, 10);
+  }
+  if (count == 0) {
+    std::cerr << "usage: evident-gen-events --count N [--seed S]\n";
+    return 2;
+  }
+  std::ios::sync_with_stdio(false);
+  Rng rng{seed};
+  const uint64_t sites = 40, people = 2500, programs = 120;
+  static const char* kGroups[] = {"Certificated", "Certificated", "Certificated", "Classified",
+                                  "Administrator", "NewEmployeeOnboarding"};
+  static const char* kActivities[] = {"Workshop", "Conference", "CoachingCycle",
+                                      "LearningCommunity", "Mentoring", "LessonStudy"};
+  for (uint64_t i = 0; i < count; ++i) {
+    const uint64_t day = rng.Below(300);
+    const std::string date = Date(day);
+    const std::string person = Id("p-", rng.Below(people));
+    const std::string program = Id("pd-", rng.Below(programs));
+    const std::string site = Id("s-", rng.Below(sites));
+    const std::string who = "\"person_id\":\"" + person + "\"";
+    const std::string what = "\"program_id\":\"" + program + "\"";
+    if (i < sites) {
+      Emit(seed, i, "SiteRegistered", date, "\"site_id\":\"" + Id("s-", i) + "\"",
+           "\"school_category\":\"Elementary\",\"enrollment\":" + std::to_string(300 + rng.Below(900)) +
+               ",\"students_in_poverty_share\":0." + std::to_string(10 + rng.Below(85)) +
+               ",\"english_learner_share\":0." + std::to_string(10 + rng.Below(40)) +
+               ",\"foster_youth_share\":0.01,\"students_with_disabilities_share\":0.12");
+      continue;
+    }
+    switch (rng.Below(10)) {
+      case 0:
+        Emit(seed, i, "PersonRegistered", date, who,
+             std::string("\"participant_group\":\"") + kGroups[rng.Below(6)] +
+                 "\",\"hourly_cost_rate_cents\":" + std::to_string(4000 + rng.Below(4000)));
+        break;
+      case 1:
+        Emit(seed, i, "ProgramDefined", date, what,
+             "\"professional_development_title\":\"PD " + program +
+                 "\",\"offered_by\":\"District\",\"delivery_method\":\"Onsite\",\"total_hours\":" +
+                 std::to_string(3 + rng.Below(50)) + ",\"activity_type\":\"" +
+                 kActivities[rng.Below(6)] + "\",\"sustained\":" +
+                 (rng.Below(2) ? "true" : "false"));
+        break;
+      case 2:
+        Emit(seed, i, "CostIncurred", date, what + ",\"fiscal_year\":2025",
+             "\"category\":\"VendorContract\",\"amount_cents\":" +
+                 std::to_string(50000 + rng.Below(2000000)) +
+                 ",\"allocation\":\"PerParticipant\",\"fund_code\":\"4035\","
+                 "\"funding_source\":\"TitleIIA\",\"invoice_number\":\"INV-" +
+                 std::to_string(i) + "\"");
+        break;
+      case 3:
+        Emit(seed, i, "ObservationRecorded", date, who,
+             "\"performance_evaluation_type\":\"Walkthrough\",\"evaluation_date\":\"" + date +
+                 "\",\"reviewer_person_id\":\"" + Id("p-", rng.Below(people)) +
+                 "\",\"element_ratings\":[{\"evaluation_element_title\":\"3b\",\"rating\":" +
+                 std::to_string(1 + rng.Below(4)) + "}],\"targeted_practice_observed\":" +
+                 (rng.Below(3) ? "true" : "false"));
+        break;
+      case 4:
+        Emit(seed, i, "CoachingSessionLogged", date, who,
+             "\"coaching_cycle_id\":\"cc-" + person + "\",\"coach_person_id\":\"" +
+                 Id("p-", rng.Below(50)) + "\",\"session_date\":\"" + date +
+                 "\",\"coaching_minutes\":" + std::to_string(20 + rng.Below(40)));
+        break;
+      default:
+        Emit(seed, i, "AttendanceRecorded", date,
+             who + "," + what + ",\"session_id\":\"" + program + "-" +
+                 std::to_string(rng.Below(8)) + "\"",
+             "\"attendance_date\":\"" + date + "\",\"attendance_event_category\":\"" +
+                 (rng.Below(10) ? "InAttendance" : "UnexcusedAbsence") +
+                 "\",\"credited_minutes\":" + std::to_string(rng.Below(10) ? 180 : 0));
+        break;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ledger/keys.h"
+#include "ledger/ledger.h"
+#include "ledger/status.h"
+#include "tools/evident/flags.h"
+
+// Small pieces several subcommands share.
+namespace evident::cli {
+
+// 16 random bytes as 32 hex digits: a fresh event id.
+std::string NewEventIdHex();
+// The current time, "YYYY-MM-DDThh:mm:ssZ".
+std::string NowTimestamp();
+// Microseconds since 1970 as "YYYY-MM-DDThh:mm:ss.uuuuuuZ".
+std::string FormatMicros(int64_t micros);
+
+// The JSON line of a KeyRegistered event for `key`, ready to sign and append.
+std::string KeyRegisteredJson(const std::string& district, const std::string& principal,
+                              const std::string& role, const PublicKey& key,
+                              const std::vector<std::string>& allowed_event_types);
+
+// Opens the ledger named by --ledger (required).
+StatusOr<std::unique_ptr<Ledger>> OpenLedgerFlag(const Flags& flags);
+
+// The whole of `path`, or of standard input when `path` is "-".
+StatusOr<std::string> ReadAll(const std::string& path);
+
+// Splits "a,b,c" into its non-empty parts.
+std::vector<std::string> SplitCommas(const std::string& text);
+
+}  // namespace evident::cli

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ledger/status.h"
+#include "tools/evident/flags.h"
+
+namespace evident::cli {
+
+// One `evident` subcommand. `run` returns the process exit status: 0 on
+// success, 1 when the work failed (the message is on stderr already).
+struct Command {
+  const char* name;
+  const char* summary;  // one line, for `evident --help`
+  const char* help;     // the full text of `evident NAME --help`
+  std::set<std::string> value_flags;
+  std::set<std::string> bool_flags;
+  int (*run)(const Flags& flags);
+};
+
+const std::vector<Command>& AllCommands();
+
+// Prints "evident NAME: message" on stderr and returns 1.
+int Fail(const char* command, const Status& status);
+int Fail(const char* command, const std::string& message);
+
+extern const Command kInitCommand;
+extern const Command kKeygenCommand;
+extern const Command kAppendCommand;
+extern const Command kLogCommand;
+extern const Command kVerifyCommand;
+
+}  // namespace evident::cli

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ledger/status.h"
+
+namespace evident::cli {
+
+// Command-line flags of one subcommand: `--name value`, `--name=value`,
+// boolean `--name`, and positional arguments. A flag the subcommand does not
+// declare is an error, so a typo never passes silently.
+class Flags {
+ public:
+  static StatusOr<Flags> Parse(const std::vector<std::string>& args,
+                               const std::set<std::string>& value_flags,
+                               const std::set<std::string>& bool_flags);
+
+  bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  std::optional<std::string> Get(const std::string& name) const;
+  // InvalidArgument when absent, naming the flag.
+  StatusOr<std::string> Require(const std::string& name) const;
+  // `fallback` when absent; InvalidArgument when not a whole number >= 0.
+  StatusOr<uint64_t> GetUint(const std::string& name, uint64_t fallback) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> positional_;
+};
+
+}  // namespace evident::cli
