@@ -89,14 +89,19 @@ Status Normalizer::Table(const Json& in, const StructDef& def, const std::string
     if (f == nullptr || f->deprecated) {
       return Status::InvalidArgument("unknown field \"" + Path(path, key) + "\"");
     }
-    if (f->value.type.base_type == flatbuffers::BASE_TYPE_UTYPE) continue;
-    EVIDENT_RETURN_IF_ERROR(Field(value, *f, Path(path, key), in, &(*out)[key]));
   }
+  // Fields are written in schema order, whatever order the input had, so the
+  // same event always builds the same bytes (idempotent re-sends depend on it).
   for (const FieldDef* f : def.fields.vec) {
-    if (f->deprecated || in.contains(f->name)) continue;
-    if (f->IsRequired() || HasAttr(*f, "required_scalar")) {
-      return Status::InvalidArgument("missing field \"" + Path(path, f->name) + "\"");
+    if (f->deprecated || f->value.type.base_type == flatbuffers::BASE_TYPE_UTYPE) continue;
+    auto it = in.find(f->name);
+    if (it == in.end() || it->is_null()) {  // null is absent
+      if (f->IsRequired() || HasAttr(*f, "required_scalar")) {
+        return Status::InvalidArgument("missing field \"" + Path(path, f->name) + "\"");
+      }
+      continue;
     }
+    EVIDENT_RETURN_IF_ERROR(Field(*it, *f, Path(path, f->name), in, &(*out)[f->name]));
   }
   return Status::OK();
 }
@@ -228,7 +233,10 @@ Status Normalizer::Bytes(const Json& in, const FieldDef& f, const std::string& p
 }
 
 // The reverse of Normalizer for ToJson: byte arrays back to hex.
-void Denormalize(Json* j, const StructDef& def, const Json* parent_for_union = nullptr) {
+void Denormalize(Json* j, const StructDef& def) {
+  for (auto it = j->begin(); it != j->end();) {  // absent optional scalars print as null
+    it = it->is_null() ? j->erase(it) : std::next(it);
+  }
   for (auto& [key, value] : j->items()) {
     const FieldDef* f = def.fields.Lookup(key);
     if (f == nullptr) continue;

@@ -38,6 +38,7 @@ class LogVerifier {
   bool CheckStructure(Item* item);
   void CheckChunk(std::vector<Item>* chunk);
   void CheckIndexesHoldNothingMore();
+  void NameStrayEventId();
   bool Fail(uint64_t position, const std::string& problem) {
     if (!report_.first_bad_position || position < *report_.first_bad_position) {
       report_.first_bad_position = position;
@@ -126,17 +127,36 @@ void LogVerifier::CheckIndexesHoldNothingMore() {
   // holds exactly n ids iff it holds nothing else.
   uint64_t ids = 0;
   auto cursor = storage_->NewCursor(Column::kEventIds);
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) ++ids;
+  if (!cursor->status().ok()) {
+    report_.problem = "reading the event_ids index failed: " + cursor->status().message();
+  } else if (ids > n) {
+    NameStrayEventId();
+  }
+}
+
+void LogVerifier::NameStrayEventId() {
+  auto cursor = storage_->NewCursor(Column::kEventIds);
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
-    if (++ids > n) {
-      std::string_view v = cursor->value();
-      uint64_t claimed = v.size() == 8 ? DecodeFixed64BE(v.data()) : n;
+    std::string_view v = cursor->value();
+    std::string bytes;
+    bool matches = v.size() == 8 && storage_->Get(Column::kEntries, v, &bytes).ok();
+    if (matches) {
+      auto entry = ParseEntry(bytes);
+      auto event = entry.ok() ? ParseEvent(AsView(entry.value()->event()))
+                              : StatusOr<const schema::Event*>(entry.status());
+      matches = event.ok() && EventIdOf(event.value()) == cursor->key();
+    }
+    if (!matches) {
       report_.problem = "the event_ids index holds event " + EventIdHex(cursor->key()) +
-                        ", claimed at position " + std::to_string(claimed) +
+                        (v.size() == 8 ? ", claimed at position " +
+                                             std::to_string(DecodeFixed64BE(v.data()))
+                                       : std::string()) +
                         ", which no entry of the log has";
       return;
     }
   }
-  if (!cursor->status().ok()) report_.problem = cursor->status().message();
+  report_.problem = "the event_ids index holds more ids than the log has entries";
 }
 
 VerifyReport LogVerifier::Run() {

@@ -1,0 +1,249 @@
+// The ledger's append path: idempotency, key rules, signatures, group commit,
+// durability and recovery.
+
+#include "ledger/appender.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "ledger/coding.h"
+#include "ledger/entry.h"
+#include "ledger/verify.h"
+#include "tests/testutil/test_util.h"
+
+namespace evident {
+namespace {
+
+using testing::AttendanceJson;
+using testing::EventJson;
+using testing::IdHex;
+using testing::Must;
+
+class AppenderTest : public testing::LedgerFixture {
+ protected:
+  StatusOr<std::vector<AppendResult>> Append(const PrivateKey& key, const std::string& json) {
+    return ledger_->Append({Sign(key, json)});
+  }
+  std::string RevokeJson(uint64_t id, const PrivateKey& key) {
+    return EventJson(IdHex(id), "KeyRevoked", "",
+                     "\"key_id\":\"" + HexEncode(key.public_key().key_id()) +
+                         "\",\"reason_code\":\"rotated\"");
+  }
+};
+
+TEST_F(AppenderTest, AppendAssignsConsecutivePositionsAndStoresTheSignedBytes) {
+  SignedEvent a = Sign(*admin_, AttendanceJson(IdHex(10), "p-1", 60));
+  SignedEvent b = Sign(*admin_, AttendanceJson(IdHex(11), "p-2", 60));
+  auto results = Must(ledger_->Append({a, b}));
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].sequence, 1u);
+  EXPECT_EQ(results[1].sequence, 2u);
+  EXPECT_FALSE(results[0].duplicate);
+  const schema::Entry* entry = nullptr;
+  std::string bytes = Must(ledger_->ReadEntry(2));
+  entry = Must(ParseEntry(bytes));
+  EXPECT_EQ(entry->sequence(), 2u);
+  EXPECT_EQ(AsView(entry->event()), b.event);
+  EXPECT_EQ(AsView(entry->signature()), b.signature);
+  EXPECT_EQ(AsView(entry->signer_key_id()), admin_->public_key().key_id());
+}
+
+TEST_F(AppenderTest, ReappendingTheSameEventReturnsItsOriginalPosition) {
+  SignedEvent e = Sign(*admin_, AttendanceJson(IdHex(10), "p-1", 60));
+  auto first = Must(ledger_->Append({e}));
+  Must(ledger_->Append({Sign(*admin_, AttendanceJson(IdHex(11), "p-1", 60))}));
+  auto again = Must(ledger_->Append({e}));
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(again[0].duplicate);
+  EXPECT_EQ(again[0].sequence, first[0].sequence);
+  EXPECT_EQ(ledger_->size(), 3u);
+  // Within one call too: the second copy points at the first.
+  SignedEvent f = Sign(*admin_, AttendanceJson(IdHex(12), "p-1", 60));
+  auto twice = Must(ledger_->Append({f, f}));
+  EXPECT_EQ(twice[1].sequence, twice[0].sequence);
+  EXPECT_TRUE(twice[1].duplicate);
+  EXPECT_EQ(ledger_->size(), 4u);
+}
+
+TEST_F(AppenderTest, ReappendingAnIdWithDifferentBytesIsAConflictAndStoresNothing) {
+  Must(ledger_->Append({Sign(*admin_, AttendanceJson(IdHex(10), "p-1", 60))}));
+  const uint64_t size = ledger_->size();
+  size_t failed = 99;
+  auto conflict = ledger_->Append({Sign(*admin_, AttendanceJson(IdHex(20), "p-2", 30)),
+                                   Sign(*admin_, AttendanceJson(IdHex(10), "p-1", 61))},
+                                  &failed);
+  EXPECT_EQ(conflict.status().code(), Status::Code::kConflict);
+  EXPECT_EQ(failed, 1u);
+  EXPECT_NE(conflict.status().message().find("position 1"), std::string::npos);
+  // All or nothing: the good event in the same call was not stored either.
+  EXPECT_EQ(ledger_->size(), size);
+  std::string ignored;
+  EXPECT_EQ(ledger_->storage()->Get(Column::kEventIds, Must(HexDecode(IdHex(20))), &ignored).code(),
+            Status::Code::kNotFound);
+}
+
+TEST_F(AppenderTest, WrongSignatureIsRefused) {
+  SignedEvent e = Sign(*admin_, AttendanceJson(IdHex(10), "p-1", 60));
+  e.signature[5] ^= 0x01;
+  auto result = ledger_->Append({e});
+  EXPECT_EQ(result.status().code(), Status::Code::kVerificationFailed);
+  EXPECT_EQ(ledger_->size(), 1u);
+}
+
+TEST_F(AppenderTest, UnregisteredKeyIsRefused) {
+  PrivateKey stranger = Must(PrivateKey::Generate());
+  auto result = Append(stranger, AttendanceJson(IdHex(10), "p-1", 60));
+  EXPECT_EQ(result.status().code(), Status::Code::kPermissionDenied);
+  EXPECT_NE(result.status().message().find("not registered"), std::string::npos);
+  EXPECT_EQ(ledger_->size(), 1u);
+}
+
+TEST_F(AppenderTest, RevokedKeyIsRefusedFromItsRevocationOn) {
+  PrivateKey hr = RegisterKey("hr", "Integration", "[\"AttendanceRecorded\"]");
+  auto before = Append(hr, AttendanceJson(IdHex(10), "p-1", 60));
+  ASSERT_OK(before.status());
+  ASSERT_OK(Append(*admin_, RevokeJson(11, hr)).status());
+  auto after = Append(hr, AttendanceJson(IdHex(12), "p-1", 60));
+  EXPECT_EQ(after.status().code(), Status::Code::kPermissionDenied);
+  EXPECT_NE(after.status().message().find("revoked at position 3"), std::string::npos);
+  // Still refused after a restart: the key history is rebuilt from the log.
+  Reopen();
+  EXPECT_EQ(Append(hr, AttendanceJson(IdHex(12), "p-1", 60)).status().code(),
+            Status::Code::kPermissionDenied);
+  // An event the key signed before its revocation stays, and re-sending it
+  // still finds it.
+  auto resent = Must(Append(hr, AttendanceJson(IdHex(10), "p-1", 60)));
+  EXPECT_TRUE(resent[0].duplicate);
+}
+
+TEST_F(AppenderTest, RolesLimitWhatAKeyMaySign) {
+  PrivateKey hr = RegisterKey("hr", "Integration", "[\"AttendanceRecorded\"]");
+  PrivateKey board = RegisterKey("board", "Board");
+  EXPECT_OK(Append(hr, AttendanceJson(IdHex(10), "p-1", 60)).status());
+  auto other_type = Append(hr, EventJson(IdHex(11), "GoalSet", "\"person_id\":\"p-1\"",
+                                         "\"goal_title\":\"g1\",\"assignment_date\":\"2025-01-01\""));
+  EXPECT_EQ(other_type.status().code(), Status::Code::kPermissionDenied);
+  EXPECT_EQ(Append(hr, RevokeJson(12, board)).status().code(), Status::Code::kPermissionDenied);
+  EXPECT_EQ(Append(board, AttendanceJson(IdHex(13), "p-1", 60)).status().code(),
+            Status::Code::kPermissionDenied);
+}
+
+TEST_F(AppenderTest, KeyRegisteredEarlierInTheSameCallMaySignLaterEvents) {
+  PrivateKey hr = Must(PrivateKey::Generate());
+  std::string reg = EventJson(IdHex(10), "KeyRegistered", "",
+                              "\"principal_id\":\"hr\",\"role\":\"Integration\",\"public_key\":\"" +
+                                  HexEncode(hr.public_key().raw()) +
+                                  "\",\"allowed_event_types\":[\"AttendanceRecorded\"]");
+  auto results = ledger_->Append({Sign(*admin_, reg), Sign(hr, AttendanceJson(IdHex(11), "p", 5))});
+  ASSERT_OK(results.status());
+  EXPECT_EQ(ledger_->size(), 3u);
+}
+
+TEST_F(AppenderTest, TheLastAdminKeyCannotBeRevoked) {
+  auto result = Append(*admin_, RevokeJson(10, *admin_));
+  EXPECT_EQ(result.status().code(), Status::Code::kFailedPrecondition);
+  PrivateKey second = RegisterKey("admin-2", "Admin");
+  EXPECT_OK(Append(second, RevokeJson(11, *admin_)).status());
+}
+
+TEST_F(AppenderTest, ConcurrentAppendersGetDistinctContiguousPositions) {
+  constexpr int kThreads = 8, kCalls = 20, kPerCall = 5;
+  std::vector<std::vector<SignedEvent>> work(kThreads * kCalls);
+  for (int c = 0; c < kThreads * kCalls; ++c) {
+    for (int i = 0; i < kPerCall; ++i) {
+      work[c].push_back(Sign(*admin_, AttendanceJson(IdHex(100 + c * kPerCall + i), "p", 5)));
+    }
+  }
+  std::vector<std::vector<AppendResult>> results(work.size());
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int c = t * kCalls; c < (t + 1) * kCalls; ++c) {
+        auto r = ledger_->Append(work[c]);
+        if (!r.ok()) ++failures;
+        else results[c] = r.value();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(failures.load(), 0);
+  std::set<uint64_t> positions;
+  for (const auto& call : results) {
+    for (size_t i = 1; i < call.size(); ++i) EXPECT_EQ(call[i].sequence, call[0].sequence + i);
+    for (const auto& r : call) positions.insert(r.sequence);
+  }
+  EXPECT_EQ(positions.size(), size_t(kThreads * kCalls * kPerCall));
+  EXPECT_EQ(*positions.begin(), 1u);
+  EXPECT_EQ(*positions.rbegin(), uint64_t(kThreads * kCalls * kPerCall));
+  EXPECT_TRUE(Must(VerifyLog(ledger_->storage())).ok());
+}
+
+TEST_F(AppenderTest, ReopenRecoversSizeKeysAndIdempotency) {
+  PrivateKey hr = RegisterKey("hr", "Integration", "[\"AttendanceRecorded\"]");
+  SignedEvent e = Sign(hr, AttendanceJson(IdHex(10), "p-1", 60));
+  Must(ledger_->Append({e}));
+  Reopen();
+  EXPECT_EQ(ledger_->size(), 3u);
+  auto again = Must(ledger_->Append({e}));
+  EXPECT_TRUE(again[0].duplicate);
+  EXPECT_OK(Append(hr, AttendanceJson(IdHex(11), "p-1", 60)).status());
+  EXPECT_EQ(ledger_->size(), 4u);
+}
+
+// Storage that fails writes on demand and records when a write returns.
+class FaultyStorage : public Storage {
+ public:
+  explicit FaultyStorage(std::unique_ptr<Storage> base) : base_(std::move(base)) {}
+  Status Get(Column c, std::string_view k, std::string* v) override { return base_->Get(c, k, v); }
+  Status Write(const WriteBatch& batch) override {
+    if (fail_writes) return Status::IOError("injected: no space left on device");
+    Status s = base_->Write(batch);
+    writes_done++;
+    return s;
+  }
+  std::unique_ptr<Cursor> NewCursor(Column c) override { return base_->NewCursor(c); }
+
+  std::atomic<bool> fail_writes{false};
+  std::atomic<int> writes_done{0};
+
+ private:
+  std::unique_ptr<Storage> base_;
+};
+
+TEST_F(AppenderTest, FailedWriteStoresNothingAndTheLedgerCarriesOn) {
+  SignedEvent e = Sign(*admin_, AttendanceJson(IdHex(10), "p-1", 60));
+  ledger_.reset();
+  auto faulty = std::make_unique<FaultyStorage>(
+      Must(OpenRocksStorage(Ledger::DatabasePath(dir_.path()), false)));
+  FaultyStorage* storage = faulty.get();
+  ledger_ = Must(Ledger::OpenStorage(std::move(faulty)));
+
+  storage->fail_writes = true;
+  auto failed = ledger_->Append({e});
+  EXPECT_EQ(failed.status().code(), Status::Code::kIOError);
+  EXPECT_EQ(ledger_->size(), 1u);
+  storage->fail_writes = false;
+  auto ok = Must(ledger_->Append({e}));
+  EXPECT_FALSE(ok[0].duplicate);  // the failed attempt left no trace
+  EXPECT_EQ(ok[0].sequence, 1u);
+}
+
+TEST_F(AppenderTest, AckComesOnlyAfterTheWriteReturns) {
+  ledger_.reset();
+  auto faulty = std::make_unique<FaultyStorage>(
+      Must(OpenRocksStorage(Ledger::DatabasePath(dir_.path()), false)));
+  FaultyStorage* storage = faulty.get();
+  ledger_ = Must(Ledger::OpenStorage(std::move(faulty)));
+  for (int i = 0; i < 20; ++i) {
+    int writes_before = storage->writes_done;
+    Must(ledger_->Append({Sign(*admin_, AttendanceJson(IdHex(10 + i), "p", 5))}));
+    EXPECT_EQ(storage->writes_done, writes_before + 1);
+  }
+}
+
+}  // namespace
+}  // namespace evident

@@ -1,0 +1,206 @@
+// The evident command line, run as a user would run it.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/testutil/test_util.h"
+
+namespace evident {
+namespace {
+
+using testing::AttendanceJson;
+using testing::IdHex;
+
+struct CommandResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+size_t CountLines(const std::string& s) { return std::count(s.begin(), s.end(), '\n'); }
+
+class CliTest : public ::testing::Test {
+ protected:
+  CommandResult Evident(const std::vector<std::string>& args) { return Exec(EVIDENT_BIN, args); }
+
+  CommandResult Exec(const std::string& bin, const std::vector<std::string>& args,
+           const std::string& stdout_path = "") {
+    std::string cmd = Quote(bin);
+    for (const auto& a : args) cmd += " " + Quote(a);
+    const std::string out = stdout_path.empty() ? dir_.path() + "/stdout" : stdout_path;
+    const std::string err = dir_.path() + "/stderr";
+    cmd += " >" + Quote(out) + " 2>" + Quote(err) + " </dev/null";
+    int status = std::system(cmd.c_str());
+    return {WEXITSTATUS(status), stdout_path.empty() ? ReadFile(out) : "", ReadFile(err)};
+  }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    std::string path = dir_.path() + "/" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+  void Init() {
+    CommandResult r = Evident({"init", "--ledger", ledger_, "--origin", "evident.example/cli"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  // Everything a reader can see of the ledger.
+  std::string Snapshot() {
+    CommandResult r = Evident({"log", "--ledger", ledger_});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  }
+
+  testing::TempDir dir_;
+  std::string ledger_ = dir_.path() + "/ledger";
+  std::string admin_ = ledger_ + "/keys/admin.pem";
+};
+
+TEST_F(CliTest, InitAppendVerifyAndReappend) {
+  Init();
+  std::string events = dir_.path() + "/events.jsonl";
+  ASSERT_EQ(Exec(GEN_EVENTS_BIN, {"--count", "500", "--seed", "3"}, events).exit_code, 0);
+
+  CommandResult append = Evident({"append", "--ledger", ledger_, "--key", admin_, events});
+  ASSERT_EQ(append.exit_code, 0) << append.err;
+  EXPECT_NE(append.out.find("appended 500 events at positions 2..501"), std::string::npos)
+      << append.out;
+
+  CommandResult verify = Evident({"verify", "--ledger", ledger_});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  EXPECT_NE(verify.out.find("ok: 502 entries"), std::string::npos) << verify.out;
+
+  CommandResult again = Evident({"append", "--ledger", ledger_, "--key", admin_, events});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("appended 0 events; 500 were already"), std::string::npos) << again.out;
+  EXPECT_EQ(CountLines(Snapshot()), 502u);
+}
+
+TEST_F(CliTest, LogPrintsEventsInTheFormAppendReads) {
+  Init();
+  Write("one.jsonl", AttendanceJson(IdHex(5), "p-1", 45) + "\n");
+  ASSERT_EQ(Evident({"append", "--ledger", ledger_, "--key", admin_, dir_.path() + "/one.jsonl"})
+                .exit_code,
+            0);
+  CommandResult log = Evident({"log", "--ledger", ledger_, "--from", "2"});
+  ASSERT_EQ(log.exit_code, 0) << log.err;
+  ASSERT_EQ(CountLines(log.out), 1u);
+  auto line = nlohmann::json::parse(log.out);
+  EXPECT_EQ(line["sequence"], 2);
+  EXPECT_EQ(line["event"]["body"]["credited_minutes"], 45);
+  // Feeding the logged event back appends nothing: the bytes are identical.
+  std::string back = Write("back.jsonl", line["event"].dump() + "\n");
+  CommandResult again = Evident({"append", "--ledger", ledger_, "--key", admin_, back});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("1 were already"), std::string::npos) << again.out;
+}
+
+struct BadInput {
+  const char* name;
+  std::string file_content;  // the events file
+  std::string key_content;   // "" = use the admin key
+  std::string expected;      // in the one stderr line
+};
+
+TEST_F(CliTest, BadInputGivesOneClearLineAndLeavesTheLedgerUnchanged) {
+  Init();
+  const std::string good = AttendanceJson(IdHex(1), "p", 5) + "\n" + AttendanceJson(IdHex(2), "p", 5) + "\n";
+  const std::string missing_field =
+      R"({"event_id":")" + IdHex(3) +
+      R"(","event_type":"AttendanceRecorded","occurred_at":"2025-01-15T16:00:00Z","district_id":"d","source_system":"s","subject":{"person_id":"p","program_id":"q","session_id":"r"},"body":{"attendance_date":"2025-01-15","credited_minutes":5}})";
+  const std::vector<BadInput> cases = {
+      {"malformed JSON", good + "{\"event_id\": \n", "", "events.jsonl:3: malformed JSON"},
+      {"unknown event type",
+       good + R"({"event_id":"00","event_type":"TeacherPromoted"})" + "\n", "",
+       "events.jsonl:3: unknown event type \"TeacherPromoted\""},
+      {"missing field", good + missing_field + "\n", "",
+       "events.jsonl:3: missing field \"body.attendance_event_category\""},
+      {"bad key file", good, "-----BEGIN PRIVATE KEY-----\nnot base64\n", "not a PEM private key"},
+      {"unregistered key", good, "generate", "is not registered in this ledger"},
+  };
+  const std::string before = Snapshot();
+  ASSERT_EQ(CountLines(before), 2u);
+  for (const BadInput& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::string events = Write("events.jsonl", c.file_content);
+    std::string key = admin_;
+    if (c.key_content == "generate") {
+      key = dir_.path() + "/stranger.pem";
+      std::filesystem::remove(key);
+      ASSERT_EQ(Evident({"keygen", "--out", key}).exit_code, 0);
+    } else if (!c.key_content.empty()) {
+      key = Write("bad.pem", c.key_content);
+    }
+    CommandResult r = Evident({"append", "--ledger", ledger_, "--key", key, events});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(CountLines(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find(c.expected), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.rfind("evident append: ", 0), 0u) << r.err;
+    EXPECT_EQ(Snapshot(), before);
+  }
+  CommandResult verify = Evident({"verify", "--ledger", ledger_});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+}
+
+TEST_F(CliTest, MissingFilesAndLedgersAreClearErrors) {
+  Init();
+  CommandResult no_input = Evident({"append", "--ledger", ledger_, "--key", admin_, dir_.path() + "/nope.jsonl"});
+  EXPECT_EQ(no_input.exit_code, 1);
+  EXPECT_NE(no_input.err.find("cannot open"), std::string::npos) << no_input.err;
+  CommandResult no_key = Evident({"append", "--ledger", ledger_, "--key", dir_.path() + "/nope.pem"});
+  EXPECT_EQ(no_key.exit_code, 1);
+  EXPECT_NE(no_key.err.find("cannot open key file"), std::string::npos) << no_key.err;
+  CommandResult no_ledger = Evident({"verify", "--ledger", dir_.path() + "/elsewhere"});
+  EXPECT_EQ(no_ledger.exit_code, 1);
+  EXPECT_NE(no_ledger.err.find("evident init"), std::string::npos) << no_ledger.err;
+  CommandResult twice = Evident({"init", "--ledger", ledger_});
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_EQ(CountLines(Snapshot()), 2u);
+}
+
+TEST_F(CliTest, EverySubcommandHasHelpAndUnknownFlagsAreRefused) {
+  for (const char* cmd : {"init", "keygen", "append", "log", "verify"}) {
+    CommandResult help = Evident({cmd, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << cmd;
+    EXPECT_EQ(help.out.rfind(std::string("usage: evident ") + cmd, 0), 0u) << help.out;
+  }
+  CommandResult top = Evident({"--help"});
+  EXPECT_EQ(top.exit_code, 0);
+  CommandResult typo = Evident({"verify", "--ledgr", "x"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("unknown flag --ledgr"), std::string::npos);
+}
+
+TEST_F(CliTest, KeygenPrintsARegistrationTheAdminCanAppend) {
+  Init();
+  std::string key = dir_.path() + "/hr.pem";
+  std::string reg = dir_.path() + "/reg.jsonl";
+  CommandResult gen = Exec(EVIDENT_BIN, {"keygen", "--out", key, "--principal", "hr-system", "--allow",
+                               "AttendanceRecorded"}, reg);
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  ASSERT_EQ(Evident({"append", "--ledger", ledger_, "--key", admin_, reg}).exit_code, 0);
+  Write("att.jsonl", AttendanceJson(IdHex(9), "p", 5) + "\n");
+  CommandResult att = Evident({"append", "--ledger", ledger_, "--key", key, dir_.path() + "/att.jsonl"});
+  EXPECT_EQ(att.exit_code, 0) << att.err;
+  EXPECT_EQ(CountLines(Snapshot()), 4u);
+}
+
+}  // namespace
+}  // namespace evident
