@@ -43,6 +43,9 @@ class EventJsonCodec {
   // Every event type (body) name, in schema order.
   std::vector<std::string> EventTypes() const;
 
+  // The parsed schema, for tools that describe it (`evident schema`).
+  const flatbuffers::Parser& schema() const { return *parser_; }
+
  private:
   EventJsonCodec();
   std::unique_ptr<flatbuffers::Parser> parser_;

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "tests/testutil/test_util.h"
@@ -200,6 +201,39 @@ TEST_F(CliTest, KeygenPrintsARegistrationTheAdminCanAppend) {
   CommandResult att = Evident({"append", "--ledger", ledger_, "--key", key, dir_.path() + "/att.jsonl"});
   EXPECT_EQ(att.exit_code, 0) << att.err;
   EXPECT_EQ(CountLines(Snapshot()), 4u);
+}
+
+}  // namespace
+}  // namespace evident
+
+namespace evident {
+namespace {
+
+TEST_F(CliTest, DocsEventsMdIsTheSchemaCommandsOutput) {
+  CommandResult schema = Evident({"schema"});
+  ASSERT_EQ(schema.exit_code, 0) << schema.err;
+  const std::string doc = ReadFile(std::string(EVIDENT_SOURCE_DIR) + "/docs/events.md");
+  const std::string marker = "<!-- Everything below is the output of `evident schema`";
+  size_t at = doc.find(marker);
+  ASSERT_NE(at, std::string::npos);
+  size_t body = doc.find('\n', at) + 1;
+  EXPECT_EQ(doc.substr(body), schema.out)
+      << "docs/events.md is out of date: regenerate its lower part with 'evident schema'";
+}
+
+TEST_F(CliTest, SchemaExamplesAreValidEventsOfEveryType) {
+  CommandResult examples = Evident({"schema", "--examples"});
+  ASSERT_EQ(examples.exit_code, 0) << examples.err;
+  auto codec = testing::Must(EventJsonCodec::Create());
+  std::istringstream lines(examples.out);
+  std::string line;
+  std::set<std::string> types;
+  while (std::getline(lines, line)) {
+    auto bytes = codec->FromJson(line);
+    EXPECT_TRUE(bytes.ok()) << line << "\n" << bytes.status().ToString();
+    types.insert(nlohmann::json::parse(line)["event_type"].get<std::string>());
+  }
+  EXPECT_EQ(types.size(), codec->EventTypes().size());
 }
 
 }  // namespace

@@ -31,5 +31,6 @@ extern const Command kKeygenCommand;
 extern const Command kAppendCommand;
 extern const Command kLogCommand;
 extern const Command kVerifyCommand;
+extern const Command kSchemaCommand;
 
 }  // namespace evident::cli

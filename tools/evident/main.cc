@@ -9,7 +9,7 @@ namespace evident::cli {
 
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> commands = {kInitCommand, kKeygenCommand, kAppendCommand,
-                                                kLogCommand, kVerifyCommand};
+                                                kLogCommand, kVerifyCommand, kSchemaCommand};
   return commands;
 }
 
