@@ -39,8 +39,8 @@ struct Appender::Group {
   WriteBatch batch;
   uint64_t next_sequence;
   int64_t recorded_at_micros;
-  const KeyRegistry* registry;           // registry_ or *staged
-  std::optional<KeyRegistry> staged;     // set once a key event is staged
+  const KeyRegistry* registry;        // registry_ or *staged
+  std::optional<KeyRegistry> staged;  // set once a key event is staged
   struct Pending {
     uint64_t sequence;
     const std::string* event_bytes;
@@ -100,9 +100,8 @@ Status Appender::PreVerify(Writer* w) {
   });
   for (size_t i = 0; i < n; ++i) {
     if (bad[i]) {
-      return w->Fail(i, Status::VerificationFailed(
-                            "the signature does not verify with key " +
-                            ShortKeyId(w->events[i].signer_key_id)));
+      return w->Fail(i, Status::VerificationFailed("the signature does not verify with key " +
+                                                   ShortKeyId(w->events[i].signer_key_id)));
     }
   }
   return Status::OK();
@@ -243,7 +242,8 @@ Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
   // Idempotency: the same id with the same bytes is the event already stored.
   if (auto it = g->pending.find(id); it != g->pending.end()) {
     if (*it->second.event_bytes != e.event) {
-      return Status::Conflict("the same event id appears earlier in this append with different bytes");
+      return Status::Conflict(
+          "the same event id appears earlier in this append with different bytes");
     }
     w->results.push_back({it->second.sequence, true});
     return Status::OK();
@@ -284,7 +284,8 @@ Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
     g->staged->Apply(event, sequence);
     g->batch.Put(Column::kKeyEvents, EncodeKey64(sequence), "");
   }
-  g->batch.Put(Column::kEntries, EncodeKey64(sequence), BuildEntry(sequence, g->recorded_at_micros, e));
+  g->batch.Put(Column::kEntries, EncodeKey64(sequence),
+               BuildEntry(sequence, g->recorded_at_micros, e));
   g->batch.Put(Column::kEventIds, id, EncodeKey64(sequence));
   g->pending.emplace(std::move(id), Group::Pending{sequence, &e.event});
   w->results.push_back({sequence, false});

@@ -31,14 +31,15 @@ StatusOr<const schema::Entry*> ParseEntry(std::string_view bytes) {
                               " bytes");
   }
   if (entry->signature()->size() != kEd25519SignatureSize) {
-    return Status::Corruption("entry signature is not " +
-                              std::to_string(kEd25519SignatureSize) + " bytes");
+    return Status::Corruption("entry signature is not " + std::to_string(kEd25519SignatureSize) +
+                              " bytes");
   }
   return entry;
 }
 
 SignedEvent SignedEventOf(const schema::Entry* entry) {
-  return SignedEvent{std::string(AsView(entry->event())), std::string(AsView(entry->signer_key_id())),
+  return SignedEvent{std::string(AsView(entry->event())),
+                     std::string(AsView(entry->signer_key_id())),
                      std::string(AsView(entry->signature()))};
 }
 

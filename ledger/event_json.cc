@@ -26,8 +26,7 @@ using flatbuffers::StructDef;
 
 bool HasAttr(const FieldDef& f, const char* name) { return f.attributes.Lookup(name) != nullptr; }
 
-std::string AttrValue(const flatbuffers::SymbolTable<flatbuffers::Value>& attrs,
-                      const char* name) {
+std::string AttrValue(const flatbuffers::SymbolTable<flatbuffers::Value>& attrs, const char* name) {
   const auto* v = attrs.Lookup(name);
   return v == nullptr ? std::string() : v->constant;
 }
@@ -67,8 +66,7 @@ class Normalizer {
   const flatbuffers::Parser& parser_;
 };
 
-Status Normalizer::Table(const Json& in, const StructDef& def, const std::string& path,
-                         Json* out) {
+Status Normalizer::Table(const Json& in, const StructDef& def, const std::string& path, Json* out) {
   if (!in.is_object()) {
     return Status::InvalidArgument((path.empty() ? "the event" : "\"" + path + "\"") +
                                    " must be a JSON object");
@@ -144,7 +142,8 @@ Status Normalizer::Field(const Json& in, const FieldDef& f, const std::string& p
         const std::string item = path + "[" + std::to_string(i) + "]";
         Json converted;
         if (type.element == flatbuffers::BASE_TYPE_STRING) {
-          if (!in[i].is_string()) return Status::InvalidArgument("\"" + item + "\" must be a string");
+          if (!in[i].is_string())
+            return Status::InvalidArgument("\"" + item + "\" must be a string");
           converted = in[i];
         } else if (type.element == flatbuffers::BASE_TYPE_STRUCT && !type.struct_def->fixed) {
           EVIDENT_RETURN_IF_ERROR(Table(in[i], *type.struct_def, item, &converted));
@@ -175,8 +174,8 @@ Status Normalizer::Scalar(const Json& in, const FieldDef& f, const std::string& 
     for (const auto* v : type.enum_def->Vals()) {
       if (v->name != "Unspecified") names.push_back(v->name);
     }
-    if (!in.is_string() || std::find(names.begin(), names.end(), in.get<std::string>()) ==
-                               names.end()) {
+    if (!in.is_string() ||
+        std::find(names.begin(), names.end(), in.get<std::string>()) == names.end()) {
       return want("one of: " + JoinNames(names));
     }
     *out = in;
@@ -199,8 +198,8 @@ Status Normalizer::Scalar(const Json& in, const FieldDef& f, const std::string& 
     size_t dots = range.find("..");
     double lo = std::stod(range.substr(0, dots));
     double hi = std::stod(range.substr(dots + 2));
-    if (value < lo || value > hi) return want("between " + range.substr(0, dots) + " and " +
-                                              range.substr(dots + 2));
+    if (value < lo || value > hi)
+      return want("between " + range.substr(0, dots) + " and " + range.substr(dots + 2));
   }
   *out = in;
   return Status::OK();
@@ -222,8 +221,8 @@ Status Normalizer::Bytes(const Json& in, const FieldDef& f, const std::string& p
     if (!length.empty()) want = std::stoul(length);
   }
   if (want != 0 && bytes->size() != want) {
-    return Status::InvalidArgument("\"" + path + "\" must be " + std::to_string(want) +
-                                   " bytes (" + std::to_string(2 * want) + " hex digits)" +
+    return Status::InvalidArgument("\"" + path + "\" must be " + std::to_string(want) + " bytes (" +
+                                   std::to_string(2 * want) + " hex digits)" +
                                    (is_id ? " or a UUID" : ""));
   }
   Json array = Json::array();
@@ -328,12 +327,13 @@ StatusOr<std::string> EventJsonCodec::FromJson(std::string_view text) {
   const std::string type = in["event_type"].get<std::string>();
   std::vector<std::string> types = EventTypes();
   if (std::find(types.begin(), types.end(), type) == types.end()) {
-    return Status::InvalidArgument("unknown event type \"" + type + "\"; known types: " +
-                                   JoinNames(types));
+    return Status::InvalidArgument("unknown event type \"" + type +
+                                   "\"; known types: " + JoinNames(types));
   }
   if (in.contains("body_type")) {
-    return Status::InvalidArgument("unknown field \"body_type\" (the envelope's event_type names "
-                                   "the body)");
+    return Status::InvalidArgument(
+        "unknown field \"body_type\" (the envelope's event_type names "
+        "the body)");
   }
   in["body_type"] = type;
 

@@ -26,8 +26,7 @@ size_t KeyRegistry::ActiveAdmins() const {
   });
 }
 
-Status KeyRegistry::CheckGenesis(std::string_view signer_key_id,
-                                 const schema::Event& event) const {
+Status KeyRegistry::CheckGenesis(std::string_view signer_key_id, const schema::Event& event) const {
   const auto* reg = event.body_as_KeyRegistered();
   if (reg == nullptr || reg->role() != schema::Role::Admin) {
     return Status::PermissionDenied(
@@ -36,8 +35,7 @@ Status KeyRegistry::CheckGenesis(std::string_view signer_key_id,
   auto key = PublicKey::FromRaw(Bytes(reg->public_key()));
   if (!key.ok()) return key.status();
   if (key->key_id() != signer_key_id) {
-    return Status::PermissionDenied(
-        "the first entry must be signed by the admin key it registers");
+    return Status::PermissionDenied("the first entry must be signed by the admin key it registers");
   }
   return Status::OK();
 }

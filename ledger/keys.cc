@@ -59,8 +59,7 @@ bool PublicKey::Verify(std::string_view message, std::string_view signature) con
   }
   int rc = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                             signature.size(),
-                            reinterpret_cast<const unsigned char*>(message.data()),
-                            message.size());
+                            reinterpret_cast<const unsigned char*>(message.data()), message.size());
   if (rc != 1) ERR_clear_error();
   return rc == 1;
 }
@@ -164,8 +163,7 @@ std::string PrivateKey::Sign(std::string_view message) const {
   size_t length = signature.size();
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, pkey_.get()) != 1 ||
       EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length,
-                     reinterpret_cast<const unsigned char*>(message.data()),
-                     message.size()) != 1 ||
+                     reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1 ||
       length != kEd25519SignatureSize) {
     abort();  // Ed25519 signing fails only on allocation failure
   }

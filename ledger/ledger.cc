@@ -32,7 +32,8 @@ Status RecoverRegistry(Storage* storage, KeyRegistry* registry) {
     if (!entry.ok()) return entry.status().WithContext("entry " + std::to_string(sequence));
     auto event = ParseEvent(AsView(entry.value()->event()));
     if (!event.ok()) return event.status().WithContext("entry " + std::to_string(sequence));
-    auto checked = registry->Check(AsView(entry.value()->signer_key_id()), *event.value(), sequence);
+    auto checked =
+        registry->Check(AsView(entry.value()->signer_key_id()), *event.value(), sequence);
     if (!checked.ok()) {
       return Status::Corruption("key event at position " + std::to_string(sequence) +
                                 " does not apply: " + checked.status().message() +

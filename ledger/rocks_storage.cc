@@ -80,10 +80,14 @@ class RocksStorage : public Storage {
 
 const char* ColumnName(Column column) {
   switch (column) {
-    case Column::kEntries: return "entries";
-    case Column::kEventIds: return "event_ids";
-    case Column::kKeyEvents: return "key_events";
-    case Column::kMeta: return "meta";
+    case Column::kEntries:
+      return "entries";
+    case Column::kEventIds:
+      return "event_ids";
+    case Column::kKeyEvents:
+      return "key_events";
+    case Column::kMeta:
+      return "meta";
   }
   return "unknown";
 }
@@ -111,12 +115,12 @@ StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const std::string& path, boo
   rocksdb::Status s = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
   if (!s.ok()) {
     if (!create && s.IsInvalidArgument()) {
-      return Status::InvalidArgument("no Evident ledger database at " + path + " (" +
-                                     s.ToString() + "); create one with 'evident init'");
+      return Status::InvalidArgument("no Evident ledger database at " + path + " (" + s.ToString() +
+                                     "); create one with 'evident init'");
     }
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-      return Status::IOError("the ledger at " + path +
-                             " is in use by another process (" + s.ToString() + ")");
+      return Status::IOError("the ledger at " + path + " is in use by another process (" +
+                             s.ToString() + ")");
     }
     return FromRocks(s, "opening " + path);
   }

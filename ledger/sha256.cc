@@ -16,8 +16,8 @@ std::string Sha256(std::initializer_list<std::string_view> parts) {
   for (std::string_view part : parts) {
     ok = ok && EVP_DigestUpdate(ctx.get(), part.data(), part.size()) == 1;
   }
-  ok = ok && EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(digest.data()),
-                                &length) == 1;
+  ok = ok &&
+       EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(digest.data()), &length) == 1;
   if (!ok || length != kSha256Size) abort();
   return digest;
 }

@@ -4,15 +4,24 @@ namespace evident {
 
 const char* CodeName(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return "OK";
-    case Status::Code::kNotFound: return "Not found";
-    case Status::Code::kInvalidArgument: return "Invalid argument";
-    case Status::Code::kCorruption: return "Corruption";
-    case Status::Code::kIOError: return "I/O error";
-    case Status::Code::kConflict: return "Conflict";
-    case Status::Code::kPermissionDenied: return "Permission denied";
-    case Status::Code::kVerificationFailed: return "Verification failed";
-    case Status::Code::kFailedPrecondition: return "Failed precondition";
+    case Status::Code::kOk:
+      return "OK";
+    case Status::Code::kNotFound:
+      return "Not found";
+    case Status::Code::kInvalidArgument:
+      return "Invalid argument";
+    case Status::Code::kCorruption:
+      return "Corruption";
+    case Status::Code::kIOError:
+      return "I/O error";
+    case Status::Code::kConflict:
+      return "Conflict";
+    case Status::Code::kPermissionDenied:
+      return "Permission denied";
+    case Status::Code::kVerificationFailed:
+      return "Verification failed";
+    case Status::Code::kFailedPrecondition:
+      return "Failed precondition";
   }
   return "Unknown";
 }

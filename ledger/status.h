@@ -65,7 +65,7 @@ const char* CodeName(Status::Code code);
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  StatusOr(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   StatusOr(Status status) : status_(std::move(status)) {}  // NOLINT
   // Must not be given an OK status: there would be neither value nor error.
 
@@ -87,8 +87,8 @@ class [[nodiscard]] StatusOr {
 }  // namespace evident
 
 // Returns from the enclosing function if `expr` is not OK.
-#define EVIDENT_RETURN_IF_ERROR(expr)        \
-  do {                                       \
-    ::evident::Status evident_status_ = (expr); \
+#define EVIDENT_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::evident::Status evident_status_ = (expr);        \
     if (!evident_status_.ok()) return evident_status_; \
   } while (0)

@@ -24,9 +24,7 @@ struct Item {
 class LogVerifier {
  public:
   LogVerifier(Storage* storage, const VerifyOptions& options)
-      : storage_(storage),
-        options_(options),
-        key_events_(storage->NewCursor(Column::kKeyEvents)) {
+      : storage_(storage), options_(options), key_events_(storage->NewCursor(Column::kKeyEvents)) {
     key_events_->SeekToFirst();
   }
 
@@ -148,11 +146,11 @@ void LogVerifier::NameStrayEventId() {
       matches = event.ok() && EventIdOf(event.value()) == cursor->key();
     }
     if (!matches) {
-      report_.problem = "the event_ids index holds event " + EventIdHex(cursor->key()) +
-                        (v.size() == 8 ? ", claimed at position " +
-                                             std::to_string(DecodeFixed64BE(v.data()))
-                                       : std::string()) +
-                        ", which no entry of the log has";
+      report_.problem =
+          "the event_ids index holds event " + EventIdHex(cursor->key()) +
+          (v.size() == 8 ? ", claimed at position " + std::to_string(DecodeFixed64BE(v.data()))
+                         : std::string()) +
+          ", which no entry of the log has";
       return;
     }
   }
@@ -173,8 +171,8 @@ VerifyReport LogVerifier::Run() {
     chunk.clear();
     for (; cursor->Valid() && chunk.size() < kChunk; cursor->Next(), ++position) {
       if (cursor->key() != EncodeKey64(position)) {
-        Fail(position, "no entry is stored here (the next key is " +
-                           HexEncode(cursor->key()) + ")");
+        Fail(position,
+             "no entry is stored here (the next key is " + HexEncode(cursor->key()) + ")");
         break;
       }
       chunk.push_back(Item{position, std::string(cursor->value()), {}, {}});

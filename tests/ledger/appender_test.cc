@@ -28,9 +28,9 @@ class AppenderTest : public testing::LedgerFixture {
     return ledger_->Append({Sign(key, json)});
   }
   std::string RevokeJson(uint64_t id, const PrivateKey& key) {
-    return EventJson(IdHex(id), "KeyRevoked", "",
-                     "\"key_id\":\"" + HexEncode(key.public_key().key_id()) +
-                         "\",\"reason_code\":\"rotated\"");
+    return EventJson(
+        IdHex(id), "KeyRevoked", "",
+        "\"key_id\":\"" + HexEncode(key.public_key().key_id()) + "\",\"reason_code\":\"rotated\"");
   }
 };
 
@@ -123,8 +123,9 @@ TEST_F(AppenderTest, RolesLimitWhatAKeyMaySign) {
   PrivateKey hr = RegisterKey("hr", "Integration", "[\"AttendanceRecorded\"]");
   PrivateKey board = RegisterKey("board", "Board");
   EXPECT_OK(Append(hr, AttendanceJson(IdHex(10), "p-1", 60)).status());
-  auto other_type = Append(hr, EventJson(IdHex(11), "GoalSet", "\"person_id\":\"p-1\"",
-                                         "\"goal_title\":\"g1\",\"assignment_date\":\"2025-01-01\""));
+  auto other_type =
+      Append(hr, EventJson(IdHex(11), "GoalSet", "\"person_id\":\"p-1\"",
+                           "\"goal_title\":\"g1\",\"assignment_date\":\"2025-01-01\""));
   EXPECT_EQ(other_type.status().code(), Status::Code::kPermissionDenied);
   EXPECT_EQ(Append(hr, RevokeJson(12, board)).status().code(), Status::Code::kPermissionDenied);
   EXPECT_EQ(Append(board, AttendanceJson(IdHex(13), "p-1", 60)).status().code(),
@@ -164,8 +165,10 @@ TEST_F(AppenderTest, ConcurrentAppendersGetDistinctContiguousPositions) {
     threads.emplace_back([&, t] {
       for (int c = t * kCalls; c < (t + 1) * kCalls; ++c) {
         auto r = ledger_->Append(work[c]);
-        if (!r.ok()) ++failures;
-        else results[c] = r.value();
+        if (!r.ok())
+          ++failures;
+        else
+          results[c] = r.value();
       }
     });
   }

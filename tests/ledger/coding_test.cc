@@ -23,9 +23,13 @@ TEST(CodingTest, HexRoundTripAndErrors) {
 
 // RFC 4648 section 10 test vectors.
 TEST(CodingTest, Base64MatchesRfc4648Vectors) {
-  const std::pair<const char*, const char*> vectors[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(Base64Encode(plain), encoded);
     EXPECT_EQ(testing::Must(Base64Decode(encoded)), plain);
@@ -33,9 +37,9 @@ TEST(CodingTest, Base64MatchesRfc4648Vectors) {
 }
 
 TEST(CodingTest, Base64RejectsNonCanonicalText) {
-  EXPECT_FALSE(Base64Decode("Zg=").ok());    // length
-  EXPECT_FALSE(Base64Decode("Zh==").ok());   // non-zero padding bits
-  EXPECT_FALSE(Base64Decode("Z g=").ok());   // not in the alphabet
+  EXPECT_FALSE(Base64Decode("Zg=").ok());       // length
+  EXPECT_FALSE(Base64Decode("Zh==").ok());      // non-zero padding bits
+  EXPECT_FALSE(Base64Decode("Z g=").ok());      // not in the alphabet
   EXPECT_FALSE(Base64Decode("Zg==Zg==").ok());  // padding in the middle
 }
 

@@ -49,14 +49,17 @@ TEST_F(EventJsonTest, AttendanceBuildsTheFieldsGiven) {
 TEST_F(EventJsonTest, ToJsonGivesBackWhatFromJsonRead) {
   const std::string inputs[] = {
       AttendanceJson(IdHex(1), "p-9", 0),
-      EventJson(IdHex(2), "ObservationRecorded", "\"person_id\":\"p-2\"",
-                "\"performance_evaluation_type\":\"Walkthrough\",\"evaluation_date\":\"2025-02-03\","
-                "\"reviewer_person_id\":\"p-77\",\"element_ratings\":[{\"evaluation_element_title\":"
-                "\"3b\",\"rating\":3.5}],\"targeted_practice_observed\":false"),
-      EventJson(IdHex(3), "RecordCorrected", "",
-                "\"amends_event_id\":\"" + IdHex(1) + "\",\"reason_code\":\"wrong-minutes\","
-                "\"body_type\":\"AttendanceRecorded\",\"body\":{\"attendance_date\":\"2025-01-15\","
-                "\"attendance_event_category\":\"Partial\",\"credited_minutes\":60}"),
+      EventJson(
+          IdHex(2), "ObservationRecorded", "\"person_id\":\"p-2\"",
+          "\"performance_evaluation_type\":\"Walkthrough\",\"evaluation_date\":\"2025-02-03\","
+          "\"reviewer_person_id\":\"p-77\",\"element_ratings\":[{\"evaluation_element_title\":"
+          "\"3b\",\"rating\":3.5}],\"targeted_practice_observed\":false"),
+      EventJson(
+          IdHex(3), "RecordCorrected", "",
+          "\"amends_event_id\":\"" + IdHex(1) +
+              "\",\"reason_code\":\"wrong-minutes\","
+              "\"body_type\":\"AttendanceRecorded\",\"body\":{\"attendance_date\":\"2025-01-15\","
+              "\"attendance_event_category\":\"Partial\",\"credited_minutes\":60}"),
   };
   for (const std::string& input : inputs) {
     std::string bytes = Must(codec_->FromJson(input));
@@ -122,26 +125,29 @@ TEST_F(EventJsonTest, MissingFieldsAreNamed) {
 }
 
 TEST_F(EventJsonTest, SubjectIdsTheBodyNeedsAreRequired) {
-  std::string json = EventJson(
-      IdHex(1), "AttendanceRecorded", "\"person_id\":\"p\",\"program_id\":\"q\"",
-      "\"attendance_date\":\"2025-01-15\",\"attendance_event_category\":\"InAttendance\","
-      "\"credited_minutes\":5");
+  std::string json =
+      EventJson(IdHex(1), "AttendanceRecorded", "\"person_id\":\"p\",\"program_id\":\"q\"",
+                "\"attendance_date\":\"2025-01-15\",\"attendance_event_category\":\"InAttendance\","
+                "\"credited_minutes\":5");
   EXPECT_EQ(ErrorOf(json), "AttendanceRecorded events must name \"subject.session_id\"");
 }
 
 TEST_F(EventJsonTest, WrongValuesAreRefusedWithTheRule) {
-  auto with_body = [](const std::string& category, const std::string& date, const std::string& minutes) {
+  auto with_body = [](const std::string& category, const std::string& date,
+                      const std::string& minutes) {
     return EventJson(IdHex(1), "AttendanceRecorded",
                      "\"person_id\":\"p\",\"program_id\":\"q\",\"session_id\":\"r\"",
                      "\"attendance_date\":" + date + ",\"attendance_event_category\":" + category +
                          ",\"credited_minutes\":" + minutes);
   };
-  EXPECT_NE(ErrorOf(with_body("\"Present-ish\"", "\"2025-01-15\"", "5")).find("one of: InAttendance"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(with_body("\"Present-ish\"", "\"2025-01-15\"", "5")).find("one of: InAttendance"),
+      std::string::npos);
   EXPECT_NE(ErrorOf(with_body("\"InAttendance\"", "\"2025-02-30\"", "5")).find("YYYY-MM-DD"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(with_body("\"InAttendance\"", "\"2025-01-15\"", "2000")).find("between 0 and 1440"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(with_body("\"InAttendance\"", "\"2025-01-15\"", "2000")).find("between 0 and 1440"),
+      std::string::npos);
   EXPECT_NE(ErrorOf(with_body("\"InAttendance\"", "\"2025-01-15\"", "\"5\"")).find("whole number"),
             std::string::npos);
   EXPECT_NE(ErrorOf(with_body("\"InAttendance\"", "\"2025-01-15\"", "-5")).find("zero or more"),
@@ -162,10 +168,11 @@ TEST_F(EventJsonTest, KeyFieldsNeedTheirExactLength) {
 }
 
 TEST_F(EventJsonTest, CorrectionsCannotCarryGovernanceBodies) {
-  std::string json = EventJson(
-      IdHex(3), "RecordCorrected", "",
-      "\"amends_event_id\":\"" + IdHex(1) + "\",\"reason_code\":\"x\",\"body_type\":\"KeyRevoked\","
-      "\"body\":{\"key_id\":\"" + std::string(64, 'a') + "\",\"reason_code\":\"x\"}");
+  std::string json = EventJson(IdHex(3), "RecordCorrected", "",
+                               "\"amends_event_id\":\"" + IdHex(1) +
+                                   "\",\"reason_code\":\"x\",\"body_type\":\"KeyRevoked\","
+                                   "\"body\":{\"key_id\":\"" +
+                                   std::string(64, 'a') + "\",\"reason_code\":\"x\"}");
   EXPECT_NE(ErrorOf(json).find("governance"), std::string::npos);
 }
 
@@ -196,8 +203,8 @@ TEST(EventBytesTest, ParseEventRefusesGarbageAndMismatchedType) {
   object->event_type = "CostIncurred";
   flatbuffers::FlatBufferBuilder fbb;
   fbb.Finish(schema::Event::Pack(fbb, object.get()), schema::EventIdentifier());
-  auto mismatched = ParseEvent(std::string_view(
-      reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize()));
+  auto mismatched = ParseEvent(
+      std::string_view(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize()));
   ASSERT_FALSE(mismatched.ok());
   EXPECT_NE(mismatched.status().message().find("does not match its body"), std::string::npos);
 }

@@ -32,7 +32,8 @@ std::string PemFromSeed(const std::string& seed) {
 
 // RFC 8032 section 7.1, TEST 2 (one-byte message 0x72).
 TEST(KeysTest, Ed25519MatchesRfc8032Vector) {
-  std::string seed = Must(HexDecode("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"));
+  std::string seed =
+      Must(HexDecode("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"));
   PrivateKey key = Must(PrivateKey::FromPem(PemFromSeed(seed)));
   EXPECT_EQ(HexEncode(key.public_key().raw()),
             "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");

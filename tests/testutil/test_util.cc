@@ -21,14 +21,17 @@ std::string EventJson(const std::string& id_hex, const std::string& type,
                       const std::string& subject, const std::string& body) {
   return "{\"event_id\":\"" + id_hex + "\",\"event_type\":\"" + type +
          "\",\"occurred_at\":\"2025-01-15T16:00:00Z\",\"district_id\":\"lea-1\","
-         "\"source_system\":\"test\",\"subject\":{" + subject + "},\"body\":{" + body + "}}";
+         "\"source_system\":\"test\",\"subject\":{" +
+         subject + "},\"body\":{" + body + "}}";
 }
 
 std::string AttendanceJson(const std::string& id_hex, const std::string& person, int minutes) {
-  return EventJson(id_hex, "AttendanceRecorded",
-                   "\"person_id\":\"" + person + "\",\"program_id\":\"pd-1\",\"session_id\":\"pd-1-a\"",
-                   "\"attendance_date\":\"2025-01-15\",\"attendance_event_category\":\"InAttendance\","
-                   "\"credited_minutes\":" + std::to_string(minutes));
+  return EventJson(
+      id_hex, "AttendanceRecorded",
+      "\"person_id\":\"" + person + "\",\"program_id\":\"pd-1\",\"session_id\":\"pd-1-a\"",
+      "\"attendance_date\":\"2025-01-15\",\"attendance_event_category\":\"InAttendance\","
+      "\"credited_minutes\":" +
+          std::to_string(minutes));
 }
 
 std::string IdHex(uint64_t n) {
@@ -41,10 +44,10 @@ void LedgerFixture::SetUp() {
   codec_ = Must(EventJsonCodec::Create());
   admin_ = Must(PrivateKey::Generate());
   ledger_ = Must(Ledger::Create(dir_.path(), "evident.example/test"));
-  std::string genesis = EventJson(
-      IdHex(1), "KeyRegistered", "",
-      "\"principal_id\":\"admin\",\"role\":\"Admin\",\"public_key\":\"" +
-          HexEncode(admin_->public_key().raw()) + "\"");
+  std::string genesis =
+      EventJson(IdHex(1), "KeyRegistered", "",
+                "\"principal_id\":\"admin\",\"role\":\"Admin\",\"public_key\":\"" +
+                    HexEncode(admin_->public_key().raw()) + "\"");
   auto results = ledger_->Append({Sign(*admin_, genesis)});
   ASSERT_OK(results.status());
   ASSERT_EQ(ledger_->size(), 1u);
@@ -57,10 +60,10 @@ SignedEvent LedgerFixture::Sign(const PrivateKey& key, const std::string& json) 
 PrivateKey LedgerFixture::RegisterKey(const std::string& principal, const std::string& role,
                                       const std::string& allowed_json_array) {
   PrivateKey key = Must(PrivateKey::Generate());
-  std::string json = EventJson(
-      IdHex(next_id_++), "KeyRegistered", "",
-      "\"principal_id\":\"" + principal + "\",\"role\":\"" + role + "\",\"public_key\":\"" +
-          HexEncode(key.public_key().raw()) + "\",\"allowed_event_types\":" + allowed_json_array);
+  std::string json = EventJson(IdHex(next_id_++), "KeyRegistered", "",
+                               "\"principal_id\":\"" + principal + "\",\"role\":\"" + role +
+                                   "\",\"public_key\":\"" + HexEncode(key.public_key().raw()) +
+                                   "\",\"allowed_event_types\":" + allowed_json_array);
   auto results = ledger_->Append({Sign(*admin_, json)});
   EXPECT_TRUE(results.ok()) << results.status().ToString();
   return key;

@@ -12,14 +12,14 @@
 #include "ledger/ledger.h"
 #include "ledger/status.h"
 
-#define ASSERT_OK(expr)                                        \
-  do {                                                         \
-    const ::evident::Status assert_ok_status_ = (expr);        \
+#define ASSERT_OK(expr)                                                  \
+  do {                                                                   \
+    const ::evident::Status assert_ok_status_ = (expr);                  \
     ASSERT_TRUE(assert_ok_status_.ok()) << assert_ok_status_.ToString(); \
   } while (0)
-#define EXPECT_OK(expr)                                        \
-  do {                                                         \
-    const ::evident::Status expect_ok_status_ = (expr);        \
+#define EXPECT_OK(expr)                                                  \
+  do {                                                                   \
+    const ::evident::Status expect_ok_status_ = (expr);                  \
     EXPECT_TRUE(expect_ok_status_.ok()) << expect_ok_status_.ToString(); \
   } while (0)
 

@@ -41,7 +41,7 @@ class CliTest : public ::testing::Test {
   CommandResult Evident(const std::vector<std::string>& args) { return Exec(EVIDENT_BIN, args); }
 
   CommandResult Exec(const std::string& bin, const std::vector<std::string>& args,
-           const std::string& stdout_path = "") {
+                     const std::string& stdout_path = "") {
     std::string cmd = Quote(bin);
     for (const auto& a : args) cmd += " " + Quote(a);
     const std::string out = stdout_path.empty() ? dir_.path() + "/stdout" : stdout_path;
@@ -122,15 +122,15 @@ struct BadInput {
 
 TEST_F(CliTest, BadInputGivesOneClearLineAndLeavesTheLedgerUnchanged) {
   Init();
-  const std::string good = AttendanceJson(IdHex(1), "p", 5) + "\n" + AttendanceJson(IdHex(2), "p", 5) + "\n";
+  const std::string good =
+      AttendanceJson(IdHex(1), "p", 5) + "\n" + AttendanceJson(IdHex(2), "p", 5) + "\n";
   const std::string missing_field =
       R"({"event_id":")" + IdHex(3) +
       R"(","event_type":"AttendanceRecorded","occurred_at":"2025-01-15T16:00:00Z","district_id":"d","source_system":"s","subject":{"person_id":"p","program_id":"q","session_id":"r"},"body":{"attendance_date":"2025-01-15","credited_minutes":5}})";
   const std::vector<BadInput> cases = {
       {"malformed JSON", good + "{\"event_id\": \n", "", "events.jsonl:3: malformed JSON"},
-      {"unknown event type",
-       good + R"({"event_id":"00","event_type":"TeacherPromoted"})" + "\n", "",
-       "events.jsonl:3: unknown event type \"TeacherPromoted\""},
+      {"unknown event type", good + R"({"event_id":"00","event_type":"TeacherPromoted"})" + "\n",
+       "", "events.jsonl:3: unknown event type \"TeacherPromoted\""},
       {"missing field", good + missing_field + "\n", "",
        "events.jsonl:3: missing field \"body.attendance_event_category\""},
       {"bad key file", good, "-----BEGIN PRIVATE KEY-----\nnot base64\n", "not a PEM private key"},
@@ -162,10 +162,12 @@ TEST_F(CliTest, BadInputGivesOneClearLineAndLeavesTheLedgerUnchanged) {
 
 TEST_F(CliTest, MissingFilesAndLedgersAreClearErrors) {
   Init();
-  CommandResult no_input = Evident({"append", "--ledger", ledger_, "--key", admin_, dir_.path() + "/nope.jsonl"});
+  CommandResult no_input =
+      Evident({"append", "--ledger", ledger_, "--key", admin_, dir_.path() + "/nope.jsonl"});
   EXPECT_EQ(no_input.exit_code, 1);
   EXPECT_NE(no_input.err.find("cannot open"), std::string::npos) << no_input.err;
-  CommandResult no_key = Evident({"append", "--ledger", ledger_, "--key", dir_.path() + "/nope.pem"});
+  CommandResult no_key =
+      Evident({"append", "--ledger", ledger_, "--key", dir_.path() + "/nope.pem"});
   EXPECT_EQ(no_key.exit_code, 1);
   EXPECT_NE(no_key.err.find("cannot open key file"), std::string::npos) << no_key.err;
   CommandResult no_ledger = Evident({"verify", "--ledger", dir_.path() + "/elsewhere"});
@@ -193,12 +195,14 @@ TEST_F(CliTest, KeygenPrintsARegistrationTheAdminCanAppend) {
   Init();
   std::string key = dir_.path() + "/hr.pem";
   std::string reg = dir_.path() + "/reg.jsonl";
-  CommandResult gen = Exec(EVIDENT_BIN, {"keygen", "--out", key, "--principal", "hr-system", "--allow",
-                               "AttendanceRecorded"}, reg);
+  CommandResult gen = Exec(
+      EVIDENT_BIN,
+      {"keygen", "--out", key, "--principal", "hr-system", "--allow", "AttendanceRecorded"}, reg);
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   ASSERT_EQ(Evident({"append", "--ledger", ledger_, "--key", admin_, reg}).exit_code, 0);
   Write("att.jsonl", AttendanceJson(IdHex(9), "p", 5) + "\n");
-  CommandResult att = Evident({"append", "--ledger", ledger_, "--key", key, dir_.path() + "/att.jsonl"});
+  CommandResult att =
+      Evident({"append", "--ledger", ledger_, "--key", key, dir_.path() + "/att.jsonl"});
   EXPECT_EQ(att.exit_code, 0) << att.err;
   EXPECT_EQ(CountLines(Snapshot()), 4u);
 }

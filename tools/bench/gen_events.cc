@@ -71,10 +71,10 @@ int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   Rng rng{seed};
   const uint64_t sites = 40, people = 2500, programs = 120;
-  static const char* kGroups[] = {"Certificated", "Certificated", "Certificated", "Classified",
-                                  "Administrator", "NewEmployeeOnboarding"};
-  static const char* kActivities[] = {"Workshop", "Conference", "CoachingCycle",
-                                      "LearningCommunity", "Mentoring", "LessonStudy"};
+  static const char* kGroups[] = {"Certificated", "Certificated",  "Certificated",
+                                  "Classified",   "Administrator", "NewEmployeeOnboarding"};
+  static const char* kActivities[] = {"Workshop",          "Conference", "CoachingCycle",
+                                      "LearningCommunity", "Mentoring",  "LessonStudy"};
   for (uint64_t i = 0; i < count; ++i) {
     const uint64_t day = rng.Below(300);
     const std::string date = Date(day);
@@ -85,9 +85,10 @@ int main(int argc, char** argv) {
     const std::string what = "\"program_id\":\"" + program + "\"";
     if (i < sites) {
       Emit(seed, i, "SiteRegistered", date, "\"site_id\":\"" + Id("s-", i) + "\"",
-           "\"school_category\":\"Elementary\",\"enrollment\":" + std::to_string(300 + rng.Below(900)) +
-               ",\"students_in_poverty_share\":0." + std::to_string(10 + rng.Below(85)) +
-               ",\"english_learner_share\":0." + std::to_string(10 + rng.Below(40)) +
+           "\"school_category\":\"Elementary\",\"enrollment\":" +
+               std::to_string(300 + rng.Below(900)) + ",\"students_in_poverty_share\":0." +
+               std::to_string(10 + rng.Below(85)) + ",\"english_learner_share\":0." +
+               std::to_string(10 + rng.Below(40)) +
                ",\"foster_youth_share\":0.01,\"students_with_disabilities_share\":0.12");
       continue;
     }
@@ -102,8 +103,8 @@ int main(int argc, char** argv) {
              "\"professional_development_title\":\"PD " + program +
                  "\",\"offered_by\":\"District\",\"delivery_method\":\"Onsite\",\"total_hours\":" +
                  std::to_string(3 + rng.Below(50)) + ",\"activity_type\":\"" +
-                 kActivities[rng.Below(6)] + "\",\"sustained\":" +
-                 (rng.Below(2) ? "true" : "false"));
+                 kActivities[rng.Below(6)] +
+                 "\",\"sustained\":" + (rng.Below(2) ? "true" : "false"));
         break;
       case 2:
         Emit(seed, i, "CostIncurred", date, what + ",\"fiscal_year\":2025",
@@ -118,8 +119,8 @@ int main(int argc, char** argv) {
              "\"performance_evaluation_type\":\"Walkthrough\",\"evaluation_date\":\"" + date +
                  "\",\"reviewer_person_id\":\"" + Id("p-", rng.Below(people)) +
                  "\",\"element_ratings\":[{\"evaluation_element_title\":\"3b\",\"rating\":" +
-                 std::to_string(1 + rng.Below(4)) + "}],\"targeted_practice_observed\":" +
-                 (rng.Below(3) ? "true" : "false"));
+                 std::to_string(1 + rng.Below(4)) +
+                 "}],\"targeted_practice_observed\":" + (rng.Below(3) ? "true" : "false"));
         break;
       case 4:
         Emit(seed, i, "CoachingSessionLogged", date, who,

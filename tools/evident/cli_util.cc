@@ -32,9 +32,7 @@ std::string NewEventIdHex() {
   return HexEncode(id);
 }
 
-std::string NowTimestamp() {
-  return FormatTime(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ");
-}
+std::string NowTimestamp() { return FormatTime(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ"); }
 
 std::string FormatMicros(int64_t micros) {
   std::time_t seconds = static_cast<std::time_t>(micros / 1000000);

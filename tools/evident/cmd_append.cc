@@ -96,8 +96,8 @@ int RunAppend(const Flags& flags) {
   auto batch = flags.GetUint("batch", 1000);
   if (!batch.ok()) return Fail(kName, batch.status());
   if (batch.value() < 1 || batch.value() > Appender::kMaxEventsPerCall) {
-    return Fail(kName, "--batch must be between 1 and " +
-                           std::to_string(Appender::kMaxEventsPerCall));
+    return Fail(kName,
+                "--batch must be between 1 and " + std::to_string(Appender::kMaxEventsPerCall));
   }
   auto key = PrivateKey::LoadFile(key_path.value());
   if (!key.ok()) return Fail(kName, key.status());
@@ -142,13 +142,12 @@ int RunAppend(const Flags& flags) {
       last = r.sequence;
     }
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "appended " << added << " events";
   if (added > 0) std::cout << " at positions " << first << ".." << last;
   std::cout << "; " << duplicates << " were already in the ledger\n"
-            << std::fixed << std::setprecision(2) << seconds << " s, "
-            << std::setprecision(0) << (seconds > 0 ? double(events.size()) / seconds : 0)
+            << std::fixed << std::setprecision(2) << seconds << " s, " << std::setprecision(0)
+            << (seconds > 0 ? double(events.size()) / seconds : 0)
             << " events/s (parse, sign, verify, durable append); ledger size "
             << ledger.value()->size() << "\n";
   return 0;

@@ -53,8 +53,8 @@ int RunInit(const Flags& flags) {
   if (!appended.ok()) return Fail(kName, appended.status());
 
   std::cout << "created ledger " << dir.value() << " (origin " << origin << ")\n"
-            << "  admin key   " << admin_path << "  id "
-            << ShortKeyId(admin->public_key().key_id()) << "\n"
+            << "  admin key   " << admin_path << "  id " << ShortKeyId(admin->public_key().key_id())
+            << "\n"
             << "  ledger key  " << ledger_key_path << "  id "
             << ShortKeyId(ledger_key->public_key().key_id()) << "\n"
             << "Both are registered in the log (positions 0 and 1). Keep admin.pem somewhere "

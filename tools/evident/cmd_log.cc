@@ -16,8 +16,7 @@ constexpr char kName[] = "log";
 
 // One entry as a JSON line: position, time, signer, signature, and the event
 // in the form `evident append` reads.
-StatusOr<std::string> EntryJson(EventJsonCodec* codec, uint64_t sequence,
-                                std::string_view bytes) {
+StatusOr<std::string> EntryJson(EventJsonCodec* codec, uint64_t sequence, std::string_view bytes) {
   auto entry = ParseEntry(bytes);
   if (!entry.ok()) return entry.status();
   const schema::Entry* e = entry.value();
@@ -25,12 +24,11 @@ StatusOr<std::string> EntryJson(EventJsonCodec* codec, uint64_t sequence,
   if (!event.ok()) return event.status();
   auto event_json = codec->ToJson(AsView(e->event()));
   if (!event_json.ok()) return event_json.status();
-  nlohmann::ordered_json line = {
-      {"sequence", sequence},
-      {"recorded_at", FormatMicros(e->recorded_at_micros())},
-      {"signer_key_id", HexEncode(AsView(e->signer_key_id()))},
-      {"signature", HexEncode(AsView(e->signature()))},
-      {"event", nlohmann::ordered_json::parse(event_json.value())}};
+  nlohmann::ordered_json line = {{"sequence", sequence},
+                                 {"recorded_at", FormatMicros(e->recorded_at_micros())},
+                                 {"signer_key_id", HexEncode(AsView(e->signer_key_id()))},
+                                 {"signature", HexEncode(AsView(e->signature()))},
+                                 {"event", nlohmann::ordered_json::parse(event_json.value())}};
   return line.dump();
 }
 
@@ -49,8 +47,8 @@ int RunLog(const Flags& flags) {
   uint64_t end = to.value();
   if (limit.value() < end - from.value()) end = from.value() + limit.value();
   Status line_error;
-  Status scanned = ledger.value()->Scan(
-      from.value(), end, [&](uint64_t sequence, std::string_view bytes) {
+  Status scanned =
+      ledger.value()->Scan(from.value(), end, [&](uint64_t sequence, std::string_view bytes) {
         auto line = EntryJson(codec.value().get(), sequence, bytes);
         if (!line.ok()) {
           line_error = line.status().WithContext("entry " + std::to_string(sequence));

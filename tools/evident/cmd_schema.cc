@@ -53,24 +53,32 @@ std::string TypeText(const FieldDef& f) {
     return names;
   }
   switch (t.base_type) {
-    case flatbuffers::BASE_TYPE_STRING: return "string";
-    case flatbuffers::BASE_TYPE_BOOL: return "true \\| false";
+    case flatbuffers::BASE_TYPE_STRING:
+      return "string";
+    case flatbuffers::BASE_TYPE_BOOL:
+      return "true \\| false";
     case flatbuffers::BASE_TYPE_FLOAT:
-    case flatbuffers::BASE_TYPE_DOUBLE: return "number";
-    case flatbuffers::BASE_TYPE_STRUCT: return "object: " + ShortName(t.struct_def->name);
-    case flatbuffers::BASE_TYPE_UNION: return "object: the body named by `" + f.name + "_type`";
+    case flatbuffers::BASE_TYPE_DOUBLE:
+      return "number";
+    case flatbuffers::BASE_TYPE_STRUCT:
+      return "object: " + ShortName(t.struct_def->name);
+    case flatbuffers::BASE_TYPE_UNION:
+      return "object: the body named by `" + f.name + "_type`";
     case flatbuffers::BASE_TYPE_VECTOR:
       return t.element == flatbuffers::BASE_TYPE_STRING
                  ? "list of strings"
                  : "list of objects: " + ShortName(t.struct_def->name);
-    default: return "whole number";
+    default:
+      return "whole number";
   }
 }
 
-void PrintTable(const StructDef& def, const std::string& heading, std::set<const StructDef*>* used) {
+void PrintTable(const StructDef& def, const std::string& heading,
+                std::set<const StructDef*>* used) {
   std::cout << "### " << heading << "\n\n";
   if (!def.doc_comment.empty()) std::cout << Doc(def.doc_comment) << "\n\n";
-  std::string subject = def.attributes.Lookup("subject") ? def.attributes.Lookup("subject")->constant : "";
+  std::string subject =
+      def.attributes.Lookup("subject") ? def.attributes.Lookup("subject")->constant : "";
   if (!subject.empty()) {
     std::string ids;
     for (size_t i = 0; i <= subject.size();) {
@@ -122,12 +130,16 @@ Json ExampleValue(const FieldDef& f, const flatbuffers::Parser& parser) {
   if (Has(f, "date")) return "2025-01-15";
   if (Has(f, "timestamp")) return "2025-01-15T16:00:00Z";
   if (t.enum_def != nullptr && t.base_type != flatbuffers::BASE_TYPE_UNION) {
-    return t.enum_def->Vals().size() > 1 ? t.enum_def->Vals()[1]->name : t.enum_def->Vals()[0]->name;
+    return t.enum_def->Vals().size() > 1 ? t.enum_def->Vals()[1]->name
+                                         : t.enum_def->Vals()[0]->name;
   }
   switch (t.base_type) {
-    case flatbuffers::BASE_TYPE_STRING: return f.name == "event_type" ? "" : "x-1";
-    case flatbuffers::BASE_TYPE_BOOL: return true;
-    case flatbuffers::BASE_TYPE_STRUCT: return ExampleTable(*t.struct_def, parser);
+    case flatbuffers::BASE_TYPE_STRING:
+      return f.name == "event_type" ? "" : "x-1";
+    case flatbuffers::BASE_TYPE_BOOL:
+      return true;
+    case flatbuffers::BASE_TYPE_STRUCT:
+      return ExampleTable(*t.struct_def, parser);
     case flatbuffers::BASE_TYPE_UNION:
       return ExampleTable(*t.enum_def->Lookup("AttendanceRecorded")->union_type.struct_def, parser);
     case flatbuffers::BASE_TYPE_VECTOR: {
@@ -155,8 +167,10 @@ int PrintExamples(const EventJsonCodec& codec) {
         size_t c = std::min(s->constant.find(',', i), s->constant.size());
         std::string id = s->constant.substr(i, c - i);
         i = c + 1;
-        if (id == "fiscal_year" || id == "school_year") subject[id] = 2025;
-        else subject[id] = id.substr(0, id.find('_')) + "-1";
+        if (id == "fiscal_year" || id == "school_year")
+          subject[id] = 2025;
+        else
+          subject[id] = id.substr(0, id.find('_')) + "-1";
       }
     }
     Json event = {{"event_id", id},

@@ -19,17 +19,15 @@ int RunVerify(const Flags& flags) {
   const auto start = std::chrono::steady_clock::now();
   auto report = VerifyLog(ledger.value()->storage());
   if (!report.ok()) return Fail(kName, report.status());
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const VerifyReport& r = report.value();
   if (!r.ok()) {
-    std::cout << "FAILED: " << r.problem << "\n"
-              << r.entries << " entries before it verified.\n";
+    std::cout << "FAILED: " << r.problem << "\n" << r.entries << " entries before it verified.\n";
     return 1;
   }
   std::cout << "ok: " << r.entries << " entries verified (" << r.signatures << " signatures, "
-            << r.key_events << " key events, every index) in " << std::fixed
-            << std::setprecision(2) << seconds << " s, " << std::setprecision(0)
+            << r.key_events << " key events, every index) in " << std::fixed << std::setprecision(2)
+            << seconds << " s, " << std::setprecision(0)
             << (seconds > 0 ? double(r.entries) / seconds : 0) << " entries/s\n";
   return 0;
 }

@@ -9,7 +9,7 @@ namespace evident::cli {
 
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> commands = {kInitCommand, kKeygenCommand, kAppendCommand,
-                                                kLogCommand, kVerifyCommand, kSchemaCommand};
+                                                kLogCommand,  kVerifyCommand, kSchemaCommand};
   return commands;
 }
 
@@ -52,8 +52,8 @@ int Main(int argc, char** argv) {
     }
     auto flags = Flags::Parse(args, c.value_flags, c.bool_flags);
     if (!flags.ok()) {
-      std::cerr << "evident " << c.name << ": " << flags.status().message()
-                << " (see 'evident " << c.name << " --help')\n";
+      std::cerr << "evident " << c.name << ": " << flags.status().message() << " (see 'evident "
+                << c.name << " --help')\n";
       return 2;
     }
     return c.run(flags.value());
