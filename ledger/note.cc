@@ -1,0 +1,135 @@
+#include "ledger/note.h"
+
+#include "ledger/coding.h"
+#include "ledger/sha256.h"
+
+namespace evident {
+namespace {
+
+constexpr std::string_view kEmDash = "\xe2\x80\x94 ";  // U+2014 and a space
+constexpr char kEd25519Type = 0x01;
+constexpr size_t kMaxSignatures = 100;
+
+bool ValidKeyName(std::string_view name) {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    if (c <= 0x20 || c == '+' || c == 0x7f) return false;
+  }
+  return true;
+}
+
+std::string KeyIdBytes(uint32_t id) {
+  std::string out;
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(id >> shift));
+  return out;
+}
+
+}  // namespace
+
+uint32_t NoteKeyId(std::string_view name, const PublicKey& key) {
+  std::string h = Sha256({name, "\n", std::string_view(&kEd25519Type, 1), key.raw()});
+  return (uint32_t(uint8_t(h[0])) << 24) | (uint32_t(uint8_t(h[1])) << 16) |
+         (uint32_t(uint8_t(h[2])) << 8) | uint32_t(uint8_t(h[3]));
+}
+
+StatusOr<NoteVerifier> NoteVerifier::Create(std::string name, PublicKey key) {
+  if (!ValidKeyName(name)) {
+    return Status::InvalidArgument("note key name \"" + name +
+                                   "\" must be non-empty with no "
+                                   "spaces or '+'");
+  }
+  uint32_t id = NoteKeyId(name, key);
+  return NoteVerifier(std::move(name), std::move(key), id);
+}
+
+StatusOr<NoteVerifier> NoteVerifier::FromVkey(std::string_view vkey) {
+  // Names hold no '+', but base64 keys may: split from the left.
+  size_t first = vkey.find('+');
+  size_t second = first == std::string_view::npos ? first : vkey.find('+', first + 1);
+  if (second == std::string_view::npos || second - first != 9) {
+    return Status::InvalidArgument("a verifier key reads NAME+KEYID+KEY (KEYID 8 hex digits)");
+  }
+  auto id_bytes = HexDecode(vkey.substr(first + 1, 8));
+  auto key_bytes = Base64Decode(vkey.substr(second + 1));
+  if (!id_bytes.ok() || !key_bytes.ok()) {
+    return Status::InvalidArgument("verifier key: bad hex key id or base64 key");
+  }
+  if (key_bytes->size() != 33 || (*key_bytes)[0] != kEd25519Type) {
+    return Status::InvalidArgument("verifier key: not an Ed25519 (type 0x01) key");
+  }
+  auto key = PublicKey::FromRaw(key_bytes->substr(1));
+  if (!key.ok()) return key.status();
+  auto verifier = Create(std::string(vkey.substr(0, first)), key.value());
+  if (!verifier.ok()) return verifier;
+  if (KeyIdBytes(verifier->key_id()) != id_bytes.value()) {
+    return Status::InvalidArgument("verifier key: its key id does not match its name and key");
+  }
+  return verifier;
+}
+
+std::string NoteVerifier::Vkey() const {
+  return name_ + "+" + HexEncode(KeyIdBytes(key_id_)) + "+" +
+         Base64Encode(std::string(1, kEd25519Type) + key_.raw());
+}
+
+Status NoteVerifier::Verify(const SignedNote& note) const {
+  bool seen = false;
+  for (const NoteSignature& sig : note.signatures) {
+    if (sig.key_name != name_ || sig.key_id != key_id_) continue;  // someone else's
+    seen = true;
+    if (key_.Verify(note.text, sig.signature)) return Status::OK();
+  }
+  return Status::VerificationFailed(seen ? "the note's signature by " + name_ + " does not verify"
+                                         : "the note carries no signature by " + name_ +
+                                               " (key id " + HexEncode(KeyIdBytes(key_id_)) + ")");
+}
+
+std::string SignNote(std::string_view text, const std::string& name, const PrivateKey& key) {
+  std::string blob = KeyIdBytes(NoteKeyId(name, key.public_key())) + key.Sign(text);
+  return std::string(text) + "\n" + std::string(kEmDash) + name + " " + Base64Encode(blob) + "\n";
+}
+
+StatusOr<SignedNote> ParseNote(std::string_view note) {
+  size_t split = note.rfind("\n\n");
+  if (split == std::string_view::npos) {
+    return Status::InvalidArgument("a signed note needs a blank line before its signatures");
+  }
+  SignedNote out;
+  out.text = std::string(note.substr(0, split + 1));
+  for (unsigned char c : out.text) {
+    if (c < 0x20 && c != '\n') return Status::InvalidArgument("note text has a control character");
+  }
+  std::string_view rest = note.substr(split + 2);
+  if (rest.empty() || rest.back() != '\n') {
+    return Status::InvalidArgument("a signed note must end with signature lines");
+  }
+  while (!rest.empty()) {
+    size_t end = rest.find('\n');
+    std::string_view line = rest.substr(0, end);
+    rest.remove_prefix(end + 1);
+    if (line.substr(0, kEmDash.size()) != kEmDash) {
+      return Status::InvalidArgument("a signature line must start with an em dash and a space");
+    }
+    line.remove_prefix(kEmDash.size());
+    size_t space = line.find(' ');
+    if (space == std::string_view::npos) return Status::InvalidArgument("bad signature line");
+    NoteSignature sig;
+    sig.key_name = std::string(line.substr(0, space));
+    if (!ValidKeyName(sig.key_name)) return Status::InvalidArgument("bad key name in signature");
+    auto blob = Base64Decode(line.substr(space + 1));
+    if (!blob.ok() || blob->size() < 5) {
+      return Status::InvalidArgument("bad base64 in the signature of " + sig.key_name);
+    }
+    const std::string& b = blob.value();
+    sig.key_id = (uint32_t(uint8_t(b[0])) << 24) | (uint32_t(uint8_t(b[1])) << 16) |
+                 (uint32_t(uint8_t(b[2])) << 8) | uint32_t(uint8_t(b[3]));
+    sig.signature = b.substr(4);
+    out.signatures.push_back(std::move(sig));
+    if (out.signatures.size() > kMaxSignatures) {
+      return Status::InvalidArgument("a note may carry at most 100 signatures");
+    }
+  }
+  return out;
+}
+
+}  // namespace evident
