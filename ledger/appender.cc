@@ -1,12 +1,17 @@
 #include "ledger/appender.h"
 
+#include <cassert>
 #include <chrono>
 #include <optional>
 #include <unordered_map>
 
+#include "ledger/checkpoint.h"
 #include "ledger/coding.h"
 #include "ledger/entry.h"
+#include "ledger/merkle/hash.h"
+#include "ledger/note.h"
 #include "ledger/parallel.h"
+#include "ledger/tree_store.h"
 
 namespace evident {
 
@@ -46,6 +51,7 @@ struct Appender::Group {
     const std::string* event_bytes;
   };
   std::unordered_map<std::string, Pending> pending;  // event id -> staged entry
+  std::optional<merkle::CompactRange> range;         // the tree after this group
 };
 
 namespace {
@@ -58,11 +64,14 @@ int64_t NowMicros() {
 }  // namespace
 
 Appender::Appender(Storage* storage, uint64_t size, KeyRegistry registry,
-                   int64_t last_recorded_at_micros)
+                   int64_t last_recorded_at_micros, merkle::CompactRange range,
+                   std::optional<CheckpointSigner> signer)
     : storage_(storage),
       size_(size),
       registry_(std::move(registry)),
-      last_recorded_at_micros_(last_recorded_at_micros) {
+      last_recorded_at_micros_(last_recorded_at_micros),
+      range_(std::move(range)),
+      signer_(std::move(signer)) {
   for (const auto& [id, info] : registry_.keys()) known_keys_.emplace(id, info.key);
 }
 
@@ -189,7 +198,8 @@ void Appender::CommitGroup(const std::vector<Writer*>& group) {
   }
   if (g.batch.empty()) return;  // duplicates only, or every writer failed
 
-  Status written = storage_->Write(g.batch);
+  Status written = SealGroup(&g);
+  if (written.ok()) written = storage_->Write(g.batch);
   if (!written.ok()) {
     for (Writer* w : staged_writers) {
       w->status = written;
@@ -199,6 +209,7 @@ void Appender::CommitGroup(const std::vector<Writer*>& group) {
     return;
   }
   last_recorded_at_micros_ = g.recorded_at_micros;
+  range_ = std::move(*g.range);
   if (g.staged) {
     std::unique_lock registry_lock(registry_mu_);
     registry_ = std::move(*g.staged);
@@ -206,6 +217,37 @@ void Appender::CommitGroup(const std::vector<Writer*>& group) {
     for (const auto& [id, info] : registry_.keys()) known_keys_.emplace(id, info.key);
   }
   size_.store(g.next_sequence, std::memory_order_release);
+}
+
+// Adds to the batch the Merkle nodes its entries complete and the checkpoint
+// for the new size, signed by the ledger key.
+Status Appender::SealGroup(Group* g) {
+  if (!signer_) {
+    return Status::FailedPrecondition(
+        "the ledger was opened without its ledger key (keys/ledger.pem), so it cannot sign "
+        "checkpoints and cannot append");
+  }
+  const KeyRegistry::KeyInfo* info = g->registry->Find(signer_->key.public_key().key_id());
+  if (info == nullptr || info->role != schema::Role::Ledger || info->revoked_at) {
+    return Status::FailedPrecondition(
+        "the ledger key given is not an active Ledger key of this log; checkpoints signed with "
+        "it would not verify");
+  }
+  std::vector<std::string> leaves;
+  for (const auto& put : g->batch.puts()) {
+    if (put.column == Column::kEntries) leaves.push_back(merkle::LeafHash(put.value));
+  }
+  g->range = range_;
+  for (std::string& leaf : leaves) {
+    g->range->Append(std::move(leaf), [g](merkle::NodeId id, const std::string& hash) {
+      g->batch.Put(Column::kMerkle, MerkleNodeKey(id), hash);
+    });
+  }
+  assert(g->range->size() == g->next_sequence);
+  const Checkpoint checkpoint{signer_->origin, g->range->size(), g->range->Root()};
+  g->batch.Put(Column::kCheckpoints, EncodeKey64(checkpoint.size),
+               SignNote(CheckpointText(checkpoint), signer_->origin, signer_->key));
+  return Status::OK();
 }
 
 Status Appender::StageWriter(Writer* w, Group* g) {

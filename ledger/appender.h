@@ -5,16 +5,25 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
 
 #include "ledger/event.h"
 #include "ledger/key_registry.h"
+#include "ledger/merkle/compact_range.h"
 #include "ledger/status.h"
 #include "ledger/storage.h"
 
 namespace evident {
+
+// What the appender signs each batch's checkpoint with: the log's origin and
+// the ledger key, which must be registered in the log with role Ledger.
+struct CheckpointSigner {
+  std::string origin;
+  PrivateKey key;
+};
 
 struct AppendResult {
   uint64_t sequence = 0;   // the event's position in the log
@@ -26,8 +35,9 @@ struct AppendResult {
 // Any number of threads call Append at once. Callers queue; the caller at the
 // head of the queue becomes the leader, takes the calls queued behind it (up
 // to kMaxGroupEvents events), assigns positions, checks every key rule, and
-// commits them all in one synced WriteBatch; then every caller in the group
-// returns. Nobody returns before the batch is on disk, so an OK return means
+// commits them all in one synced WriteBatch, together with the Merkle nodes
+// they complete and a checkpoint signed for the new tree size; then every
+// caller in the group returns. Nobody returns before the batch is on disk, so an OK return means
 // durable (DESIGN.md invariant 2).
 //
 // Signatures are checked in the calling thread, before queueing, against keys
@@ -44,10 +54,13 @@ class Appender {
   static constexpr size_t kMaxEventsPerCall = 10000;
   static constexpr size_t kMaxGroupEvents = 4096;
 
-  // Continues a log of `size` entries whose key history is `registry` and
-  // whose last entry was recorded at `last_recorded_at_micros`. `storage` must
-  // outlive the appender.
-  Appender(Storage* storage, uint64_t size, KeyRegistry registry, int64_t last_recorded_at_micros);
+  // Continues a log of `size` entries whose key history is `registry`, whose
+  // Merkle tree's right edge is `range`, and whose last entry was recorded at
+  // `last_recorded_at_micros`. Without a `signer` every append fails
+  // (FailedPrecondition): no batch is stored without its checkpoint.
+  // `storage` must outlive the appender.
+  Appender(Storage* storage, uint64_t size, KeyRegistry registry, int64_t last_recorded_at_micros,
+           merkle::CompactRange range, std::optional<CheckpointSigner> signer);
 
   Appender(const Appender&) = delete;
   Appender& operator=(const Appender&) = delete;
@@ -80,6 +93,7 @@ class Appender {
   Status StageWriter(Writer* w, Group* g);
   Status StageEvent(Writer* w, size_t i, Group* g);
   Status FindStored(std::string_view event_id, uint64_t* sequence, std::string* event_bytes);
+  Status SealGroup(Group* g);
 
   Storage* const storage_;
   std::atomic<uint64_t> size_;
@@ -92,6 +106,8 @@ class Appender {
   std::shared_mutex registry_mu_;
   KeyRegistry registry_;
   int64_t last_recorded_at_micros_;
+  merkle::CompactRange range_;
+  const std::optional<CheckpointSigner> signer_;
 
   std::shared_mutex keys_mu_;
   std::map<std::string, PublicKey, std::less<>> known_keys_;  // guarded by keys_mu_

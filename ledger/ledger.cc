@@ -4,6 +4,7 @@
 
 #include "ledger/coding.h"
 #include "ledger/entry.h"
+#include "ledger/tree_store.h"
 
 namespace evident {
 namespace {
@@ -46,8 +47,8 @@ Status RecoverRegistry(Storage* storage, KeyRegistry* registry) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir,
-                                                 const std::string& origin) {
+StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir, const std::string& origin,
+                                                 std::optional<PrivateKey> ledger_key) {
   EVIDENT_RETURN_IF_ERROR(CheckOrigin(origin));
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -61,7 +62,7 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir,
   meta.Put(Column::kMeta, std::string(kMetaFormat), std::string(kLedgerFormat));
   meta.Put(Column::kMeta, std::string(kMetaOrigin), origin);
   EVIDENT_RETURN_IF_ERROR(storage.value()->Write(meta));
-  return OpenStorage(std::move(storage.value()));
+  return OpenStorage(std::move(storage.value()), std::move(ledger_key));
 }
 
 StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir) {
@@ -69,12 +70,19 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir) {
     return Status::NotFound("no ledger in " + dir + " (no " + DatabasePath(dir) +
                             "); create one with 'evident init --ledger " + dir + "'");
   }
+  std::optional<PrivateKey> ledger_key;
+  if (std::filesystem::exists(LedgerKeyPath(dir))) {
+    auto key = PrivateKey::LoadFile(LedgerKeyPath(dir));
+    if (!key.ok()) return key.status();
+    ledger_key = std::move(key.value());
+  }
   auto storage = OpenRocksStorage(DatabasePath(dir), /*create=*/false);
   if (!storage.ok()) return storage.status();
-  return OpenStorage(std::move(storage.value()));
+  return OpenStorage(std::move(storage.value()), std::move(ledger_key));
 }
 
-StatusOr<std::unique_ptr<Ledger>> Ledger::OpenStorage(std::unique_ptr<Storage> storage) {
+StatusOr<std::unique_ptr<Ledger>> Ledger::OpenStorage(std::unique_ptr<Storage> storage,
+                                                      std::optional<PrivateKey> ledger_key) {
   std::string format;
   Status s = storage->Get(Column::kMeta, kMetaFormat, &format);
   if (!s.ok() || format != kLedgerFormat) {
@@ -98,8 +106,13 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::OpenStorage(std::unique_ptr<Storage> s
   }
   KeyRegistry registry;
   EVIDENT_RETURN_IF_ERROR(RecoverRegistry(storage.get(), &registry));
+  auto range = LoadCompactRange(storage.get(), size);
+  if (!range.ok()) return range.status();
+  std::optional<CheckpointSigner> signer;
+  if (ledger_key) signer = CheckpointSigner{ledger->origin_, std::move(*ledger_key)};
   ledger->appender_ =
-      std::make_unique<Appender>(storage.get(), size, std::move(registry), last_recorded_at);
+      std::make_unique<Appender>(storage.get(), size, std::move(registry), last_recorded_at,
+                                 std::move(range.value()), std::move(signer));
   ledger->storage_ = std::move(storage);
   return ledger;
 }
@@ -132,6 +145,65 @@ Status Ledger::Scan(uint64_t from, uint64_t to,
                               " is missing; run 'evident verify'");
   }
   return Status::OK();
+}
+
+StatusOr<std::string> Ledger::CheckpointNote(uint64_t size) {
+  std::string note;
+  Status s = storage_->Get(Column::kCheckpoints, EncodeKey64(size), &note);
+  if (s.code() == Status::Code::kNotFound) {
+    return Status::NotFound("no checkpoint at size " + std::to_string(size) +
+                            " (one is stored after each committed batch; 'evident checkpoint "
+                            "--list' names them)");
+  }
+  if (!s.ok()) return s;
+  return note;
+}
+
+StatusOr<std::string> Ledger::LatestCheckpointNote() {
+  auto cursor = storage_->NewCursor(Column::kCheckpoints);
+  cursor->SeekToLast();
+  EVIDENT_RETURN_IF_ERROR(cursor->status());
+  if (!cursor->Valid()) return Status::NotFound("the ledger has no checkpoint yet");
+  return std::string(cursor->value());
+}
+
+StatusOr<std::vector<uint64_t>> Ledger::CheckpointSizes(uint64_t from, size_t limit) {
+  std::vector<uint64_t> sizes;
+  auto cursor = storage_->NewCursor(Column::kCheckpoints);
+  for (cursor->Seek(EncodeKey64(from)); cursor->Valid() && sizes.size() < limit; cursor->Next()) {
+    if (cursor->key().size() != 8) return Status::Corruption("bad checkpoints key");
+    sizes.push_back(DecodeFixed64BE(cursor->key().data()));
+  }
+  EVIDENT_RETURN_IF_ERROR(cursor->status());
+  return sizes;
+}
+
+StatusOr<std::vector<std::string>> Ledger::InclusionProof(uint64_t index, uint64_t size) {
+  if (size > this->size()) {
+    return Status::InvalidArgument("size " + std::to_string(size) + " is beyond the log (size " +
+                                   std::to_string(this->size()) + ")");
+  }
+  return merkle::InclusionProof(index, size, StorageNodeReader(storage_.get()));
+}
+
+StatusOr<std::vector<std::string>> Ledger::ConsistencyProof(uint64_t size1, uint64_t size2) {
+  if (size2 > size()) {
+    return Status::InvalidArgument("size " + std::to_string(size2) + " is beyond the log (size " +
+                                   std::to_string(size()) + ")");
+  }
+  return merkle::ConsistencyProof(size1, size2, StorageNodeReader(storage_.get()));
+}
+
+StatusOr<NoteVerifier> Ledger::CheckpointVerifier() {
+  KeyRegistry registry;
+  EVIDENT_RETURN_IF_ERROR(RecoverRegistry(storage_.get(), &registry));
+  const KeyRegistry::KeyInfo* newest = nullptr;
+  for (const auto& [id, info] : registry.keys()) {
+    if (info.role != schema::Role::Ledger || info.revoked_at) continue;
+    if (newest == nullptr || info.registered_at > newest->registered_at) newest = &info;
+  }
+  if (newest == nullptr) return Status::NotFound("the log registers no active Ledger key");
+  return NoteVerifier::Create(origin_, newest->key);
 }
 
 }  // namespace evident

@@ -3,12 +3,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ledger/appender.h"
 #include "ledger/event.h"
+#include "ledger/note.h"
 #include "ledger/status.h"
 #include "ledger/storage.h"
 
@@ -27,16 +29,22 @@ class Ledger {
  public:
   // Creates an empty ledger in `dir` (which may exist, but must not hold a
   // ledger). `origin` names the log in its checkpoints, e.g.
-  // "evident.example/springfield-usd"; no spaces or '+'.
-  static StatusOr<std::unique_ptr<Ledger>> Create(const std::string& dir,
-                                                  const std::string& origin);
-  // Opens the ledger in `dir`. NotFound if there is none.
+  // "evident.example/springfield-usd"; no spaces or '+'. `ledger_key` signs
+  // the checkpoints; the first append must register it with role Ledger.
+  static StatusOr<std::unique_ptr<Ledger>> Create(const std::string& dir, const std::string& origin,
+                                                  std::optional<PrivateKey> ledger_key);
+  // Opens the ledger in `dir`, with the ledger key from LedgerKeyPath(dir)
+  // when that file exists (without it the ledger is read-only). NotFound if
+  // there is no ledger.
   static StatusOr<std::unique_ptr<Ledger>> Open(const std::string& dir);
   // Opens a ledger over `storage` (tests inject faults this way): recovers
-  // the size, the key history and the clock from what is stored.
-  static StatusOr<std::unique_ptr<Ledger>> OpenStorage(std::unique_ptr<Storage> storage);
+  // the size, the key history, the Merkle tree's edge and the clock from what
+  // is stored.
+  static StatusOr<std::unique_ptr<Ledger>> OpenStorage(std::unique_ptr<Storage> storage,
+                                                       std::optional<PrivateKey> ledger_key);
 
   static std::string DatabasePath(const std::string& dir) { return dir + "/db"; }
+  static std::string LedgerKeyPath(const std::string& dir) { return dir + "/keys/ledger.pem"; }
 
   // The number of entries; positions run from 0 to size()-1.
   uint64_t size() const { return appender_->size(); }
@@ -58,6 +66,22 @@ class Ledger {
   // until fn returns false. `to` is clamped to size().
   Status Scan(uint64_t from, uint64_t to,
               const std::function<bool(uint64_t, std::string_view)>& fn);
+
+  // The signed checkpoint note at tree size `size`. A checkpoint is stored
+  // for the size after every committed batch; NotFound for other sizes.
+  StatusOr<std::string> CheckpointNote(uint64_t size);
+  // The newest checkpoint note; NotFound for an empty ledger.
+  StatusOr<std::string> LatestCheckpointNote();
+  // The sizes that have checkpoints, from `from` on, at most `limit` of them.
+  StatusOr<std::vector<uint64_t>> CheckpointSizes(uint64_t from, size_t limit);
+
+  // RFC 9162 proofs from the stored tree; sizes must be <= size().
+  StatusOr<std::vector<std::string>> InclusionProof(uint64_t index, uint64_t size);
+  StatusOr<std::vector<std::string>> ConsistencyProof(uint64_t size1, uint64_t size2);
+
+  // The signed-note verifier of the newest active Ledger key registered in
+  // the log, named by the origin. NotFound if the log registers none.
+  StatusOr<NoteVerifier> CheckpointVerifier();
 
   Storage* storage() { return storage_.get(); }
 

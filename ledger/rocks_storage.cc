@@ -88,6 +88,10 @@ const char* ColumnName(Column column) {
       return "key_events";
     case Column::kMeta:
       return "meta";
+    case Column::kMerkle:
+      return "merkle";
+    case Column::kCheckpoints:
+      return "checkpoints";
   }
   return "unknown";
 }

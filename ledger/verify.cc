@@ -2,11 +2,15 @@
 
 #include <vector>
 
+#include "ledger/checkpoint.h"
 #include "ledger/coding.h"
 #include "ledger/entry.h"
 #include "ledger/key_registry.h"
 #include "ledger/ledger.h"
+#include "ledger/merkle/compact_range.h"
+#include "ledger/merkle/hash.h"
 #include "ledger/parallel.h"
+#include "ledger/tree_store.h"
 
 namespace evident {
 namespace {
@@ -24,8 +28,12 @@ struct Item {
 class LogVerifier {
  public:
   LogVerifier(Storage* storage, const VerifyOptions& options)
-      : storage_(storage), options_(options), key_events_(storage->NewCursor(Column::kKeyEvents)) {
+      : storage_(storage),
+        options_(options),
+        key_events_(storage->NewCursor(Column::kKeyEvents)),
+        checkpoints_(storage->NewCursor(Column::kCheckpoints)) {
     key_events_->SeekToFirst();
+    checkpoints_->SeekToFirst();
   }
 
   VerifyReport Run();
@@ -35,7 +43,10 @@ class LogVerifier {
   // problem, records it and returns false.
   bool CheckStructure(Item* item);
   void CheckChunk(std::vector<Item>* chunk);
+  bool CheckMerkle(uint64_t position, const std::string& entry_bytes);
+  bool CheckCheckpoint(uint64_t size);
   void CheckIndexesHoldNothingMore();
+  void CheckTreeHoldsNothingMore();
   void NameStrayEventId();
   bool Fail(uint64_t position, const std::string& problem) {
     if (!report_.first_bad_position || position < *report_.first_bad_position) {
@@ -49,6 +60,10 @@ class LogVerifier {
   Storage* storage_;
   const VerifyOptions& options_;
   std::unique_ptr<Cursor> key_events_;
+  std::unique_ptr<Cursor> checkpoints_;
+  std::string origin_;
+  merkle::CompactRange range_;
+  uint64_t last_checkpoint_size_ = 0;
   KeyRegistry registry_;
   int64_t last_recorded_at_ = 0;
   VerifyReport report_;
@@ -90,7 +105,7 @@ bool LogVerifier::CheckStructure(Item* item) {
   item->key = key.value();
   registry_.Apply(ev, p);
   if (is_key_event) ++report_.key_events;
-  return true;
+  return CheckMerkle(p, item->bytes) && CheckCheckpoint(p + 1);
 }
 
 void LogVerifier::CheckChunk(std::vector<Item>* chunk) {
@@ -111,6 +126,89 @@ void LogVerifier::CheckChunk(std::vector<Item>* chunk) {
     }
     ++report_.signatures;
     ++report_.entries;
+  }
+}
+
+bool LogVerifier::CheckMerkle(uint64_t position, const std::string& entry_bytes) {
+  std::string problem;
+  range_.Append(merkle::LeafHash(entry_bytes), [&](merkle::NodeId id, const std::string& hash) {
+    if (!problem.empty()) return;
+    std::string stored;
+    Status s = storage_->Get(Column::kMerkle, MerkleNodeKey(id), &stored);
+    if (!s.ok() || stored != hash) {
+      problem = "the stored Merkle node (level " + std::to_string(id.level) + ", index " +
+                std::to_string(id.index) + ") " +
+                (s.ok() ? "does not match the hash recomputed from the entries" : s.message());
+    }
+    ++report_.merkle_nodes;
+  });
+  return problem.empty() || Fail(position, problem);
+}
+
+// Checks the checkpoint stored for tree size `size`, if there is one. The
+// registry holds the keys as of that size: entries 0 .. size-1 are applied.
+bool LogVerifier::CheckCheckpoint(uint64_t size) {
+  const std::string key = EncodeKey64(size);
+  if (!checkpoints_->Valid() || checkpoints_->key() > std::string_view(key)) return true;
+  if (checkpoints_->key() != key) {
+    return Fail(size - 1, "a checkpoint is stored under the malformed or out-of-order key " +
+                              HexEncode(checkpoints_->key()));
+  }
+  const std::string note(checkpoints_->value());
+  checkpoints_->Next();
+  const std::string where = "the checkpoint at size " + std::to_string(size);
+  Status why = Status::VerificationFailed("no active Ledger key is registered");
+  std::optional<Checkpoint> checkpoint;
+  for (const auto& [id, info] : registry_.keys()) {
+    if (info.role != schema::Role::Ledger || info.revoked_at) continue;
+    auto verifier = NoteVerifier::Create(origin_, info.key);
+    if (!verifier.ok()) return Fail(size - 1, where + ": " + verifier.status().message());
+    auto opened = OpenCheckpoint(note, verifier.value());
+    if (opened.ok()) {
+      checkpoint = opened.value();
+      break;
+    }
+    why = opened.status();
+  }
+  if (!checkpoint) return Fail(size - 1, where + ": " + why.message());
+  if (checkpoint->size != size) {
+    return Fail(size - 1, where + " says size " + std::to_string(checkpoint->size));
+  }
+  if (checkpoint->root != range_.Root()) {
+    return Fail(size - 1, where + " signs root " + HexEncode(checkpoint->root) +
+                              ", but the entries give " + HexEncode(range_.Root()));
+  }
+  last_checkpoint_size_ = size;
+  ++report_.checkpoints;
+  return true;
+}
+
+void LogVerifier::CheckTreeHoldsNothingMore() {
+  const uint64_t n = report_.entries;
+  if (checkpoints_->Valid()) {
+    report_.problem = "a checkpoint is stored for size " +
+                      (checkpoints_->key().size() == 8
+                           ? std::to_string(DecodeFixed64BE(checkpoints_->key().data()))
+                           : HexEncode(checkpoints_->key())) +
+                      ", beyond the log's " + std::to_string(n) + " entries";
+    return;
+  }
+  if (n > 0 && last_checkpoint_size_ != n) {
+    Fail(last_checkpoint_size_,
+         "no signed checkpoint covers the entries from here on (the log "
+         "has " +
+             std::to_string(n) +
+             " entries; the newest checkpoint "
+             "is at size " +
+             std::to_string(last_checkpoint_size_) + ")");
+    return;
+  }
+  uint64_t nodes = 0;
+  auto cursor = storage_->NewCursor(Column::kMerkle);
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) ++nodes;
+  if (nodes != report_.merkle_nodes) {
+    report_.problem = "the merkle column holds " + std::to_string(nodes) + " nodes; a log of " +
+                      std::to_string(n) + " entries has " + std::to_string(report_.merkle_nodes);
   }
 }
 
@@ -159,8 +257,9 @@ void LogVerifier::NameStrayEventId() {
 
 VerifyReport LogVerifier::Run() {
   std::string format;
-  if (!storage_->Get(Column::kMeta, "format", &format).ok() || format != kLedgerFormat) {
-    report_.problem = "the meta column does not name an Evident ledger";
+  if (!storage_->Get(Column::kMeta, "format", &format).ok() || format != kLedgerFormat ||
+      !storage_->Get(Column::kMeta, "origin", &origin_).ok()) {
+    report_.problem = "the meta column does not name an Evident ledger and its origin";
     return report_;
   }
   auto cursor = storage_->NewCursor(Column::kEntries);
@@ -183,6 +282,7 @@ VerifyReport LogVerifier::Run() {
     if (options_.progress) options_.progress(report_.entries);
   }
   if (!failed()) CheckIndexesHoldNothingMore();
+  if (!failed()) CheckTreeHoldsNothingMore();
   return report_;
 }
 

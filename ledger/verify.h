@@ -24,6 +24,8 @@ struct VerifyReport {
   uint64_t entries = 0;     // entries that passed every check
   uint64_t signatures = 0;  // signatures checked and valid
   uint64_t key_events = 0;
+  uint64_t checkpoints = 0;   // signed checkpoints checked against the recomputed tree
+  uint64_t merkle_nodes = 0;  // stored Merkle nodes checked
   bool ok() const { return !first_bad_position.has_value() && problem.empty(); }
   // The first position where the log goes wrong, when one can be named.
   std::optional<uint64_t> first_bad_position;
@@ -37,8 +39,13 @@ struct VerifyReport {
 //  * the event_ids index maps its event id to p;
 //  * the key_events index lists p exactly when the event is a key event;
 //  * its signer may sign it at p (KeyRegistry rules) and the signature verifies;
-// and afterwards that no index holds anything more, and that the meta column
-// names an Evident ledger.
+//  * the Merkle nodes its leaf completes are stored with the hashes recomputed
+//    from the entries (RFC 9162);
+//  * a checkpoint stored for tree size p + 1, if any, is a C2SP checkpoint
+//    signed by a Ledger key active at that size, with the recomputed root;
+// and afterwards that no index, node or checkpoint holds anything more, that
+// the newest checkpoint covers the whole log, and that the meta column names
+// an Evident ledger.
 // Returns a report (its ok() says whether the log verified); an error Status
 // only when verification could not run at all.
 StatusOr<VerifyReport> VerifyLog(Storage* storage, const VerifyOptions& options = {});

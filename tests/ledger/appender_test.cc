@@ -39,13 +39,13 @@ TEST_F(AppenderTest, AppendAssignsConsecutivePositionsAndStoresTheSignedBytes) {
   SignedEvent b = Sign(*admin_, AttendanceJson(IdHex(11), "p-2", 60));
   auto results = Must(ledger_->Append({a, b}));
   ASSERT_EQ(results.size(), 2u);
-  EXPECT_EQ(results[0].sequence, 1u);
-  EXPECT_EQ(results[1].sequence, 2u);
+  EXPECT_EQ(results[0].sequence, 2u);
+  EXPECT_EQ(results[1].sequence, 3u);
   EXPECT_FALSE(results[0].duplicate);
   const schema::Entry* entry = nullptr;
-  std::string bytes = Must(ledger_->ReadEntry(2));
+  std::string bytes = Must(ledger_->ReadEntry(3));
   entry = Must(ParseEntry(bytes));
-  EXPECT_EQ(entry->sequence(), 2u);
+  EXPECT_EQ(entry->sequence(), 3u);
   EXPECT_EQ(AsView(entry->event()), b.event);
   EXPECT_EQ(AsView(entry->signature()), b.signature);
   EXPECT_EQ(AsView(entry->signer_key_id()), admin_->public_key().key_id());
@@ -59,13 +59,13 @@ TEST_F(AppenderTest, ReappendingTheSameEventReturnsItsOriginalPosition) {
   ASSERT_EQ(again.size(), 1u);
   EXPECT_TRUE(again[0].duplicate);
   EXPECT_EQ(again[0].sequence, first[0].sequence);
-  EXPECT_EQ(ledger_->size(), 3u);
+  EXPECT_EQ(ledger_->size(), 4u);
   // Within one call too: the second copy points at the first.
   SignedEvent f = Sign(*admin_, AttendanceJson(IdHex(12), "p-1", 60));
   auto twice = Must(ledger_->Append({f, f}));
   EXPECT_EQ(twice[1].sequence, twice[0].sequence);
   EXPECT_TRUE(twice[1].duplicate);
-  EXPECT_EQ(ledger_->size(), 4u);
+  EXPECT_EQ(ledger_->size(), 5u);
 }
 
 TEST_F(AppenderTest, ReappendingAnIdWithDifferentBytesIsAConflictAndStoresNothing) {
@@ -77,7 +77,7 @@ TEST_F(AppenderTest, ReappendingAnIdWithDifferentBytesIsAConflictAndStoresNothin
                                   &failed);
   EXPECT_EQ(conflict.status().code(), Status::Code::kConflict);
   EXPECT_EQ(failed, 1u);
-  EXPECT_NE(conflict.status().message().find("position 1"), std::string::npos);
+  EXPECT_NE(conflict.status().message().find("position 2"), std::string::npos);
   // All or nothing: the good event in the same call was not stored either.
   EXPECT_EQ(ledger_->size(), size);
   std::string ignored;
@@ -90,7 +90,7 @@ TEST_F(AppenderTest, WrongSignatureIsRefused) {
   e.signature[5] ^= 0x01;
   auto result = ledger_->Append({e});
   EXPECT_EQ(result.status().code(), Status::Code::kVerificationFailed);
-  EXPECT_EQ(ledger_->size(), 1u);
+  EXPECT_EQ(ledger_->size(), kGenesisSize);
 }
 
 TEST_F(AppenderTest, UnregisteredKeyIsRefused) {
@@ -98,7 +98,7 @@ TEST_F(AppenderTest, UnregisteredKeyIsRefused) {
   auto result = Append(stranger, AttendanceJson(IdHex(10), "p-1", 60));
   EXPECT_EQ(result.status().code(), Status::Code::kPermissionDenied);
   EXPECT_NE(result.status().message().find("not registered"), std::string::npos);
-  EXPECT_EQ(ledger_->size(), 1u);
+  EXPECT_EQ(ledger_->size(), kGenesisSize);
 }
 
 TEST_F(AppenderTest, RevokedKeyIsRefusedFromItsRevocationOn) {
@@ -108,7 +108,7 @@ TEST_F(AppenderTest, RevokedKeyIsRefusedFromItsRevocationOn) {
   ASSERT_OK(Append(*admin_, RevokeJson(11, hr)).status());
   auto after = Append(hr, AttendanceJson(IdHex(12), "p-1", 60));
   EXPECT_EQ(after.status().code(), Status::Code::kPermissionDenied);
-  EXPECT_NE(after.status().message().find("revoked at position 3"), std::string::npos);
+  EXPECT_NE(after.status().message().find("revoked at position 4"), std::string::npos);
   // Still refused after a restart: the key history is rebuilt from the log.
   Reopen();
   EXPECT_EQ(Append(hr, AttendanceJson(IdHex(12), "p-1", 60)).status().code(),
@@ -140,7 +140,7 @@ TEST_F(AppenderTest, KeyRegisteredEarlierInTheSameCallMaySignLaterEvents) {
                                   "\",\"allowed_event_types\":[\"AttendanceRecorded\"]");
   auto results = ledger_->Append({Sign(*admin_, reg), Sign(hr, AttendanceJson(IdHex(11), "p", 5))});
   ASSERT_OK(results.status());
-  EXPECT_EQ(ledger_->size(), 3u);
+  EXPECT_EQ(ledger_->size(), 4u);
 }
 
 TEST_F(AppenderTest, TheLastAdminKeyCannotBeRevoked) {
@@ -180,8 +180,8 @@ TEST_F(AppenderTest, ConcurrentAppendersGetDistinctContiguousPositions) {
     for (const auto& r : call) positions.insert(r.sequence);
   }
   EXPECT_EQ(positions.size(), size_t(kThreads * kCalls * kPerCall));
-  EXPECT_EQ(*positions.begin(), 1u);
-  EXPECT_EQ(*positions.rbegin(), uint64_t(kThreads * kCalls * kPerCall));
+  EXPECT_EQ(*positions.begin(), kGenesisSize);
+  EXPECT_EQ(*positions.rbegin(), kGenesisSize - 1 + kThreads * kCalls * kPerCall);
   EXPECT_TRUE(Must(VerifyLog(ledger_->storage())).ok());
 }
 
@@ -190,11 +190,11 @@ TEST_F(AppenderTest, ReopenRecoversSizeKeysAndIdempotency) {
   SignedEvent e = Sign(hr, AttendanceJson(IdHex(10), "p-1", 60));
   Must(ledger_->Append({e}));
   Reopen();
-  EXPECT_EQ(ledger_->size(), 3u);
+  EXPECT_EQ(ledger_->size(), 4u);
   auto again = Must(ledger_->Append({e}));
   EXPECT_TRUE(again[0].duplicate);
   EXPECT_OK(Append(hr, AttendanceJson(IdHex(11), "p-1", 60)).status());
-  EXPECT_EQ(ledger_->size(), 4u);
+  EXPECT_EQ(ledger_->size(), 5u);
 }
 
 // Storage that fails writes on demand and records when a write returns.
@@ -223,16 +223,16 @@ TEST_F(AppenderTest, FailedWriteStoresNothingAndTheLedgerCarriesOn) {
   auto faulty = std::make_unique<FaultyStorage>(
       Must(OpenRocksStorage(Ledger::DatabasePath(dir_.path()), false)));
   FaultyStorage* storage = faulty.get();
-  ledger_ = Must(Ledger::OpenStorage(std::move(faulty)));
+  ledger_ = Must(Ledger::OpenStorage(std::move(faulty), *ledger_key_));
 
   storage->fail_writes = true;
   auto failed = ledger_->Append({e});
   EXPECT_EQ(failed.status().code(), Status::Code::kIOError);
-  EXPECT_EQ(ledger_->size(), 1u);
+  EXPECT_EQ(ledger_->size(), kGenesisSize);
   storage->fail_writes = false;
   auto ok = Must(ledger_->Append({e}));
   EXPECT_FALSE(ok[0].duplicate);  // the failed attempt left no trace
-  EXPECT_EQ(ok[0].sequence, 1u);
+  EXPECT_EQ(ok[0].sequence, kGenesisSize);
 }
 
 TEST_F(AppenderTest, AckComesOnlyAfterTheWriteReturns) {
@@ -240,7 +240,7 @@ TEST_F(AppenderTest, AckComesOnlyAfterTheWriteReturns) {
   auto faulty = std::make_unique<FaultyStorage>(
       Must(OpenRocksStorage(Ledger::DatabasePath(dir_.path()), false)));
   FaultyStorage* storage = faulty.get();
-  ledger_ = Must(Ledger::OpenStorage(std::move(faulty)));
+  ledger_ = Must(Ledger::OpenStorage(std::move(faulty), *ledger_key_));
   for (int i = 0; i < 20; ++i) {
     int writes_before = storage->writes_done;
     Must(ledger_->Append({Sign(*admin_, AttendanceJson(IdHex(10 + i), "p", 5))}));

@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ledger/checkpoint.h"
 #include "ledger/coding.h"
 #include "ledger/entry.h"
+#include "ledger/note.h"
 #include "tests/testutil/test_util.h"
 
 namespace evident {
@@ -23,10 +25,10 @@ using testing::Must;
 class RawDb {
  public:
   explicit RawDb(const std::string& path) {
+    std::vector<std::string> names;
+    EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::Options(), path, &names).ok());
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const char* name : {"default", "entries", "event_ids", "key_events", "meta"}) {
-      cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    }
+    for (const auto& name : names) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
     rocksdb::DB* db = nullptr;
     rocksdb::Status s = rocksdb::DB::Open(rocksdb::Options(), path, cfs, &handles_, &db);
     EXPECT_TRUE(s.ok()) << s.ToString();
@@ -35,7 +37,13 @@ class RawDb {
   ~RawDb() {
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
   }
-  rocksdb::ColumnFamilyHandle* cf(Column c) { return handles_[1 + int(c)]; }
+  rocksdb::ColumnFamilyHandle* cf(Column c) {
+    for (auto* h : handles_) {
+      if (h->GetName() == ColumnName(c)) return h;
+    }
+    ADD_FAILURE() << "no column family " << ColumnName(c);
+    return nullptr;
+  }
   std::string Get(Column c, const std::string& key) {
     std::string v;
     EXPECT_TRUE(db_->Get(rocksdb::ReadOptions(), cf(c), key, &v).ok());
@@ -87,47 +95,88 @@ TEST_F(VerifyTest, UntouchedLogVerifies) {
   EXPECT_TRUE(r.ok()) << r.problem;
   EXPECT_EQ(r.entries, size_);
   EXPECT_EQ(r.signatures, size_);
-  EXPECT_EQ(r.key_events, 2u);
+  EXPECT_EQ(r.key_events, 3u);
 }
 
-// Every single-byte change to the signed event, the signature, the signer key
-// id or the sequence of a stored entry is caught at that entry's position.
+// Every single-byte change anywhere in a stored entry is caught at that
+// entry's position: the signature covers the event, and the Merkle leaf (and
+// the signed checkpoints above it) covers every byte, the ledger's own
+// recorded-at time and FlatBuffers padding included.
 TEST_F(VerifyTest, ChangedByteInAnEntryIsNamedByPosition) {
   const uint64_t position = 7;
   const std::string key = EncodeKey64(position);
   std::string original;
-  std::vector<std::pair<size_t, size_t>> covered;  // byte ranges of the covered fields
   {
     RawDb db(DbPath());
     original = db.Get(Column::kEntries, key);
-    const schema::Entry* e = Must(ParseEntry(original));
-    auto range = [&](const flatbuffers::Vector<uint8_t>* v) {
-      size_t begin = reinterpret_cast<const char*>(v->data()) - original.data();
-      covered.push_back({begin, begin + v->size()});
-    };
-    range(e->event());
-    range(e->signature());
-    range(e->signer_key_id());
   }
   int checked = 0;
-  for (auto [begin, end] : covered) {
-    for (size_t offset = begin; offset < end; offset += 3) {
-      std::string tampered = original;
-      tampered[offset] ^= 0x20;
-      {
-        RawDb db(DbPath());
-        db.Put(Column::kEntries, key, tampered);
-      }
-      VerifyReport r = Verify();
-      EXPECT_FALSE(r.ok()) << "byte " << offset;
-      EXPECT_EQ(r.first_bad_position, position) << "byte " << offset << ": " << r.problem;
-      ++checked;
+  for (size_t offset = 0; offset < original.size(); offset += 4) {
+    std::string tampered = original;
+    tampered[offset] ^= 0x20;
+    {
       RawDb db(DbPath());
-      db.Put(Column::kEntries, key, original);
+      db.Put(Column::kEntries, key, tampered);
     }
+    VerifyReport r = Verify();
+    EXPECT_FALSE(r.ok()) << "byte " << offset;
+    EXPECT_EQ(r.first_bad_position, position) << "byte " << offset << ": " << r.problem;
+    ++checked;
+    RawDb db(DbPath());
+    db.Put(Column::kEntries, key, original);
   }
-  EXPECT_GT(checked, 100);
+  EXPECT_GT(checked, 50);
   EXPECT_TRUE(Verify().ok());
+}
+
+TEST_F(VerifyTest, ChangedMerkleNodeIsNamed) {
+  // Node (level 1, index 4) covers positions 8 and 9; it is written with entry 9.
+  std::string node_key(1, '\x01');
+  node_key += EncodeKey64(4);
+  {
+    RawDb db(DbPath());
+    std::string node = db.Get(Column::kMerkle, node_key);
+    ASSERT_EQ(node.size(), 32u);
+    node[0] ^= 1;
+    db.Put(Column::kMerkle, node_key, node);
+  }
+  VerifyReport r = Verify();
+  EXPECT_EQ(r.first_bad_position, 9u) << r.problem;
+  EXPECT_NE(r.problem.find("Merkle node (level 1, index 4)"), std::string::npos) << r.problem;
+}
+
+TEST_F(VerifyTest, ForgedOrChangedCheckpointIsNamed) {
+  const std::string key = EncodeKey64(size_);
+  std::string original;
+  { original = RawDb(DbPath()).Get(Column::kCheckpoints, key); }
+  Checkpoint c = Must(ParseCheckpointText(Must(ParseNote(original)).text));
+  // Signed by a key that is not the ledger's, under the ledger's name.
+  PrivateKey forger = Must(PrivateKey::Generate());
+  { RawDb(DbPath()).Put(Column::kCheckpoints, key, SignNote(CheckpointText(c), c.origin, forger)); }
+  VerifyReport forged = Verify();
+  EXPECT_EQ(forged.first_bad_position, size_ - 1) << forged.problem;
+  EXPECT_NE(forged.problem.find("checkpoint at size " + std::to_string(size_)), std::string::npos);
+  // One changed byte of the stored note.
+  std::string changed = original;
+  changed[changed.size() / 2] ^= 0x01;
+  { RawDb(DbPath()).Put(Column::kCheckpoints, key, changed); }
+  EXPECT_EQ(Verify().first_bad_position, size_ - 1);
+  // Signed by the real ledger key, but over another root.
+  c.root[0] ^= 1;
+  {
+    RawDb(DbPath()).Put(Column::kCheckpoints, key,
+                        SignNote(CheckpointText(c), c.origin, *ledger_key_));
+  }
+  VerifyReport wrong_root = Verify();
+  EXPECT_NE(wrong_root.problem.find("but the entries give"), std::string::npos)
+      << wrong_root.problem;
+}
+
+TEST_F(VerifyTest, EntriesNoCheckpointCoversAreNamed) {
+  { RawDb(DbPath()).Delete(Column::kCheckpoints, EncodeKey64(size_)); }
+  VerifyReport r = Verify();
+  EXPECT_FALSE(r.ok());
+  EXPECT_NE(r.problem.find("no signed checkpoint covers"), std::string::npos) << r.problem;
 }
 
 TEST_F(VerifyTest, MissingEntryIsNamed) {
@@ -159,10 +208,10 @@ TEST_F(VerifyTest, EntryAppendedBehindTheLedgersBackIsCaught) {
 }
 
 TEST_F(VerifyTest, EventIdIndexDamageIsNamed) {
-  const std::string id = Must(HexDecode(IdHex(100 + 3)));  // the event at position 5
-  { RawDb(DbPath()).Put(Column::kEventIds, id, EncodeKey64(6)); }
+  const std::string id = Must(HexDecode(IdHex(100 + 3)));  // the event at position 6
+  { RawDb(DbPath()).Put(Column::kEventIds, id, EncodeKey64(7)); }
   VerifyReport r = Verify();
-  EXPECT_EQ(r.first_bad_position, 5u) << r.problem;
+  EXPECT_EQ(r.first_bad_position, 6u) << r.problem;
 }
 
 TEST_F(VerifyTest, StrayEventIdIsReported) {

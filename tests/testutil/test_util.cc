@@ -43,14 +43,19 @@ std::string IdHex(uint64_t n) {
 void LedgerFixture::SetUp() {
   codec_ = Must(EventJsonCodec::Create());
   admin_ = Must(PrivateKey::Generate());
-  ledger_ = Must(Ledger::Create(dir_.path(), "evident.example/test"));
-  std::string genesis =
-      EventJson(IdHex(1), "KeyRegistered", "",
-                "\"principal_id\":\"admin\",\"role\":\"Admin\",\"public_key\":\"" +
-                    HexEncode(admin_->public_key().raw()) + "\"");
-  auto results = ledger_->Append({Sign(*admin_, genesis)});
+  ledger_key_ = Must(PrivateKey::Generate());
+  ledger_ = Must(Ledger::Create(dir_.path(), "evident.example/test", *ledger_key_));
+  auto registration = [&](uint64_t id, const char* principal, const char* role,
+                          const PrivateKey& key) {
+    return Sign(*admin_,
+                EventJson(IdHex(id), "KeyRegistered", "",
+                          std::string("\"principal_id\":\"") + principal + "\",\"role\":\"" + role +
+                              "\",\"public_key\":\"" + HexEncode(key.public_key().raw()) + "\""));
+  };
+  auto results = ledger_->Append({registration(1, "admin", "Admin", *admin_),
+                                  registration(2, "ledger", "Ledger", *ledger_key_)});
   ASSERT_OK(results.status());
-  ASSERT_EQ(ledger_->size(), 1u);
+  ASSERT_EQ(ledger_->size(), kGenesisSize);
 }
 
 SignedEvent LedgerFixture::Sign(const PrivateKey& key, const std::string& json) {
@@ -71,7 +76,8 @@ PrivateKey LedgerFixture::RegisterKey(const std::string& principal, const std::s
 
 void LedgerFixture::Reopen() {
   ledger_.reset();
-  ledger_ = Must(Ledger::Open(dir_.path()));
+  auto storage = Must(OpenRocksStorage(Ledger::DatabasePath(dir_.path()), false));
+  ledger_ = Must(Ledger::OpenStorage(std::move(storage), *ledger_key_));
 }
 
 }  // namespace evident::testing

@@ -60,9 +60,12 @@ std::string AttendanceJson(const std::string& id_hex, const std::string& person,
 // A 32-hex-digit event id made from a small number, for readable tests.
 std::string IdHex(uint64_t n);
 
-// A ledger in a temp dir whose position 0 registers `admin`.
+// A ledger in a temp dir whose positions 0 and 1 register `admin_` and the
+// ledger key that signs its checkpoints.
 class LedgerFixture : public ::testing::Test {
  protected:
+  static constexpr uint64_t kGenesisSize = 2;
+
   void SetUp() override;
 
   // JSON -> signed event.
@@ -76,6 +79,7 @@ class LedgerFixture : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<EventJsonCodec> codec_;
   std::optional<PrivateKey> admin_;
+  std::optional<PrivateKey> ledger_key_;
   std::unique_ptr<Ledger> ledger_;
   uint64_t next_id_ = 1000;
 };

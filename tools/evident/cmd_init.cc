@@ -33,7 +33,7 @@ int RunInit(const Flags& flags) {
   auto ledger_key = PrivateKey::Generate();
   if (!admin.ok() || !ledger_key.ok()) return Fail(kName, "key generation failed");
 
-  auto ledger = Ledger::Create(dir.value(), origin);
+  auto ledger = Ledger::Create(dir.value(), origin, ledger_key.value());
   if (!ledger.ok()) return Fail(kName, ledger.status());
   std::error_code ec;
   std::filesystem::create_directories(keys_dir, ec);
