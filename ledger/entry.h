@@ -17,6 +17,8 @@ constexpr size_t kMaxEntryBytes = kMaxEventBytes + 1024;
 
 std::string BuildEntry(uint64_t sequence, int64_t recorded_at_micros, const SignedEvent& event);
 
+// `bytes` must start at an address aligned for FlatBuffers (8 bytes; a
+// std::string's own buffer is), so values read from RocksDB are copied first.
 // Runs the FlatBuffers verifier ("EVEN" identifier, size limit) and checks the
 // key-id and signature lengths. Returns the entry, pointing into `bytes`;
 // Corruption if the bytes are not a well-formed entry (they came from disk).

@@ -100,7 +100,8 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::OpenStorage(std::unique_ptr<Storage> s
   if (cursor->Valid()) {
     if (cursor->key().size() != 8) return Status::Corruption("bad entries key");
     size = DecodeFixed64BE(cursor->key().data()) + 1;
-    auto entry = ParseEntry(cursor->value());
+    const std::string last(cursor->value());  // FlatBuffers wants aligned bytes: copy
+    auto entry = ParseEntry(last);
     if (!entry.ok()) return entry.status().WithContext("last entry");
     last_recorded_at = entry.value()->recorded_at_micros();
   }
@@ -132,12 +133,14 @@ Status Ledger::Scan(uint64_t from, uint64_t to,
   to = std::min(to, size());
   auto cursor = storage_->NewCursor(Column::kEntries);
   uint64_t expect = from;
+  std::string bytes;
   for (cursor->Seek(EncodeKey64(from)); cursor->Valid() && expect < to; cursor->Next(), ++expect) {
     if (cursor->key() != EncodeKey64(expect)) {
       return Status::Corruption("entry " + std::to_string(expect) +
                                 " is missing; run 'evident verify'");
     }
-    if (!fn(expect, cursor->value())) return Status::OK();
+    bytes.assign(cursor->value());  // an aligned copy: RocksDB's slices may be unaligned
+    if (!fn(expect, bytes)) return Status::OK();
   }
   EVIDENT_RETURN_IF_ERROR(cursor->status());
   if (expect < to) {

@@ -242,3 +242,69 @@ TEST_F(CliTest, SchemaExamplesAreValidEventsOfEveryType) {
 
 }  // namespace
 }  // namespace evident
+
+namespace evident {
+namespace {
+
+// An auditor's round: checkpoints and the ledger's key, proofs made by the
+// ledger, checked with nothing but those files.
+TEST_F(CliTest, ProofsCheckOfflineAndAFlippedHashFails) {
+  Init();
+  std::string events = dir_.path() + "/events.jsonl";
+  ASSERT_EQ(Exec(GEN_EVENTS_BIN, {"--count", "300", "--seed", "5"}, events).exit_code, 0);
+  auto save = [&](const std::vector<std::string>& args, const std::string& name) {
+    std::string path = dir_.path() + "/" + name;
+    CommandResult r = Exec(EVIDENT_BIN, args, path);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return path;
+  };
+  ASSERT_EQ(
+      Evident({"append", "--ledger", ledger_, "--key", admin_, "--batch", "100", events}).exit_code,
+      0);
+  const std::string old_cp = save({"checkpoint", "--ledger", ledger_, "--size", "102"}, "cp102");
+  const std::string new_cp = save({"checkpoint", "--ledger", ledger_}, "cp302");
+  const std::string vkey = save({"pubkey", "--ledger", ledger_}, "vkey");
+  const std::string incl = save({"prove", "--ledger", ledger_, "--index", "57"}, "incl.json");
+  const std::string tlog =
+      save({"prove", "--ledger", ledger_, "--index", "57", "--tlog-proof"}, "p.tlog-proof");
+  const std::string cons =
+      save({"prove", "--ledger", ledger_, "--consistency", "102", "302"}, "cons.json");
+
+  CommandResult ok = Evident({"check-proof", "--vkey-file", vkey, "--checkpoint", new_cp, incl});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("ok: entry 57 is in evident.example/cli at size 302"), std::string::npos);
+  EXPECT_EQ(Evident({"check-proof", "--vkey-file", vkey, tlog}).exit_code, 0);
+  CommandResult grew = Evident({"check-proof", "--vkey-file", vkey, "--old-checkpoint", old_cp,
+                                "--checkpoint", new_cp, cons});
+  EXPECT_EQ(grew.exit_code, 0) << grew.err;
+
+  // One hash of the proof flipped.
+  auto proof = nlohmann::json::parse(ReadFile(incl));
+  std::string h = proof["proof"][2];
+  h[0] = h[0] == '0' ? '1' : '0';
+  proof["proof"][2] = h;
+  std::string flipped = Write("flipped.json", proof.dump());
+  CommandResult bad =
+      Evident({"check-proof", "--vkey-file", vkey, "--checkpoint", new_cp, flipped});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("FAILED"), std::string::npos) << bad.err;
+  // The right proof against the wrong checkpoint, or the wrong key.
+  EXPECT_EQ(Evident({"check-proof", "--vkey-file", vkey, "--checkpoint", old_cp, incl}).exit_code,
+            1);
+  testing::TempDir other;
+  ASSERT_EQ(Evident({"init", "--ledger", other.path() + "/l", "--origin", "evident.example/cli"})
+                .exit_code,
+            0);
+  const std::string other_vkey = save({"pubkey", "--ledger", other.path() + "/l"}, "other-vkey");
+  CommandResult wrong_key =
+      Evident({"check-proof", "--vkey-file", other_vkey, "--checkpoint", new_cp, incl});
+  EXPECT_EQ(wrong_key.exit_code, 1);
+  EXPECT_NE(wrong_key.err.find("checkpoint"), std::string::npos) << wrong_key.err;
+  // Sizes without a checkpoint cannot be proved against.
+  CommandResult no_cp = Evident({"prove", "--ledger", ledger_, "--index", "5", "--size", "150"});
+  EXPECT_EQ(no_cp.exit_code, 1);
+  EXPECT_NE(no_cp.err.find("no checkpoint at size 150"), std::string::npos) << no_cp.err;
+}
+
+}  // namespace
+}  // namespace evident

@@ -26,8 +26,9 @@ int RunVerify(const Flags& flags) {
     return 1;
   }
   std::cout << "ok: " << r.entries << " entries verified (" << r.signatures << " signatures, "
-            << r.key_events << " key events, every index) in " << std::fixed << std::setprecision(2)
-            << seconds << " s, " << std::setprecision(0)
+            << r.key_events << " key events, " << r.merkle_nodes << " Merkle nodes, "
+            << r.checkpoints << " signed checkpoints, every index) in " << std::fixed
+            << std::setprecision(2) << seconds << " s, " << std::setprecision(0)
             << (seconds > 0 ? double(r.entries) / seconds : 0) << " entries/s\n";
   return 0;
 }
@@ -40,8 +41,9 @@ const Command kVerifyCommand = {
     "usage: evident verify --ledger DIR\n\n"
     "Re-derives everything from the stored entries alone: each entry's form and\n"
     "position, its event, its signature, whether its signer was registered and not\n"
-    "revoked at that position and may sign that kind of event, and both indexes\n"
-    "(event ids, key events). Prints \"ok: ...\" and exits 0, or prints\n"
+    "revoked at that position and may sign that kind of event, both indexes (event\n"
+    "ids, key events), every stored Merkle node (RFC 9162), and every stored\n"
+    "checkpoint's signature and root. Prints \"ok: ...\" and exits 0, or prints\n"
     "\"FAILED: position P: what is wrong\" naming the first bad position and exits 1.\n",
     {"ledger"},
     {},

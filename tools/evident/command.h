@@ -32,5 +32,9 @@ extern const Command kAppendCommand;
 extern const Command kLogCommand;
 extern const Command kVerifyCommand;
 extern const Command kSchemaCommand;
+extern const Command kCheckpointCommand;
+extern const Command kPubkeyCommand;
+extern const Command kProveCommand;
+extern const Command kCheckProofCommand;
 
 }  // namespace evident::cli

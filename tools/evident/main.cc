@@ -8,8 +8,9 @@
 namespace evident::cli {
 
 const std::vector<Command>& AllCommands() {
-  static const std::vector<Command> commands = {kInitCommand, kKeygenCommand, kAppendCommand,
-                                                kLogCommand,  kVerifyCommand, kSchemaCommand};
+  static const std::vector<Command> commands = {
+      kInitCommand,       kKeygenCommand, kAppendCommand, kLogCommand,        kVerifyCommand,
+      kCheckpointCommand, kPubkeyCommand, kProveCommand,  kCheckProofCommand, kSchemaCommand};
   return commands;
 }
 
@@ -26,7 +27,7 @@ void PrintUsage(std::ostream& out) {
   out << "evident: a verifiable ledger of a district's professional learning\n\n"
          "usage: evident COMMAND [flags]\n\ncommands:\n";
   for (const Command& c : AllCommands()) {
-    out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
+    out << "  " << c.name << std::string(13 - std::strlen(c.name), ' ') << c.summary << "\n";
   }
   out << "\n'evident COMMAND --help' describes one command.\n";
 }
