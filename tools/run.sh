@@ -85,7 +85,7 @@ case "$cmd" in
   scale) install_missing; run_scale "$@" ;;
   bench) install_missing; run_bench "$@" ;;
   *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

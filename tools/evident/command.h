@@ -36,5 +36,6 @@ extern const Command kCheckpointCommand;
 extern const Command kPubkeyCommand;
 extern const Command kProveCommand;
 extern const Command kCheckProofCommand;
+extern const Command kExportCommand;
 
 }  // namespace evident::cli

@@ -8,9 +8,10 @@
 namespace evident::cli {
 
 const std::vector<Command>& AllCommands() {
-  static const std::vector<Command> commands = {
-      kInitCommand,       kKeygenCommand, kAppendCommand, kLogCommand,        kVerifyCommand,
-      kCheckpointCommand, kPubkeyCommand, kProveCommand,  kCheckProofCommand, kSchemaCommand};
+  static const std::vector<Command> commands = {kInitCommand,   kKeygenCommand, kAppendCommand,
+                                                kLogCommand,    kVerifyCommand, kCheckpointCommand,
+                                                kPubkeyCommand, kProveCommand,  kCheckProofCommand,
+                                                kExportCommand, kSchemaCommand};
   return commands;
 }
 

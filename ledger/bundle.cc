@@ -1,0 +1,245 @@
+#include "ledger/bundle.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "ledger/checkpoint.h"
+#include "ledger/coding.h"
+#include "ledger/entry.h"
+#include "ledger/event_json.h"
+#include "ledger/key_registry.h"
+#include "ledger/merkle/hash.h"
+#include "ledger/merkle/proof.h"
+
+namespace evident {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr char kReadme[] =
+    R"(This directory is an Evident export bundle: a range of entries from a
+district's professional-learning ledger, with everything needed to check them
+without access to the ledger or to anyone's word.
+
+What it proves
+  * checkpoint.txt is a tree head signed by the ledger's key: the size of the
+    log and the root hash of its RFC 9162 Merkle tree at that size.
+  * Each line of entries.jsonl is one entry (in base64, exactly as stored) with
+    an inclusion proof: the entry is at that position in the tree the
+    checkpoint signs, so it cannot have been changed, added or dropped since.
+  * keys.jsonl holds, in the same form, every key registration and revocation
+    before the end of the range: who was allowed to sign what, and when.
+  * Each entry carries its signer's Ed25519 signature over its event; the
+    signer must have been registered, not revoked, and allowed that kind of
+    event at that position.
+
+How to check it
+  1. Get the ledger's verifier key from the district through a channel other
+     than this bundle (it reads NAME+KEYID+KEY) and compare it with ledger.vkey.
+  2. Run:   evident verify --bundle THIS_DIRECTORY --vkey 'NAME+KEYID+KEY'
+     It prints "ok: ..." or names the first entry that fails.
+  Any implementation of RFC 9162 (Merkle proofs), C2SP signed-note and
+  tlog-checkpoint (the checkpoint) and Ed25519 can check the same things: the
+  leaf hash is SHA-256(0x00 || entry bytes), and an event's signed message is
+  "evident/event/v1\n" followed by the event bytes inside the entry.
+
+Limits
+  A bundle shows the key events it carries are in the log; it cannot show that
+  none was left out. To rule that out, export from position 0, or verify the
+  whole ledger with 'evident verify --ledger'.
+)";
+
+Status WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+  out.close();
+  if (!out) return Status::IOError("cannot write " + path);
+  return Status::OK();
+}
+
+StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return Status::NotFound("the bundle has no " + std::filesystem::path(path).filename().string());
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+// One proven entry line.
+StatusOr<std::string> EntryLine(Ledger* ledger, EventJsonCodec* codec, uint64_t index,
+                                uint64_t size) {
+  auto bytes = ledger->ReadEntry(index);
+  if (!bytes.ok()) return bytes.status();
+  auto proof = ledger->InclusionProof(index, size);
+  if (!proof.ok()) return proof.status();
+  auto entry = ParseEntry(bytes.value());
+  if (!entry.ok()) return entry.status();
+  auto event = codec->ToJson(AsView(entry.value()->event()));
+  if (!event.ok()) return event.status();
+  Json line = {{"index", index}, {"entry", Base64Encode(bytes.value())}, {"proof", Json::array()}};
+  for (const auto& h : proof.value()) line["proof"].push_back(HexEncode(h));
+  line["event"] = Json::parse(event.value());
+  return line.dump() + "\n";
+}
+
+struct ProvenEntry {
+  std::string bytes;
+  bool in_range = false;
+};
+
+}  // namespace
+
+Status WriteBundle(Ledger* ledger, const std::string& dir, uint64_t from, uint64_t to) {
+  auto note = ledger->LatestCheckpointNote();
+  if (!note.ok()) return note.status();
+  auto parsed = ParseNote(note.value());
+  if (!parsed.ok()) return parsed.status();
+  auto checkpoint = ParseCheckpointText(parsed->text);
+  if (!checkpoint.ok()) return checkpoint.status();
+  const uint64_t size = checkpoint->size;
+  if (to == UINT64_MAX) to = size;
+  if (from >= to || to > size) {
+    return Status::InvalidArgument("the range [" + std::to_string(from) + ", " +
+                                   std::to_string(to) +
+                                   ") is empty or beyond the checkpoint "
+                                   "size " +
+                                   std::to_string(size));
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir, ec)) {
+    return Status::Conflict(dir + " is not empty; export into a new directory");
+  }
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  auto verifier = ledger->CheckpointVerifier();
+  if (!verifier.ok()) return verifier.status();
+  auto codec = EventJsonCodec::Create();
+  if (!codec.ok()) return codec.status();
+
+  std::string entries, keys;
+  for (uint64_t i = from; i < to; ++i) {
+    auto line = EntryLine(ledger, codec.value().get(), i, size);
+    if (!line.ok()) return line.status().WithContext("entry " + std::to_string(i));
+    entries += line.value();
+  }
+  auto cursor = ledger->storage()->NewCursor(Column::kKeyEvents);
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    uint64_t i = DecodeFixed64BE(cursor->key().data());
+    if (i >= to) break;
+    auto line = EntryLine(ledger, codec.value().get(), i, size);
+    if (!line.ok()) return line.status().WithContext("key event " + std::to_string(i));
+    keys += line.value();
+  }
+  EVIDENT_RETURN_IF_ERROR(cursor->status());
+  EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/checkpoint.txt", note.value()));
+  EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/ledger.vkey", verifier->Vkey() + "\n"));
+  EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/entries.jsonl", entries));
+  EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/keys.jsonl", keys));
+  return WriteFile(dir + "/README.txt", kReadme);
+}
+
+StatusOr<BundleReport> VerifyBundle(const std::string& dir,
+                                    const std::optional<NoteVerifier>& trusted) {
+  BundleReport report;
+  auto fail = [&report](std::optional<uint64_t> at, const std::string& problem) {
+    report.first_bad_position = at;
+    report.problem = at ? "position " + std::to_string(*at) + ": " + problem : problem;
+    return report;
+  };
+  auto note = ReadFile(dir + "/checkpoint.txt");
+  if (!note.ok()) return note.status();
+  std::optional<NoteVerifier> verifier = trusted;
+  if (!verifier) {
+    auto vkey = ReadFile(dir + "/ledger.vkey");
+    if (!vkey.ok()) return vkey.status();
+    auto bundled = NoteVerifier::FromVkey(vkey->substr(0, vkey->find('\n')));
+    if (!bundled.ok()) return fail({}, "ledger.vkey: " + bundled.status().message());
+    verifier = bundled.value();
+    report.trusted_bundled_key = true;
+  }
+  auto checkpoint = OpenCheckpoint(note.value(), *verifier);
+  if (!checkpoint.ok()) return fail({}, "checkpoint.txt: " + checkpoint.status().message());
+  report.origin = checkpoint->origin;
+  report.checkpoint_size = checkpoint->size;
+
+  // Every line, proven against the checkpoint, by position.
+  std::map<uint64_t, ProvenEntry> proven;
+  for (const char* file : {"keys.jsonl", "entries.jsonl"}) {
+    auto text = ReadFile(dir + "/" + file);
+    if (!text.ok()) return text.status();
+    std::istringstream lines(text.value());
+    std::string line;
+    for (size_t number = 1; std::getline(lines, line); ++number) {
+      const std::string where = std::string(file) + ":" + std::to_string(number);
+      Json j;
+      try {
+        j = Json::parse(line);
+      } catch (const Json::exception&) {
+        return fail({}, where + ": not a JSON object");
+      }
+      if (!j.is_object() || !j["index"].is_number_unsigned() || !j["entry"].is_string() ||
+          !j["proof"].is_array()) {
+        return fail({}, where + ": needs \"index\", \"entry\" and \"proof\"");
+      }
+      const uint64_t index = j["index"].get<uint64_t>();
+      auto bytes = Base64Decode(j["entry"].get<std::string>());
+      if (!bytes.ok()) return fail(index, where + ": entry is not base64");
+      std::vector<std::string> proof;
+      for (const auto& h : j["proof"]) {
+        auto hash = h.is_string() ? HexDecode(h.get<std::string>())
+                                  : StatusOr<std::string>(Status::InvalidArgument(""));
+        if (!hash.ok()) return fail(index, where + ": a proof hash is not hex");
+        proof.push_back(std::move(hash.value()));
+      }
+      Status in_log = merkle::VerifyInclusion(
+          index, checkpoint->size, merkle::LeafHash(bytes.value()), proof, checkpoint->root);
+      if (!in_log.ok()) {
+        return fail(index, where + ": not proven in the signed tree (" + in_log.message() + ")");
+      }
+      ProvenEntry& e = proven[index];
+      e.bytes = std::move(bytes.value());
+      e.in_range = e.in_range || std::string(file) == "entries.jsonl";
+    }
+  }
+  // The range must be complete: from its first to its last entry, no gap.
+  std::optional<uint64_t> first, last;
+  for (const auto& [index, e] : proven) {
+    if (!e.in_range) continue;
+    if (!first) first = index;
+    if (last && index != *last + 1) return fail(*last + 1, "missing from entries.jsonl");
+    last = index;
+  }
+  if (!first) return fail({}, "entries.jsonl holds no entry");
+  report.from = *first;
+  report.to = *last + 1;
+
+  // Replay, in log order: key events build the key history; every entry's
+  // signer must be allowed at its position, and its signature must verify.
+  KeyRegistry registry;
+  for (const auto& [index, e] : proven) {
+    auto entry = ParseEntry(e.bytes);
+    if (!entry.ok()) return fail(index, entry.status().message());
+    if (entry.value()->sequence() != index) return fail(index, "the entry names another position");
+    SignedEvent signed_event = SignedEventOf(entry.value());
+    auto event = ParseEvent(signed_event.event);
+    if (!event.ok()) return fail(index, event.status().message());
+    const bool key_event = KeyRegistry::IsKeyEvent(event.value()->body_type());
+    if (!e.in_range && !key_event)
+      return fail(index, "keys.jsonl holds an entry that is no key event");
+    auto key = registry.Check(signed_event.signer_key_id, *event.value(), index);
+    if (!key.ok()) return fail(index, "key rule broken: " + key.status().message());
+    if (!VerifyEventSignature(key.value(), signed_event)) {
+      return fail(index, "the event signature does not verify");
+    }
+    registry.Apply(*event.value(), index);
+    if (key_event) ++report.key_events;
+    if (e.in_range) ++report.entries;
+  }
+  return report;
+}
+
+}  // namespace evident
