@@ -51,7 +51,26 @@ step "7. The last two entries, as JSON Lines"
 size=$("$evident" log --ledger "$ledger" | wc -l)
 "$evident" log --ledger "$ledger" --from $((size - 2))
 
-step "8. An auditor verifies every entry, signature, key rule and index"
+step "8. An auditor verifies every entry, signature, key rule, index, Merkle node and checkpoint"
 "$evident" verify --ledger "$ledger"
+
+step "9. The auditor checks one record offline: the ledger's key, and a self-contained proof"
+"$evident" pubkey --ledger "$ledger" | tee "$work/ledger.vkey"
+"$evident" prove --ledger "$ledger" --index 1234 --tlog-proof >"$work/entry-1234.tlog-proof"
+head -3 "$work/entry-1234.tlog-proof" | cut -c1-76
+"$evident" check-proof --vkey-file "$work/ledger.vkey" "$work/entry-1234.tlog-proof"
+
+step "10. ...and that the log only grew since an earlier checkpoint"
+"$evident" checkpoint --ledger "$ledger" --size 3 >"$work/checkpoint-3.txt"
+"$evident" checkpoint --ledger "$ledger" >"$work/checkpoint-latest.txt"
+cat "$work/checkpoint-latest.txt"
+latest=$(sed -n 2p "$work/checkpoint-latest.txt")
+"$evident" prove --ledger "$ledger" --consistency 3 "$latest" >"$work/grew.json"
+"$evident" check-proof --vkey-file "$work/ledger.vkey" --old-checkpoint "$work/checkpoint-3.txt" \
+  --checkpoint "$work/checkpoint-latest.txt" "$work/grew.json"
+
+step "11. An export bundle for positions 1000..1099, checked with nothing but the bundle and the key"
+"$evident" export --ledger "$ledger" --from 1000 --to 1100 --out "$work/bundle"
+"$evident" verify --bundle "$work/bundle" --vkey-file "$work/ledger.vkey"
 
 printf '\nThe ledger is in %s; try: %s log --ledger %s --limit 5\n' "$ledger" "$evident" "$ledger"

@@ -220,3 +220,33 @@ TEST(MerkleTest, ConsistencyProofDoesNotPinTheSecondSize) {
 
 }  // namespace
 }  // namespace evident::merkle
+
+namespace evident::merkle {
+namespace {
+
+// Storage cost: n leaves store 2n - popcount(n) nodes; a proof reads O(log n).
+TEST(MerkleTest, ProofsReadLogarithmicallyManyNodes) {
+  const uint64_t n = 5000;
+  TestTree tree(n);
+  int reads = 0;
+  NodeReader counting = [&](NodeId id, std::string* hash) {
+    ++reads;
+    return tree.Reader()(id, hash);
+  };
+  const int log2n = 13;  // 2^12 < 5000 <= 2^13
+  int most = 0;
+  for (uint64_t size : {n, n - 1, uint64_t{4097}, uint64_t{4096}, uint64_t{3333}}) {
+    for (uint64_t i = 0; i < size; i += 97) {
+      reads = 0;
+      ASSERT_TRUE(InclusionProof(i, size, counting).ok());
+      most = std::max(most, reads);
+      reads = 0;
+      ASSERT_TRUE(ConsistencyProof(i + 1, size, counting).ok());
+      most = std::max(most, reads);
+    }
+  }
+  EXPECT_LE(most, 2 * log2n) << "a proof read " << most << " nodes";
+}
+
+}  // namespace
+}  // namespace evident::merkle
