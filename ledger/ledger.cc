@@ -56,7 +56,7 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir, const s
   if (std::filesystem::exists(DatabasePath(dir))) {
     return Status::Conflict(dir + " holds a ledger already");
   }
-  auto storage = OpenRocksStorage(DatabasePath(dir), /*create=*/true);
+  auto storage = OpenRocksStorage(DatabasePath(dir), OpenMode::kCreate);
   if (!storage.ok()) return storage.status();
   WriteBatch meta;
   meta.Put(Column::kMeta, std::string(kMetaFormat), std::string(kLedgerFormat));
@@ -65,18 +65,18 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir, const s
   return OpenStorage(std::move(storage.value()), std::move(ledger_key));
 }
 
-StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir) {
+StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, OpenMode mode) {
   if (!std::filesystem::exists(DatabasePath(dir))) {
     return Status::NotFound("no ledger in " + dir + " (no " + DatabasePath(dir) +
                             "); create one with 'evident init --ledger " + dir + "'");
   }
   std::optional<PrivateKey> ledger_key;
-  if (std::filesystem::exists(LedgerKeyPath(dir))) {
+  if (mode != OpenMode::kReadOnly && std::filesystem::exists(LedgerKeyPath(dir))) {
     auto key = PrivateKey::LoadFile(LedgerKeyPath(dir));
     if (!key.ok()) return key.status();
     ledger_key = std::move(key.value());
   }
-  auto storage = OpenRocksStorage(DatabasePath(dir), /*create=*/false);
+  auto storage = OpenRocksStorage(DatabasePath(dir), mode);
   if (!storage.ok()) return storage.status();
   return OpenStorage(std::move(storage.value()), std::move(ledger_key));
 }

@@ -33,10 +33,12 @@ class Ledger {
   // the checkpoints; the first append must register it with role Ledger.
   static StatusOr<std::unique_ptr<Ledger>> Create(const std::string& dir, const std::string& origin,
                                                   std::optional<PrivateKey> ledger_key);
-  // Opens the ledger in `dir`, with the ledger key from LedgerKeyPath(dir)
-  // when that file exists (without it the ledger is read-only). NotFound if
-  // there is no ledger.
-  static StatusOr<std::unique_ptr<Ledger>> Open(const std::string& dir);
+  // Opens the ledger in `dir`. kReadWrite loads the ledger key from
+  // LedgerKeyPath(dir) when that file exists (without it appends fail);
+  // kReadOnly takes no lock, so readers and auditors can run beside the one
+  // writer. NotFound if there is no ledger.
+  static StatusOr<std::unique_ptr<Ledger>> Open(const std::string& dir,
+                                                OpenMode mode = OpenMode::kReadWrite);
   // Opens a ledger over `storage` (tests inject faults this way): recovers
   // the size, the key history, the Merkle tree's edge and the clock from what
   // is stored.

@@ -41,8 +41,9 @@ class RocksCursor : public Cursor {
 
 class RocksStorage : public Storage {
  public:
-  RocksStorage(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles)
-      : db_(std::move(db)), handles_(std::move(handles)) {}
+  RocksStorage(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+               bool read_only)
+      : db_(std::move(db)), handles_(std::move(handles)), read_only_(read_only) {}
 
   ~RocksStorage() override {
     for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
@@ -55,6 +56,7 @@ class RocksStorage : public Storage {
   }
 
   Status Write(const WriteBatch& batch) override {
+    if (read_only_) return Status::FailedPrecondition("the ledger was opened read-only");
     rocksdb::WriteBatch rocks_batch;
     for (const auto& put : batch.puts()) {
       rocksdb::Status s = rocks_batch.Put(Handle(put.column), ToSlice(put.key), ToSlice(put.value));
@@ -74,6 +76,7 @@ class RocksStorage : public Storage {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // indexed by Column
+  const bool read_only_;
 };
 
 }  // namespace
@@ -96,7 +99,8 @@ const char* ColumnName(Column column) {
   return "unknown";
 }
 
-StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const std::string& path, bool create) {
+StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const std::string& path, OpenMode mode) {
+  const bool create = mode == OpenMode::kCreate;
   rocksdb::Options options;
   options.create_if_missing = create;
   options.error_if_exists = create;
@@ -116,7 +120,9 @@ StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const std::string& path, boo
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
+  rocksdb::Status s = mode == OpenMode::kReadOnly
+                          ? rocksdb::DB::OpenForReadOnly(options, path, descriptors, &handles, &raw)
+                          : rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
   if (!s.ok()) {
     if (!create && s.IsInvalidArgument()) {
       return Status::InvalidArgument("no Evident ledger database at " + path + " (" + s.ToString() +
@@ -131,7 +137,8 @@ StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const std::string& path, boo
   std::unique_ptr<rocksdb::DB> db(raw);
   db->DestroyColumnFamilyHandle(handles[0]);  // default: unused
   handles.erase(handles.begin());
-  return std::unique_ptr<Storage>(new RocksStorage(std::move(db), std::move(handles)));
+  return std::unique_ptr<Storage>(
+      new RocksStorage(std::move(db), std::move(handles), mode == OpenMode::kReadOnly));
 }
 
 }  // namespace evident

@@ -73,8 +73,15 @@ class Storage {
   virtual std::unique_ptr<Cursor> NewCursor(Column column) = 0;
 };
 
-// Opens (or, with `create`, creates) the RocksDB database in `path`.
-// InvalidArgument for a directory that holds no Evident ledger.
-StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const std::string& path, bool create);
+enum class OpenMode {
+  kCreate,     // a new database; refused if one exists
+  kReadWrite,  // the one process that appends (RocksDB's lock enforces it)
+  kReadOnly,   // readers beside a running writer: no lock taken, Write refused
+};
+
+// Opens the RocksDB database in `path`. InvalidArgument for a directory that
+// holds no Evident ledger. A read-only storage sees what was committed when
+// it was opened.
+StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const std::string& path, OpenMode mode);
 
 }  // namespace evident

@@ -221,7 +221,7 @@ TEST_F(AppenderTest, FailedWriteStoresNothingAndTheLedgerCarriesOn) {
   SignedEvent e = Sign(*admin_, AttendanceJson(IdHex(10), "p-1", 60));
   ledger_.reset();
   auto faulty = std::make_unique<FaultyStorage>(
-      Must(OpenRocksStorage(Ledger::DatabasePath(dir_.path()), false)));
+      Must(OpenRocksStorage(Ledger::DatabasePath(dir_.path()), OpenMode::kReadWrite)));
   FaultyStorage* storage = faulty.get();
   ledger_ = Must(Ledger::OpenStorage(std::move(faulty), *ledger_key_));
 
@@ -238,7 +238,7 @@ TEST_F(AppenderTest, FailedWriteStoresNothingAndTheLedgerCarriesOn) {
 TEST_F(AppenderTest, AckComesOnlyAfterTheWriteReturns) {
   ledger_.reset();
   auto faulty = std::make_unique<FaultyStorage>(
-      Must(OpenRocksStorage(Ledger::DatabasePath(dir_.path()), false)));
+      Must(OpenRocksStorage(Ledger::DatabasePath(dir_.path()), OpenMode::kReadWrite)));
   FaultyStorage* storage = faulty.get();
   ledger_ = Must(Ledger::OpenStorage(std::move(faulty), *ledger_key_));
   for (int i = 0; i < 20; ++i) {

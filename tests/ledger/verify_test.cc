@@ -81,7 +81,7 @@ class VerifyTest : public testing::LedgerFixture {
   std::string DbPath() { return Ledger::DatabasePath(dir_.path()); }
 
   VerifyReport Verify() {
-    auto storage = Must(OpenRocksStorage(DbPath(), false));
+    auto storage = Must(OpenRocksStorage(DbPath(), OpenMode::kReadWrite));
     return Must(VerifyLog(storage.get()));
   }
 
@@ -258,7 +258,7 @@ TEST_F(VerifyTest, CorruptedFileOnDiskFailsVerification) {
     corrupted = true;
   }
   ASSERT_TRUE(corrupted);
-  auto storage = OpenRocksStorage(DbPath(), false);
+  auto storage = OpenRocksStorage(DbPath(), OpenMode::kReadWrite);
   if (!storage.ok()) {  // RocksDB may refuse the damaged file at open: also a clear failure
     EXPECT_EQ(storage.status().code(), Status::Code::kCorruption) << storage.status().ToString();
     return;

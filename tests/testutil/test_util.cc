@@ -76,7 +76,7 @@ PrivateKey LedgerFixture::RegisterKey(const std::string& principal, const std::s
 
 void LedgerFixture::Reopen() {
   ledger_.reset();
-  auto storage = Must(OpenRocksStorage(Ledger::DatabasePath(dir_.path()), false));
+  auto storage = Must(OpenRocksStorage(Ledger::DatabasePath(dir_.path()), OpenMode::kReadWrite));
   ledger_ = Must(Ledger::OpenStorage(std::move(storage), *ledger_key_));
 }
 

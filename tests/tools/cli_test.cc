@@ -308,3 +308,25 @@ TEST_F(CliTest, ProofsCheckOfflineAndAFlippedHashFails) {
 
 }  // namespace
 }  // namespace evident
+
+namespace evident {
+namespace {
+
+// One process appends; auditors read beside it.
+TEST_F(CliTest, ReadersRunBesideTheWriterAndASecondWriterIsRefused) {
+  Init();
+  auto writer = Ledger::Open(ledger_, OpenMode::kReadWrite);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  CommandResult verify = Evident({"verify", "--ledger", ledger_});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+  EXPECT_EQ(Evident({"checkpoint", "--ledger", ledger_}).exit_code, 0);
+  Write("one.jsonl", AttendanceJson(IdHex(5), "p", 5) + "\n");
+  CommandResult second =
+      Evident({"append", "--ledger", ledger_, "--key", admin_, dir_.path() + "/one.jsonl"});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("in use by another process"), std::string::npos) << second.err;
+  EXPECT_EQ(CountLines(second.err), 1u);
+}
+
+}  // namespace
+}  // namespace evident

@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
   }
   std::filesystem::remove_all(dir);
-  auto storage = evident::OpenRocksStorage(dir, /*create=*/true);
+  auto storage = evident::OpenRocksStorage(dir, evident::OpenMode::kCreate);
   if (!storage.ok()) return Fail(storage.status());
   evident::Storage* db = storage.value().get();
 
@@ -72,8 +72,8 @@ int main(int argc, char** argv) {
       batch.Truncate(0);
     }
   }
-  std::printf("built a tree of %llu leaves (%llu nodes) in %.1f s\n\n",
-              (unsigned long long)leaves, (unsigned long long)(2 * leaves - __builtin_popcountll(leaves)),
+  std::printf("built a tree of %llu leaves (%llu nodes) in %.1f s\n\n", (unsigned long long)leaves,
+              (unsigned long long)(2 * leaves - __builtin_popcountll(leaves)),
               Micros(Clock::now() - start) / 1e6);
 
   const evident::merkle::NodeReader read = evident::StorageNodeReader(db);

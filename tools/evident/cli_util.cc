@@ -56,10 +56,10 @@ std::string KeyRegisteredJson(const std::string& district, const std::string& pr
   return event.dump();
 }
 
-StatusOr<std::unique_ptr<Ledger>> OpenLedgerFlag(const Flags& flags) {
+StatusOr<std::unique_ptr<Ledger>> OpenLedgerFlag(const Flags& flags, OpenMode mode) {
   auto dir = flags.Require("ledger");
   if (!dir.ok()) return dir.status();
-  return Ledger::Open(dir.value());
+  return Ledger::Open(dir.value(), mode);
 }
 
 StatusOr<std::string> ReadAll(const std::string& path) {

@@ -25,8 +25,10 @@ std::string KeyRegisteredJson(const std::string& district, const std::string& pr
                               const std::string& role, const PublicKey& key,
                               const std::vector<std::string>& allowed_event_types);
 
-// Opens the ledger named by --ledger (required).
-StatusOr<std::unique_ptr<Ledger>> OpenLedgerFlag(const Flags& flags);
+// Opens the ledger named by --ledger (required). Commands that only read
+// open it read-only, so they run beside a process that appends.
+StatusOr<std::unique_ptr<Ledger>> OpenLedgerFlag(const Flags& flags,
+                                                 OpenMode mode = OpenMode::kReadOnly);
 
 // The whole of `path`, or of standard input when `path` is "-".
 StatusOr<std::string> ReadAll(const std::string& path);

@@ -101,7 +101,7 @@ int RunAppend(const Flags& flags) {
   }
   auto key = PrivateKey::LoadFile(key_path.value());
   if (!key.ok()) return Fail(kName, key.status());
-  auto ledger = OpenLedgerFlag(flags);
+  auto ledger = OpenLedgerFlag(flags, OpenMode::kReadWrite);
   if (!ledger.ok()) return Fail(kName, ledger.status());
   auto text = ReadAll(source);
   if (!text.ok()) return Fail(kName, text.status());
