@@ -10,6 +10,7 @@
 #include "ledger/coding.h"
 #include "ledger/entry.h"
 #include "ledger/event_json.h"
+#include "ledger/file_util.h"
 #include "ledger/key_registry.h"
 #include "ledger/merkle/hash.h"
 #include "ledger/merkle/proof.h"
@@ -52,21 +53,13 @@ Limits
   whole ledger with 'evident verify --ledger'.
 )";
 
-Status WriteFile(const std::string& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary);
-  out << content;
-  out.close();
-  if (!out) return Status::IOError("cannot write " + path);
-  return Status::OK();
-}
-
-StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return Status::NotFound("the bundle has no " + std::filesystem::path(path).filename().string());
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+// The bundle file `name` in `dir`; a missing file is named as the bundle's.
+StatusOr<std::string> ReadBundleFile(const std::string& dir, const std::string& name) {
+  auto text = ReadFile(dir + "/" + name);
+  if (!text.ok() && text.status().code() == Status::Code::kNotFound) {
+    return Status::NotFound("the bundle has no " + name + " (" + text.status().message() + ")");
+  }
+  return text;
 }
 
 // One proven entry line.
@@ -150,11 +143,11 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
     report.problem = at ? "position " + std::to_string(*at) + ": " + problem : problem;
     return report;
   };
-  auto note = ReadFile(dir + "/checkpoint.txt");
+  auto note = ReadBundleFile(dir, "checkpoint.txt");
   if (!note.ok()) return note.status();
   std::optional<NoteVerifier> verifier = trusted;
   if (!verifier) {
-    auto vkey = ReadFile(dir + "/ledger.vkey");
+    auto vkey = ReadBundleFile(dir, "ledger.vkey");
     if (!vkey.ok()) return vkey.status();
     auto bundled = NoteVerifier::FromVkey(vkey->substr(0, vkey->find('\n')));
     if (!bundled.ok()) return fail({}, "ledger.vkey: " + bundled.status().message());
@@ -169,7 +162,7 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
   // Every line, proven against the checkpoint, by position.
   std::map<uint64_t, ProvenEntry> proven;
   for (const char* file : {"keys.jsonl", "entries.jsonl"}) {
-    auto text = ReadFile(dir + "/" + file);
+    auto text = ReadBundleFile(dir, file);
     if (!text.ok()) return text.status();
     std::istringstream lines(text.value());
     std::string line;

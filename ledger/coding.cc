@@ -25,6 +25,18 @@ int Base64Value(char c) {
 
 }  // namespace
 
+void PutFixed32BE(std::string* dst, uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    dst->push_back(static_cast<char>((value >> shift) & 0xff));
+  }
+}
+
+uint32_t DecodeFixed32BE(const char* src) {
+  uint32_t value = 0;
+  for (int i = 0; i < 4; ++i) value = (value << 8) | static_cast<uint8_t>(src[i]);
+  return value;
+}
+
 void PutFixed64BE(std::string* dst, uint64_t value) {
   for (int shift = 56; shift >= 0; shift -= 8) {
     dst->push_back(static_cast<char>((value >> shift) & 0xff));

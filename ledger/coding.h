@@ -10,6 +10,10 @@
 // by them), hex, and standard base64 (RFC 4648 section 4, with padding).
 namespace evident {
 
+// Appends `value` as 4 big-endian bytes.
+void PutFixed32BE(std::string* dst, uint32_t value);
+// Reads 4 big-endian bytes. `src` must hold at least 4 bytes.
+uint32_t DecodeFixed32BE(const char* src);
 // Appends `value` as 8 big-endian bytes.
 void PutFixed64BE(std::string* dst, uint64_t value);
 // Reads 8 big-endian bytes. `src` must hold at least 8 bytes.

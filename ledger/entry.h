@@ -24,10 +24,6 @@ std::string BuildEntry(uint64_t sequence, int64_t recorded_at_micros, const Sign
 // Corruption if the bytes are not a well-formed entry (they came from disk).
 StatusOr<const schema::Entry*> ParseEntry(std::string_view bytes);
 
-inline std::string_view AsView(const flatbuffers::Vector<uint8_t>* v) {
-  return std::string_view(reinterpret_cast<const char*>(v->data()), v->size());
-}
-
 // The signed event inside a parsed entry (copies its bytes).
 SignedEvent SignedEventOf(const schema::Entry* entry);
 

@@ -25,6 +25,11 @@ struct SignedEvent {
   std::string signature;      // Ed25519, 64 bytes
 };
 
+// A FlatBuffers byte vector as a string_view over the same bytes.
+inline std::string_view AsView(const flatbuffers::Vector<uint8_t>* v) {
+  return std::string_view(reinterpret_cast<const char*>(v->data()), v->size());
+}
+
 // "evident/event/v1\n" || event_bytes.
 std::string EventSigningMessage(std::string_view event_bytes);
 

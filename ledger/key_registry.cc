@@ -3,16 +3,9 @@
 #include <algorithm>
 
 #include "ledger/coding.h"
+#include "ledger/event.h"
 
 namespace evident {
-namespace {
-
-std::string_view Bytes(const flatbuffers::Vector<uint8_t>* v) {
-  return std::string_view(reinterpret_cast<const char*>(v->data()), v->size());
-}
-
-}  // namespace
-
 std::string ShortKeyId(std::string_view key_id) { return HexEncode(key_id.substr(0, 4)); }
 
 const KeyRegistry::KeyInfo* KeyRegistry::Find(std::string_view key_id) const {
@@ -32,7 +25,7 @@ Status KeyRegistry::CheckGenesis(std::string_view signer_key_id, const schema::E
     return Status::PermissionDenied(
         "the first entry of a ledger must be a KeyRegistered event for an Admin key");
   }
-  auto key = PublicKey::FromRaw(Bytes(reg->public_key()));
+  auto key = PublicKey::FromRaw(AsView(reg->public_key()));
   if (!key.ok()) return key.status();
   if (key->key_id() != signer_key_id) {
     return Status::PermissionDenied("the first entry must be signed by the admin key it registers");
@@ -68,7 +61,7 @@ Status KeyRegistry::CheckKeyEvent(const schema::Event& event) const {
     if (reg->role() == schema::Role::Unspecified) {
       return Status::InvalidArgument("KeyRegistered needs a role");
     }
-    auto key = PublicKey::FromRaw(Bytes(reg->public_key()));
+    auto key = PublicKey::FromRaw(AsView(reg->public_key()));
     if (!key.ok()) return key.status();
     if (const KeyInfo* existing = Find(key->key_id())) {
       return Status::Conflict("key " + ShortKeyId(key->key_id()) +
@@ -77,8 +70,8 @@ Status KeyRegistry::CheckKeyEvent(const schema::Event& event) const {
     }
   }
   if (const auto* rev = event.body_as_KeyRevoked()) {
-    const KeyInfo* target = Find(Bytes(rev->key_id()));
-    std::string name = "key " + ShortKeyId(Bytes(rev->key_id()));
+    const KeyInfo* target = Find(AsView(rev->key_id()));
+    std::string name = "key " + ShortKeyId(AsView(rev->key_id()));
     if (target == nullptr) return Status::NotFound(name + " is not registered");
     if (target->revoked_at) {
       return Status::Conflict(name + " was revoked already, at position " +
@@ -97,7 +90,7 @@ StatusOr<PublicKey> KeyRegistry::Check(std::string_view signer_key_id, const sch
   EVIDENT_RETURN_IF_ERROR(CheckSigner(signer_key_id, event, sequence));
   EVIDENT_RETURN_IF_ERROR(CheckKeyEvent(event));
   if (sequence == 0) {
-    return PublicKey::FromRaw(Bytes(event.body_as_KeyRegistered()->public_key()));
+    return PublicKey::FromRaw(AsView(event.body_as_KeyRegistered()->public_key()));
   }
   return Find(signer_key_id)->key;
 }
@@ -120,7 +113,7 @@ Status KeyRegistry::CheckSigner(std::string_view signer_key_id, const schema::Ev
 
 void KeyRegistry::Apply(const schema::Event& event, uint64_t sequence) {
   if (const auto* reg = event.body_as_KeyRegistered()) {
-    auto key = PublicKey::FromRaw(Bytes(reg->public_key()));
+    auto key = PublicKey::FromRaw(AsView(reg->public_key()));
     KeyInfo info{key.value(), reg->principal_id()->str(), reg->role(), {}, sequence, {}};
     if (reg->allowed_event_types() != nullptr) {
       for (const auto* type : *reg->allowed_event_types()) {
@@ -129,7 +122,7 @@ void KeyRegistry::Apply(const schema::Event& event, uint64_t sequence) {
     }
     keys_.emplace(key->key_id(), std::move(info));
   } else if (const auto* rev = event.body_as_KeyRevoked()) {
-    keys_.find(Bytes(rev->key_id()))->second.revoked_at = sequence;
+    keys_.find(AsView(rev->key_id()))->second.revoked_at = sequence;
   }
 }
 

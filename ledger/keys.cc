@@ -10,9 +10,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
+#include "ledger/file_util.h"
 #include "ledger/sha256.h"
 
 namespace evident {
@@ -104,13 +103,9 @@ StatusOr<PrivateKey> PrivateKey::FromPem(std::string_view pem) {
 }
 
 StatusOr<PrivateKey> PrivateKey::LoadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::NotFound("cannot open key file " + path + ": " + std::strerror(errno));
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  auto key = FromPem(buf.str());
+  auto pem = ReadFile(path, "key file");
+  if (!pem.ok()) return pem.status();
+  auto key = FromPem(pem.value());
   if (!key.ok()) return key.status().WithContext("key file " + path);
   return key;
 }

@@ -20,7 +20,7 @@ bool ValidKeyName(std::string_view name) {
 
 std::string KeyIdBytes(uint32_t id) {
   std::string out;
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(id >> shift));
+  PutFixed32BE(&out, id);
   return out;
 }
 
@@ -28,8 +28,7 @@ std::string KeyIdBytes(uint32_t id) {
 
 uint32_t NoteKeyId(std::string_view name, const PublicKey& key) {
   std::string h = Sha256({name, "\n", std::string_view(&kEd25519Type, 1), key.raw()});
-  return (uint32_t(uint8_t(h[0])) << 24) | (uint32_t(uint8_t(h[1])) << 16) |
-         (uint32_t(uint8_t(h[2])) << 8) | uint32_t(uint8_t(h[3]));
+  return DecodeFixed32BE(h.data());
 }
 
 StatusOr<NoteVerifier> NoteVerifier::Create(std::string name, PublicKey key) {
@@ -121,8 +120,7 @@ StatusOr<SignedNote> ParseNote(std::string_view note) {
       return Status::InvalidArgument("bad base64 in the signature of " + sig.key_name);
     }
     const std::string& b = blob.value();
-    sig.key_id = (uint32_t(uint8_t(b[0])) << 24) | (uint32_t(uint8_t(b[1])) << 16) |
-                 (uint32_t(uint8_t(b[2])) << 8) | uint32_t(uint8_t(b[3]));
+    sig.key_id = DecodeFixed32BE(b.data());
     sig.signature = b.substr(4);
     out.signatures.push_back(std::move(sig));
     if (out.signatures.size() > kMaxSignatures) {

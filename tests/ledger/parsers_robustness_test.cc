@@ -99,7 +99,9 @@ TEST_F(ParsersRobustnessTest, NotesCheckpointsAndProofFiles) {
       Must(NoteVerifier::Create("evident.example/test", ledger_key_->public_key()));
   for (const std::string& m : Mutants(note, 3000, 4)) {
     auto c = OpenCheckpoint(m, verifier);
-    if (c.ok()) EXPECT_EQ(c->size, 7u);  // only an unchanged signed text can open
+    if (c.ok()) {
+      EXPECT_EQ(c->size, 7u);  // only an unchanged signed text can open
+    }
   }
   for (const std::string& m : Mutants(verifier.Vkey(), 1000, 5)) (void)NoteVerifier::FromVkey(m);
 

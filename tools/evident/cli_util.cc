@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "ledger/coding.h"
+#include "ledger/file_util.h"
 
 namespace evident::cli {
 namespace {
@@ -63,16 +64,26 @@ StatusOr<std::unique_ptr<Ledger>> OpenLedgerFlag(const Flags& flags, OpenMode mo
 }
 
 StatusOr<std::string> ReadAll(const std::string& path) {
+  if (path != "-") return ReadFile(path);
   std::stringstream buf;
-  if (path == "-") {
-    buf << std::cin.rdbuf();
-    return buf.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot open " + path + ": " + std::strerror(errno));
-  buf << in.rdbuf();
-  if (in.bad()) return Status::IOError("cannot read " + path);
+  buf << std::cin.rdbuf();
   return buf.str();
+}
+
+StatusOr<std::optional<NoteVerifier>> VkeyFromFlags(const Flags& flags) {
+  std::string vkey;
+  if (auto given = flags.Get("vkey")) {
+    vkey = *given;
+  } else if (auto path = flags.Get("vkey-file")) {
+    auto text = ReadAll(*path);
+    if (!text.ok()) return text.status();
+    vkey = text.value().substr(0, text.value().find('\n'));
+  } else {
+    return std::optional<NoteVerifier>();
+  }
+  auto verifier = NoteVerifier::FromVkey(vkey);
+  if (!verifier.ok()) return verifier.status();
+  return std::optional<NoteVerifier>(verifier.value());
 }
 
 std::vector<std::string> SplitCommas(const std::string& text) {

@@ -2,11 +2,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ledger/keys.h"
 #include "ledger/ledger.h"
+#include "ledger/note.h"
 #include "ledger/status.h"
 #include "tools/evident/flags.h"
 
@@ -32,6 +34,10 @@ StatusOr<std::unique_ptr<Ledger>> OpenLedgerFlag(const Flags& flags,
 
 // The whole of `path`, or of standard input when `path` is "-".
 StatusOr<std::string> ReadAll(const std::string& path);
+
+// The ledger's verifier key given by --vkey KEY or --vkey-file FILE (its
+// first line); nullopt when neither flag is given.
+StatusOr<std::optional<NoteVerifier>> VkeyFromFlags(const Flags& flags);
 
 // Splits "a,b,c" into its non-empty parts.
 std::vector<std::string> SplitCommas(const std::string& text);

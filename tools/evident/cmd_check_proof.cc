@@ -12,14 +12,10 @@ namespace {
 
 constexpr char kName[] = "check-proof";
 
-StatusOr<NoteVerifier> VerifierFromFlags(const Flags& flags) {
-  if (auto vkey = flags.Get("vkey")) return NoteVerifier::FromVkey(*vkey);
-  auto path = flags.Require("vkey-file");
-  if (!path.ok()) return Status::InvalidArgument("give the ledger's key: --vkey or --vkey-file");
-  auto text = ReadAll(path.value());
-  if (!text.ok()) return text.status();
-  std::string line = text.value().substr(0, text.value().find('\n'));
-  return NoteVerifier::FromVkey(line);
+int PrintIncluded(uint64_t index, const Checkpoint& checkpoint) {
+  std::cout << "ok: entry " << index << " is in " << checkpoint.origin << " at size "
+            << checkpoint.size << " (root " << HexEncode(checkpoint.root) << ")\n";
+  return 0;
 }
 
 StatusOr<std::string> ReadFlagFile(const Flags& flags, const char* name) {
@@ -30,19 +26,19 @@ StatusOr<std::string> ReadFlagFile(const Flags& flags, const char* name) {
 
 int RunCheckProof(const Flags& flags) {
   if (flags.positional().size() != 1) return Fail(kName, "give one proof file");
-  auto verifier = VerifierFromFlags(flags);
-  if (!verifier.ok()) return Fail(kName, verifier.status());
+  auto given = VkeyFromFlags(flags);
+  if (!given.ok()) return Fail(kName, given.status());
+  if (!given.value()) return Fail(kName, "give the ledger's key: --vkey or --vkey-file");
+  const NoteVerifier& verifier = *given.value();
   auto text = ReadAll(flags.positional()[0]);
   if (!text.ok()) return Fail(kName, text.status());
 
   if (text.value().rfind("c2sp.org/tlog-proof@v1\n", 0) == 0) {
     auto proof = ParseTlogProof(text.value());
     if (!proof.ok()) return Fail(kName, proof.status());
-    auto checkpoint = CheckTlogProof(proof.value(), verifier.value());
+    auto checkpoint = CheckTlogProof(proof.value(), verifier);
     if (!checkpoint.ok()) return Fail(kName, "FAILED: " + checkpoint.status().message());
-    std::cout << "ok: entry " << proof->index << " is in " << checkpoint->origin << " at size "
-              << checkpoint->size << " (root " << HexEncode(checkpoint->root) << ")\n";
-    return 0;
+    return PrintIncluded(proof->index, checkpoint.value());
   }
   auto checkpoint_note = ReadFlagFile(flags, "checkpoint");
   if (!checkpoint_note.ok()) return Fail(kName, checkpoint_note.status());
@@ -51,8 +47,7 @@ int RunCheckProof(const Flags& flags) {
     if (!proof.ok()) return Fail(kName, proof.status());
     auto old_note = ReadFlagFile(flags, "old-checkpoint");
     if (!old_note.ok()) return Fail(kName, old_note.status());
-    Status s = CheckConsistency(proof.value(), old_note.value(), checkpoint_note.value(),
-                                verifier.value());
+    Status s = CheckConsistency(proof.value(), old_note.value(), checkpoint_note.value(), verifier);
     if (!s.ok()) return Fail(kName, "FAILED: " + s.message());
     std::cout << "ok: the log at size " << proof->size2 << " extends the log at size "
               << proof->size1 << "\n";
@@ -60,11 +55,9 @@ int RunCheckProof(const Flags& flags) {
   }
   auto proof = ParseInclusionJson(text.value());
   if (!proof.ok()) return Fail(kName, proof.status());
-  auto checkpoint = CheckInclusion(proof.value(), checkpoint_note.value(), verifier.value());
+  auto checkpoint = CheckInclusion(proof.value(), checkpoint_note.value(), verifier);
   if (!checkpoint.ok()) return Fail(kName, "FAILED: " + checkpoint.status().message());
-  std::cout << "ok: entry " << proof->index << " is in " << checkpoint->origin << " at size "
-            << checkpoint->size << " (root " << HexEncode(checkpoint->root) << ")\n";
-  return 0;
+  return PrintIncluded(proof->index, checkpoint.value());
 }
 
 }  // namespace

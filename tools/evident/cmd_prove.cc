@@ -59,9 +59,8 @@ int Consistency(Ledger* ledger, const Flags& flags) {
   }
   uint64_t sizes[2];
   for (int i = 0; i < 2; ++i) {
-    Flags one = Flags::Parse({"--n", flags.positional()[i]}, {"n"}, {}).value();
-    auto n = one.GetUint("n", 0);
-    if (!n.ok()) return Fail(kName, "sizes must be whole numbers");
+    auto n = ParseUint(flags.positional()[i], "--consistency sizes");
+    if (!n.ok()) return Fail(kName, n.status());
     auto checked = CheckpointedSize(ledger, flags, "consistency", n.value());
     if (!checked.ok()) return Fail(kName, checked.status());
     sizes[i] = n.value();

@@ -15,19 +15,9 @@ namespace {
 constexpr char kName[] = "verify";
 
 int VerifyBundleDir(const Flags& flags, const std::string& dir) {
-  std::optional<NoteVerifier> trusted;
-  if (flags.Has("vkey") || flags.Has("vkey-file")) {
-    std::string vkey = flags.Get("vkey").value_or("");
-    if (auto path = flags.Get("vkey-file")) {
-      auto text = ReadAll(*path);
-      if (!text.ok()) return Fail(kName, text.status());
-      vkey = text.value().substr(0, text.value().find('\n'));
-    }
-    auto verifier = NoteVerifier::FromVkey(vkey);
-    if (!verifier.ok()) return Fail(kName, verifier.status());
-    trusted = verifier.value();
-  }
-  auto report = VerifyBundle(dir, trusted);
+  auto trusted = VkeyFromFlags(flags);
+  if (!trusted.ok()) return Fail(kName, trusted.status());
+  auto report = VerifyBundle(dir, trusted.value());
   if (!report.ok()) return Fail(kName, report.status());
   const BundleReport& r = report.value();
   if (r.trusted_bundled_key) {

@@ -48,15 +48,19 @@ StatusOr<std::string> Flags::Require(const std::string& name) const {
   return *value;
 }
 
+StatusOr<uint64_t> ParseUint(const std::string& text, const std::string& what) {
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+    return Status::InvalidArgument(what + " must be a whole number, got \"" + text + "\"");
+  }
+  return n;
+}
+
 StatusOr<uint64_t> Flags::GetUint(const std::string& name, uint64_t fallback) const {
   auto value = Get(name);
   if (!value) return fallback;
-  uint64_t n = 0;
-  auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
-  if (ec != std::errc() || end != value->data() + value->size()) {
-    return Status::InvalidArgument("--" + name + " must be a whole number, got \"" + *value + "\"");
-  }
-  return n;
+  return ParseUint(*value, "--" + name);
 }
 
 }  // namespace evident::cli

@@ -11,6 +11,9 @@
 
 namespace evident::cli {
 
+// A whole number >= 0 written in decimal, or InvalidArgument naming `what`.
+StatusOr<uint64_t> ParseUint(const std::string& text, const std::string& what);
+
 // Command-line flags of one subcommand: `--name value`, `--name=value`,
 // boolean `--name`, and positional arguments. A flag the subcommand does not
 // declare is an error, so a typo never passes silently.
