@@ -7,6 +7,7 @@
 #   tools/run.sh scale [N]         append N (default 100000) events, verify, and
 #                                  print the machine's own Ed25519 rates beside them
 #   tools/run.sh bench             proof generation at 1,000,000 leaves (p50/p99)
+#   tools/run.sh crash [KILLS]     the kill -9 test with KILLS kills (default 500)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -71,6 +72,11 @@ run_bench() {
   "$root/build/tools/bench/evident-proof-bench" --leaves 1000000 --dir "$root/var/proof-bench" "$@"
 }
 
+run_crash() {
+  build "$root/build"
+  EVIDENT_CRASH_KILLS=${1:-500} "$root/build/tests/crash_test"
+}
+
 run_demo() {
   build "$root/build"
   bash "$root/tools/demo.sh" "$root/build" "$root/var/demo"
@@ -84,8 +90,9 @@ case "$cmd" in
   build) install_missing; build "$root/build" ;;
   scale) install_missing; run_scale "$@" ;;
   bench) install_missing; run_bench "$@" ;;
+  crash) install_missing; run_crash "$@" ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
