@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "ledger/checkpoint.h"
@@ -33,6 +34,9 @@ What it proves
     checkpoint signs, so it cannot have been changed, added or dropped since.
   * keys.jsonl holds, in the same form, every key registration and revocation
     before the end of the range: who was allowed to sign what, and when.
+    signers.json lists, for reading, the public key, principal and role of
+    everyone who signed an entry of the range; the check derives the same
+    list from keys.jsonl and refuses a bundle where the two differ.
   * Each entry carries its signer's Ed25519 signature over its event; the
     signer must have been registered, not revoked, and allowed that kind of
     event at that position.
@@ -62,21 +66,54 @@ StatusOr<std::string> ReadBundleFile(const std::string& dir, const std::string& 
   return text;
 }
 
-// One proven entry line.
-StatusOr<std::string> EntryLine(Ledger* ledger, EventJsonCodec* codec, uint64_t index,
-                                uint64_t size) {
+// signers.json: who signed the range's entries, as the key history up to the
+// range's end says, sorted by key id. For people to read; the check derives
+// it again from keys.jsonl and requires the two to agree.
+std::string SignersJson(const KeyRegistry& registry, const std::set<std::string>& key_ids) {
+  Json signers = Json::array();
+  for (const std::string& id : key_ids) {
+    const KeyRegistry::KeyInfo* info = registry.Find(id);
+    if (info == nullptr) continue;
+    Json s = {{"key_id", HexEncode(id)},
+              {"principal_id", info->principal_id},
+              {"role", schema::EnumNameRole(info->role)},
+              {"public_key", HexEncode(info->key.raw())},
+              {"registered_at", info->registered_at}};
+    if (info->revoked_at) s["revoked_at"] = *info->revoked_at;
+    signers.push_back(std::move(s));
+  }
+  return signers.dump(2) + "\n";
+}
+
+// One entry of the bundle: its line, its signer and its event, read once.
+struct ExportedEntry {
+  std::string line;  // {"index", "entry", "proof", "event"}
+  std::string signer_key_id;
+  std::string bytes;  // the entry; `event` points into it
+  const schema::Event* event = nullptr;
+};
+
+StatusOr<ExportedEntry> ExportEntry(Ledger* ledger, EventJsonCodec* codec, uint64_t index,
+                                    uint64_t size) {
+  ExportedEntry out;
   auto bytes = ledger->ReadEntry(index);
   if (!bytes.ok()) return bytes.status();
+  out.bytes = std::move(bytes.value());
   auto proof = ledger->InclusionProof(index, size);
   if (!proof.ok()) return proof.status();
-  auto entry = ParseEntry(bytes.value());
+  auto entry = ParseEntry(out.bytes);
   if (!entry.ok()) return entry.status();
-  auto event = codec->ToJson(AsView(entry.value()->event()));
+  auto event = ParseEvent(AsView(entry.value()->event()));
   if (!event.ok()) return event.status();
-  Json line = {{"index", index}, {"entry", Base64Encode(bytes.value())}, {"proof", Json::array()}};
+  auto event_json = codec->ToJson(AsView(entry.value()->event()));
+  if (!event_json.ok()) return event_json.status();
+  Json line = {{"index", index}, {"entry", Base64Encode(out.bytes)}, {"proof", Json::array()}};
   for (const auto& h : proof.value()) line["proof"].push_back(HexEncode(h));
-  line["event"] = Json::parse(event.value());
-  return line.dump() + "\n";
+  line["event"] = Json::parse(event_json.value());
+  out.line = line.dump() + "\n";
+  out.signer_key_id = std::string(AsView(entry.value()->signer_key_id()));
+  out.event = event.value();
+  return out;
 }
 
 struct ProvenEntry {
@@ -114,20 +151,26 @@ Status WriteBundle(Ledger* ledger, const std::string& dir, uint64_t from, uint64
   if (!codec.ok()) return codec.status();
 
   std::string entries, keys;
+  std::set<std::string> signers;
   for (uint64_t i = from; i < to; ++i) {
-    auto line = EntryLine(ledger, codec.value().get(), i, size);
-    if (!line.ok()) return line.status().WithContext("entry " + std::to_string(i));
-    entries += line.value();
+    auto e = ExportEntry(ledger, codec.value().get(), i, size);
+    if (!e.ok()) return e.status().WithContext("entry " + std::to_string(i));
+    entries += e->line;
+    signers.insert(e->signer_key_id);
   }
+  // The key history up to the range's end: every key event before `to`.
+  KeyRegistry registry;
   auto cursor = ledger->storage()->NewCursor(Column::kKeyEvents);
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
     uint64_t i = DecodeFixed64BE(cursor->key().data());
     if (i >= to) break;
-    auto line = EntryLine(ledger, codec.value().get(), i, size);
-    if (!line.ok()) return line.status().WithContext("key event " + std::to_string(i));
-    keys += line.value();
+    auto e = ExportEntry(ledger, codec.value().get(), i, size);
+    if (!e.ok()) return e.status().WithContext("key event " + std::to_string(i));
+    keys += e->line;
+    registry.Apply(*e->event, i);
   }
   EVIDENT_RETURN_IF_ERROR(cursor->status());
+  EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/signers.json", SignersJson(registry, signers)));
   EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/checkpoint.txt", note.value()));
   EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/ledger.vkey", verifier->Vkey() + "\n"));
   EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/entries.jsonl", entries));
@@ -213,6 +256,7 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
   // Replay, in log order: key events build the key history; every entry's
   // signer must be allowed at its position, and its signature must verify.
   KeyRegistry registry;
+  std::set<std::string> signers;
   for (const auto& [index, e] : proven) {
     auto entry = ParseEntry(e.bytes);
     if (!entry.ok()) return fail(index, entry.status().message());
@@ -230,7 +274,15 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
     }
     registry.Apply(*event.value(), index);
     if (key_event) ++report.key_events;
-    if (e.in_range) ++report.entries;
+    if (e.in_range) {
+      ++report.entries;
+      signers.insert(signed_event.signer_key_id);
+    }
+  }
+  auto listed = ReadBundleFile(dir, "signers.json");
+  if (!listed.ok()) return listed.status();
+  if (listed.value() != SignersJson(registry, signers)) {
+    return fail({}, "signers.json does not match the key history the bundle proves");
   }
   return report;
 }

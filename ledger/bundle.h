@@ -18,6 +18,8 @@
 //                   "proof" (hex inclusion proof at size N), "event" (readable copy)}
 //   keys.jsonl      the same for every KeyRegistered/KeyRevoked entry before `to`:
 //                   the key history that says who could sign what, proven in the log
+//   signers.json    the public key, principal and role of each signer in the range
+//                   (readable; the check requires it to match keys.jsonl)
 //   README.txt
 namespace evident {
 

@@ -65,6 +65,24 @@ TEST_F(BundleTest, ExportedRangeVerifiesOffline) {
   for (const char* file : {"README.txt", "checkpoint.txt", "ledger.vkey"}) {
     EXPECT_TRUE(std::filesystem::exists(out_ + "/" + file)) << file;
   }
+  // The signers of the range: the hr key alone, with its public key.
+  std::ifstream in(out_ + "/signers.json");
+  auto signers = nlohmann::json::parse(in);
+  ASSERT_EQ(signers.size(), 1u);
+  EXPECT_EQ(signers[0]["principal_id"], "hr");
+  EXPECT_EQ(signers[0]["role"], "Integration");
+  EXPECT_EQ(signers[0]["public_key"], HexEncode(hr_->public_key().raw()));
+  EXPECT_EQ(signers[0]["key_id"], HexEncode(hr_->public_key().key_id()));
+}
+
+TEST_F(BundleTest, SignersListThatDisagreesWithTheKeyHistoryIsRefused) {
+  ASSERT_OK(WriteBundle(ledger_.get(), out_, 10, 20));
+  std::ifstream in(out_ + "/signers.json");
+  auto signers = nlohmann::json::parse(in);
+  signers[0]["role"] = "Admin";
+  std::ofstream(out_ + "/signers.json") << signers.dump(2) << "\n";
+  BundleReport r = Must(VerifyBundle(out_, verifier_));
+  EXPECT_NE(r.problem.find("signers.json"), std::string::npos) << r.problem;
 }
 
 TEST_F(BundleTest, ChangedEntryIsNamed) {
