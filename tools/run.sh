@@ -2,7 +2,7 @@
 # Evident's one entry point: installs what is missing, builds, and runs.
 #
 #   tools/run.sh demo              a scripted session on a fresh ledger in var/demo
-#   tools/run.sh test [--sanitize] the whole test suite (ASan+UBSan with --sanitize)
+#   tools/run.sh test [--sanitize|--tsan]  the whole test suite (under ASan+UBSan or TSan)
 #   tools/run.sh build             install and build only
 #   tools/run.sh scale [N]         append N (default 100000) events, verify, and
 #                                  print the machine's own Ed25519 rates beside them
@@ -43,8 +43,13 @@ build() {  # build DIR [cmake args...]
 
 run_test() {
   if [ "${1:-}" = "--sanitize" ]; then
-    build "$root/build-sanitize" -DEVIDENT_SANITIZE=ON
+    build "$root/build-sanitize" -DEVIDENT_SANITIZE=address
     ctest --test-dir "$root/build-sanitize" --output-on-failure -j2
+  elif [ "${1:-}" = "--tsan" ]; then
+    build "$root/build-tsan" -DEVIDENT_SANITIZE=thread
+    # The crash test measures progress between kills; TSan's slowdown starves it.
+    TSAN_OPTIONS="halt_on_error=1 suppressions=$root/tests/tsan.supp" \
+      ctest --test-dir "$root/build-tsan" --output-on-failure -j2 -E CrashTest
   else
     build "$root/build"
     ctest --test-dir "$root/build" --output-on-failure -j2
