@@ -14,7 +14,7 @@ constexpr char kName[] = "prove";
 
 // The size to prove against: --size, or the newest checkpoint's. Either way
 // it must have a checkpoint, so that the proof can be checked.
-StatusOr<uint64_t> CheckpointedSize(Ledger* ledger, const Flags& flags, const char* flag,
+StatusOr<uint64_t> CheckpointedSize(Ledger* ledger, const char* flag,
                                     std::optional<uint64_t> given) {
   if (!given) {
     auto sizes = ledger->CheckpointSizes(ledger->size(), 1);
@@ -36,7 +36,7 @@ int Inclusion(Ledger* ledger, const Flags& flags) {
     if (!s.ok()) return Fail(kName, s.status());
     given = s.value();
   }
-  auto size = CheckpointedSize(ledger, flags, "size", given);
+  auto size = CheckpointedSize(ledger, "size", given);
   if (!size.ok()) return Fail(kName, size.status());
   auto entry = ledger->ReadEntry(index.value());
   if (!entry.ok()) return Fail(kName, entry.status());
@@ -61,7 +61,7 @@ int Consistency(Ledger* ledger, const Flags& flags) {
   for (int i = 0; i < 2; ++i) {
     auto n = ParseUint(flags.positional()[i], "--consistency sizes");
     if (!n.ok()) return Fail(kName, n.status());
-    auto checked = CheckpointedSize(ledger, flags, "consistency", n.value());
+    auto checked = CheckpointedSize(ledger, "consistency", n.value());
     if (!checked.ok()) return Fail(kName, checked.status());
     sizes[i] = n.value();
   }
