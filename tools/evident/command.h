@@ -37,5 +37,7 @@ extern const Command kPubkeyCommand;
 extern const Command kProveCommand;
 extern const Command kCheckProofCommand;
 extern const Command kExportCommand;
+extern const Command kProjectCommand;
+extern const Command kQueryCommand;
 
 }  // namespace evident::cli

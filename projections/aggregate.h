@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include "projections/figures.h"
+#include "projections/views.h"
+
+// The accountability figures of a group of person-and-programme rows in one
+// fiscal year (a site's programme for one staff group, a district's year, a
+// quartile of site need). Shared by the accountability and equity views.
+namespace evident::projections {
+
+class Cell {
+ public:
+  // Adds what row `p` contributes to fiscal year `fy`: its costs of that
+  // year, its minutes of that year, and its evidence. `all_six_flags` says
+  // whether the programme meets the six statutory flags.
+  void AddPair(const PersonProgram& p, int32_t fy, bool all_six_flags);
+  bool empty() const { return participants_.empty() && spend_cents_ == 0; }
+  int64_t spend_cents() const { return spend_cents_; }
+
+  // The figures (docs/metrics.md). `staff` is the number of staff the group
+  // could reach; `teachers` the certificated staff among them.
+  Json Render(int64_t staff, int64_t teachers) const;
+
+ private:
+  std::map<std::tuple<int32_t, std::string, int32_t>, int64_t> spend_;  // category, fund, source
+  int64_t spend_cents_ = 0, time_value_cents_ = 0;
+  std::set<std::string> participants_, completers_, changed_;
+  int64_t minutes_ = 0, flagged_minutes_ = 0;
+  int64_t under_14_ = 0, from_14_to_49_ = 0, from_49_ = 0;  // participant-programmes by hours
+  int64_t records_ = 0, present_ = 0;
+  int64_t level_[5] = {0, 0, 0, 0, 0};  // participant-programmes with evidence at each level
+  int64_t participant_programs_ = 0;
+  int64_t post_observations_ = 0, post_practice_ = 0;
+  int64_t change_known_ = 0, improving_ = 0;
+  int64_t no_level4_cents_ = 0;
+  int64_t owed_by_person_ = 0, owed_by_district_ = 0;
+};
+
+}  // namespace evident::projections

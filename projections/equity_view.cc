@@ -1,0 +1,85 @@
+#include <algorithm>
+
+#include "projections/aggregate.h"
+#include "projections/views.h"
+
+namespace evident::projections {
+namespace {
+
+struct Attribute {
+  const char* name;
+  int32_t SiteVersion::*field;
+};
+
+constexpr Attribute kAttributes[] = {
+    {"students_in_poverty", &SiteVersion::poverty_bp},
+    {"english_learners", &SiteVersion::english_learner_bp},
+    {"foster_youth", &SiteVersion::foster_bp},
+    {"students_with_disabilities", &SiteVersion::disabilities_bp},
+};
+
+// Quartile 1 (least need) to 4 (greatest) of each site by one attribute.
+// Sites with equal values share the quartile of the first of them.
+std::map<std::string, int> Quartiles(const FactState& state, const Attribute& a) {
+  std::vector<std::pair<int32_t, std::string>> sites;
+  for (const auto& [id, versions] : state.site.rows()) {
+    if (!versions.empty()) sites.emplace_back(versions.Last()->*(a.field), id);
+  }
+  std::sort(sites.begin(), sites.end());
+  std::map<std::string, int> quartile;
+  const size_t n = sites.size();
+  size_t first_equal = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0 && sites[i].first != sites[i - 1].first) first_equal = i;
+    quartile[sites[i].second] = 1 + static_cast<int>(4 * first_equal / n);
+  }
+  return quartile;
+}
+
+std::string QuartileName(int q) { return q == 0 ? "unknown" : "Q" + std::to_string(q); }
+
+}  // namespace
+
+std::vector<ViewRow> EquityView(const FactState& state, const Figures& f) {
+  std::vector<ViewRow> rows;
+  for (const Attribute& a : kAttributes) {
+    const auto quartile = Quartiles(state, a);
+    auto quartile_of = [&](const std::string& site) {
+      auto it = quartile.find(site);
+      return it == quartile.end() ? 0 : it->second;
+    };
+    std::map<int, int64_t> staff, teachers, sites;
+    for (const auto& [site, q] : quartile) ++sites[q];
+    for (const auto& [person, who] : f.people) {
+      const int q = quartile_of(who.site);
+      ++staff[q];
+      if (who.group == int32_t(schema::ParticipantGroup::Certificated)) ++teachers[q];
+    }
+    std::map<std::pair<int32_t, int>, Cell> cells;
+    for (const PersonProgram& p : f.pairs) {
+      auto it = f.people.find(p.person);
+      const int q = it == f.people.end() ? 0 : quartile_of(it->second.site);
+      const ProgramVersion* program = ProgramOf(state, p.program);
+      const bool flags = program != nullptr && (program->flags & kAllSixFlags) == kAllSixFlags;
+      std::set<int32_t> years;
+      for (const CostShare& c : p.costs) years.insert(c.line.fiscal_year);
+      for (const auto& [fy, minutes] : p.minutes_by_year) years.insert(fy);
+      for (int32_t fy : years) cells[{fy, q}].AddPair(p, fy, flags);
+    }
+    for (const auto& [key, cell] : cells) {
+      const auto& [fy, q] = key;
+      Json row{{"row", "need_quartile"},
+               {"fiscal_year", fy},
+               {"attribute", a.name},
+               {"quartile", QuartileName(q)},
+               {"sites", sites[q]}};
+      row.update(cell.Render(staff[q], teachers[q]));
+      rows.push_back({JoinKey(a.name, YearKey(fy), QuartileName(q)), row});
+    }
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const ViewRow& a, const ViewRow& b) { return a.key < b.key; });
+  return rows;
+}
+
+}  // namespace evident::projections

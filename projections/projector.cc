@@ -1,0 +1,182 @@
+#include "projections/projector.h"
+
+#include "ledger/coding.h"
+#include "ledger/entry.h"
+#include "ledger/sha256.h"
+
+namespace evident::projections {
+namespace {
+
+using schema::Body;
+
+struct Parsed {
+  const schema::Entry* entry = nullptr;
+  const schema::Event* event = nullptr;
+};
+
+StatusOr<Parsed> ParseStored(std::string_view bytes, uint64_t position) {
+  auto entry = ParseEntry(bytes);
+  if (!entry.ok()) return entry.status().WithContext("entry " + std::to_string(position));
+  auto event = ParseEvent(AsView(entry.value()->event()));
+  if (!event.ok()) {
+    return Status::Corruption("entry " + std::to_string(position) +
+                              " holds an unreadable event: " + event.status().message() +
+                              "; run 'evident verify'");
+  }
+  return Parsed{entry.value(), event.value()};
+}
+
+bool IsGovernance(Body type) {
+  return type == Body::RecordCorrected || type == Body::RecordVoided ||
+         type == Body::KeyRegistered || type == Body::KeyRevoked || type == Body::AuditAttested;
+}
+
+}  // namespace
+
+StatusOr<std::string> LedgerSource::ReadEntry(uint64_t position) {
+  return ledger_->ReadEntry(position);
+}
+
+StatusOr<uint64_t> LedgerSource::FindEvent(std::string_view event_id) {
+  std::string value;
+  EVIDENT_RETURN_IF_ERROR(ledger_->storage()->Get(Column::kEventIds, event_id, &value));
+  if (value.size() != 8) return Status::Corruption("event index value is not 8 bytes");
+  return DecodeFixed64BE(value.data());
+}
+
+Status Projector::Apply(uint64_t position, std::string_view bytes) {
+  if (position != position_) {
+    return Status::InvalidArgument("projector expected entry " + std::to_string(position_) +
+                                   ", got " + std::to_string(position));
+  }
+  auto parsed = ParseStored(bytes, position);
+  if (!parsed.ok()) return parsed.status();
+  const schema::Entry* entry = parsed.value().entry;
+  EVIDENT_RETURN_IF_ERROR(ApplyEvent(parsed.value().event, AsView(entry->signer_key_id())));
+  position_ = position + 1;
+  last_day_ = DayOfMicros(entry->recorded_at_micros());
+  return Status::OK();
+}
+
+void Projector::Skip(const std::string& reason) { state_.counter.Mutable(reason).Add(1, 0, +1); }
+
+Status Projector::ApplyEvent(const schema::Event* event, std::string_view signer) {
+  switch (event->body_type()) {
+    case Body::KeyRegistered: {
+      auto* b = event->body_as_KeyRegistered();
+      Principal& p = state_.principal.Mutable(Sha256(AsView(b->public_key())));
+      p = Principal{b->principal_id()->str(), static_cast<int32_t>(b->role())};
+      return Status::OK();
+    }
+    case Body::RecordCorrected:
+    case Body::RecordVoided:
+      return ApplyAmendment(event, signer);
+    default:
+      break;
+  }
+  auto fact = UpcastFact(event, position_);
+  if (!fact.ok()) {
+    Skip("schema version not understood");
+    return Status::OK();
+  }
+  state_.Apply(fact.value(), +1);
+  return Status::OK();
+}
+
+Status Projector::LoadInForce(uint64_t original_pos, const AmendedState* amended,
+                              std::vector<std::string>* storage, Fact* fact) {
+  // Parses the entry at `pos`, keeping its bytes alive in `storage`.
+  auto load = [&](uint64_t pos) -> StatusOr<const schema::Event*> {
+    auto bytes = source_->ReadEntry(pos);
+    if (!bytes.ok()) return bytes.status();
+    storage->push_back(std::move(bytes.value()));
+    auto parsed = ParseStored(storage->back(), pos);
+    if (!parsed.ok()) return parsed.status();
+    return parsed.value().event;
+  };
+  storage->reserve(3);  // pointers into earlier strings must stay valid
+  auto original = load(original_pos);
+  if (!original.ok()) return original.status();
+  auto in_force = UpcastFact(original.value(), original_pos);
+  if (!in_force.ok()) return in_force.status();
+  *fact = in_force.value();
+  if (amended == nullptr || !amended->corrected) return Status::OK();
+  auto correction = load(amended->current_pos);
+  if (!correction.ok()) return correction.status();
+  auto* body = correction.value()->body_as_RecordCorrected();
+  if (body == nullptr) return Status::Corruption("amendment state names a non-correction");
+  fact->type = body->body_type();
+  fact->body = body->body();
+  if (amended->subject_pos != 0) {
+    auto subject = load(amended->subject_pos);
+    if (!subject.ok()) return subject.status();
+    auto* with_subject = subject.value()->body_as_RecordCorrected();
+    if (with_subject == nullptr || with_subject->subject() == nullptr) {
+      return Status::Corruption("amendment state names a correction without a subject");
+    }
+    fact->subject = with_subject->subject();
+  }
+  return Status::OK();
+}
+
+Status Projector::ApplyAmendment(const schema::Event* event, std::string_view signer) {
+  const bool voiding = event->body_type() == Body::RecordVoided;
+  const schema::RecordCorrected* correction = event->body_as_RecordCorrected();
+  const schema::RecordVoided* voided = event->body_as_RecordVoided();
+  const auto* target_id = voiding ? voided->amends_event_id() : correction->amends_event_id();
+  const std::string target(reinterpret_cast<const char*>(target_id->bytes()->data()), 16);
+
+  Amendment record;
+  record.event_id = std::string(EventIdOf(event));
+  record.target = target;
+  record.voided = voiding;
+  record.reason = (voiding ? voided->reason_code() : correction->reason_code())->str();
+  const Principal* who = state_.principal.Find(signer);
+  record.signer = who != nullptr ? who->principal : HexEncode(signer);
+  record.day = DayOf(event->occurred_at());
+  auto finish = [&](std::string outcome) {
+    record.outcome = std::move(outcome);
+    state_.amendment.Mutable(PositionKey(position_)) = std::move(record);
+    return Status::OK();
+  };
+
+  auto found = source_->FindEvent(target);
+  if (!found.ok() && found.status().code() != Status::Code::kNotFound) return found.status();
+  if (!found.ok() || found.value() >= position_) {
+    return finish("not applied: no earlier event has this id");
+  }
+  const AmendedState* amended = state_.amended.Find(target);
+  if (amended != nullptr && amended->voided) return finish("not applied: the event was voided");
+
+  std::vector<std::string> storage;
+  Fact old_fact;
+  Status s = LoadInForce(found.value(), amended, &storage, &old_fact);
+  if (!s.ok()) return s;
+  if (IsGovernance(old_fact.type)) {
+    return finish("not applied: governance events are not amended; register or revoke keys");
+  }
+  if (!voiding && correction->body_type() != old_fact.type) {
+    return finish(std::string("not applied: the correction's body is ") +
+                  schema::EnumNameBody(correction->body_type()) + ", the event's is " +
+                  schema::EnumNameBody(old_fact.type));
+  }
+  state_.Apply(old_fact, -1);
+  AmendedState next = amended != nullptr ? *amended : AmendedState{};
+  if (voiding) {
+    next.voided = true;
+  } else {
+    Fact new_fact = old_fact;
+    new_fact.body = correction->body();
+    if (correction->subject() != nullptr) {
+      new_fact.subject = correction->subject();
+      next.subject_pos = position_;
+    }
+    state_.Apply(new_fact, +1);
+    next.corrected = true;
+    next.current_pos = position_;
+  }
+  state_.amended.Mutable(target) = next;
+  return finish("applied");
+}
+
+}  // namespace evident::projections

@@ -1,0 +1,257 @@
+// The projection store's keys (docs/format.md, "Projection store"):
+//
+//   meta/format                 "evident-projections/1"
+//   meta/live                   the live generation, decimal
+//   g<gen>/m/<name>             position, last_day (decimal), state_digest, root (hex)
+//   g<gen>/s/<table>\0<key>     a state row (projections/codec.h)
+//   g<gen>/v/<view>\0<row key>  a view row, compact JSON
+//   g<gen>/d/<view>             the view's digest, hex
+//
+// <gen> is 16 hex digits, so one generation's keys form one range.
+
+#include "projections/store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <chrono>
+
+#include "ledger/checkpoint.h"
+#include "ledger/coding.h"
+
+namespace evident::projections {
+namespace {
+
+constexpr char kFormat[] = "evident-projections/1";
+
+Status FromRocks(const rocksdb::Status& s, const std::string& what) {
+  if (s.ok()) return Status::OK();
+  if (s.IsNotFound()) return Status::NotFound(what + ": not found");
+  if (s.IsCorruption()) return Status::Corruption(what + ": " + s.ToString());
+  return Status::IOError(what + ": " + s.ToString());
+}
+
+std::string Gen(uint64_t generation) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "g%016llx/", static_cast<unsigned long long>(generation));
+  return buf;
+}
+// The key just past every key that starts with `prefix` ending in '/'.
+std::string PrefixEnd(std::string prefix) {
+  prefix.back() = '/' + 1;
+  return prefix;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(const std::string& path) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
+  rocksdb::DB* raw = nullptr;
+  EVIDENT_RETURN_IF_ERROR(
+      FromRocks(rocksdb::DB::Open(options, path, &raw), "opening projection store " + path));
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string format;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), "meta/format", &format);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    EVIDENT_RETURN_IF_ERROR(FromRocks(db->Put(sync, "meta/format", kFormat), "writing " + path));
+  } else if (!s.ok() || format != kFormat) {
+    return Status::Corruption(path + " is not an Evident projection store (format \"" + format +
+                              "\"); move it aside and run 'evident project rebuild'");
+  }
+  return std::unique_ptr<ProjectionStore>(new ProjectionStore(std::move(db)));
+}
+
+ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
+ProjectionStore::~ProjectionStore() = default;
+
+StatusOr<uint64_t> ProjectionStore::LiveGeneration() {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), "meta/live", &value);
+  if (s.IsNotFound()) {
+    return Status::NotFound("no projections yet; run 'evident project rebuild'");
+  }
+  EVIDENT_RETURN_IF_ERROR(FromRocks(s, "reading the live generation"));
+  return std::stoull(value);
+}
+
+StatusOr<std::unique_ptr<Projector>> ProjectionStore::LoadProjector(EntrySource* source) {
+  auto generation = LiveGeneration();
+  if (!generation.ok()) return generation.status();
+  const std::string prefix = Gen(generation.value());
+  auto projector = std::make_unique<Projector>(source);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  const std::string rows = prefix + "s/";
+  for (it->Seek(rows); it->Valid() && it->key().starts_with(rows); it->Next()) {
+    std::string_view key(it->key().data() + rows.size(), it->key().size() - rows.size());
+    const size_t nul = key.find('\0');
+    TableBase* table = nul == std::string_view::npos
+                           ? nullptr
+                           : projector->state().FindTable(key.substr(0, nul));
+    if (table == nullptr ||
+        !table->LoadEncoded(key.substr(nul + 1), std::string_view(it->value().data(),
+                                                                   it->value().size()))) {
+      return Status::Corruption("projection store row is malformed; run 'evident project rebuild'");
+    }
+  }
+  EVIDENT_RETURN_IF_ERROR(FromRocks(it->status(), "reading the projection state"));
+  std::string position, last_day;
+  EVIDENT_RETURN_IF_ERROR(
+      FromRocks(db_->Get(rocksdb::ReadOptions(), prefix + "m/position", &position), "position"));
+  EVIDENT_RETURN_IF_ERROR(
+      FromRocks(db_->Get(rocksdb::ReadOptions(), prefix + "m/last_day", &last_day), "last_day"));
+  projector->Resume(std::stoull(position), std::stoi(last_day));
+  // Loaded rows are not changes: forget them so the next commit writes only
+  // what the fold changes.
+  for (TableBase* t : projector->state().tables()) {
+    t->DrainDirty([](const std::string&, const std::string*) {});
+  }
+  return projector;
+}
+
+Status ProjectionStore::Commit(uint64_t generation, Projector* projector, Ledger* ledger,
+                               bool swap_in, uint64_t old_generation) {
+  const std::string prefix = Gen(generation);
+  rocksdb::WriteBatch batch;
+  for (TableBase* t : projector->state().tables()) {
+    const std::string table_prefix = prefix + "s/" + t->name() + std::string(1, '\0');
+    t->DrainDirty([&](const std::string& key, const std::string* bytes) {
+      if (bytes == nullptr) {
+        batch.Delete(table_prefix + key);
+      } else {
+        batch.Put(table_prefix + key, *bytes);
+      }
+    });
+  }
+  const LogContext log = LogContextAt(ledger, projector->position());
+  batch.Put(prefix + "m/position", std::to_string(projector->position()));
+  batch.Put(prefix + "m/last_day", std::to_string(projector->last_day()));
+  batch.Put(prefix + "m/state_digest", HexEncode(projector->state().Digest()));
+  batch.Put(prefix + "m/root", log.root_hash_hex);
+  batch.DeleteRange(prefix + "v/", PrefixEnd(prefix + "v/"));
+  for (const auto& [name, rows] : RenderAll(*projector, log)) {
+    const std::string view_prefix = prefix + "v/" + name + std::string(1, '\0');
+    for (const ViewRow& r : rows) batch.Put(view_prefix + r.key, r.row.dump());
+    batch.Put(prefix + "d/" + name, HexEncode(ViewDigest(rows)));
+  }
+  if (swap_in) {
+    batch.Put("meta/live", std::to_string(generation));
+    if (old_generation != generation) {
+      batch.DeleteRange(Gen(old_generation), PrefixEnd(Gen(old_generation)));
+    }
+  }
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return FromRocks(db_->Write(sync, &batch), "writing the projection store");
+}
+
+Status ProjectionStore::Update(Ledger* ledger, UpdateReport* report) {
+  auto generation = LiveGeneration();
+  if (generation.status().code() == Status::Code::kNotFound) return Rebuild(ledger, report);
+  if (!generation.ok()) return generation.status();
+  if (live_ == nullptr) {
+    source_ = std::make_unique<LedgerSource>(ledger);
+    auto loaded = LoadProjector(source_.get());
+    if (!loaded.ok()) return loaded.status();
+    live_ = std::move(loaded.value());
+  }
+  auto start = std::chrono::steady_clock::now();
+  report->from = live_->position();
+  Status s = FoldLedger(ledger, live_->position(), ledger->size(), live_.get());
+  if (!s.ok()) {
+    live_.reset();  // its state is part-way; reload from the store next time
+    return s;
+  }
+  report->to = live_->position();
+  report->fold_seconds = SecondsSince(start);
+  start = std::chrono::steady_clock::now();
+  s = Commit(generation.value(), live_.get(), ledger, false, generation.value());
+  if (!s.ok()) live_.reset();
+  report->commit_seconds = SecondsSince(start);
+  return s;
+}
+
+Status ProjectionStore::Rebuild(Ledger* ledger, UpdateReport* report) {
+  auto live = LiveGeneration();
+  if (!live.ok() && live.status().code() != Status::Code::kNotFound) return live.status();
+  const uint64_t old_generation = live.ok() ? live.value() : 0;
+  const uint64_t generation = old_generation + 1;
+  auto source = std::make_unique<LedgerSource>(ledger);
+  auto projector = std::make_unique<Projector>(source.get());
+  auto start = std::chrono::steady_clock::now();
+  report->from = 0;
+  // Catch up: the log may grow while the rebuild runs.
+  while (projector->position() < ledger->size()) {
+    EVIDENT_RETURN_IF_ERROR(FoldLedger(ledger, projector->position(), ledger->size(),
+                                       projector.get()));
+  }
+  report->to = projector->position();
+  report->fold_seconds = SecondsSince(start);
+  start = std::chrono::steady_clock::now();
+  Status s = Commit(generation, projector.get(), ledger, /*swap_in=*/true, old_generation);
+  report->commit_seconds = SecondsSince(start);
+  if (!s.ok()) return s;
+  source_ = std::move(source);
+  live_ = std::move(projector);
+  return Status::OK();
+}
+
+StatusOr<StoreStatus> ProjectionStore::GetStatus() {
+  auto generation = LiveGeneration();
+  if (!generation.ok()) return generation.status();
+  const std::string prefix = Gen(generation.value());
+  StoreStatus st;
+  st.generation = generation.value();
+  std::string value;
+  auto get = [&](const std::string& key) {
+    return FromRocks(db_->Get(rocksdb::ReadOptions(), prefix + key, &value), key);
+  };
+  EVIDENT_RETURN_IF_ERROR(get("m/position"));
+  st.position = std::stoull(value);
+  EVIDENT_RETURN_IF_ERROR(get("m/last_day"));
+  const int32_t day = std::stoi(value);
+  st.as_of = day == kNoDay ? "" : DateOf(day);
+  EVIDENT_RETURN_IF_ERROR(get("m/state_digest"));
+  st.state_digest = value;
+  EVIDENT_RETURN_IF_ERROR(get("m/root"));
+  st.root_hash = value;
+  for (const std::string& name : ViewNames()) {
+    EVIDENT_RETURN_IF_ERROR(get("d/" + name));
+    st.view_digests.emplace_back(name, value);
+    auto rows = ReadView(name);
+    if (!rows.ok()) return rows.status();
+    st.view_rows.emplace_back(name, rows.value().size());
+  }
+  return st;
+}
+
+StatusOr<std::vector<ViewRow>> ProjectionStore::ReadView(const std::string& view) {
+  if (!IsViewName(view)) {
+    return Status::InvalidArgument("no view named \"" + view +
+                                   "\"; the views are reciprocity, accountability, equity and "
+                                   "compliance");
+  }
+  auto generation = LiveGeneration();
+  if (!generation.ok()) return generation.status();
+  const std::string prefix = Gen(generation.value()) + "v/" + view + std::string(1, '\0');
+  std::vector<ViewRow> rows;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    Json row = Json::parse(it->value().ToStringView(), nullptr, /*allow_exceptions=*/false);
+    if (row.is_discarded()) {
+      return Status::Corruption("a stored " + view + " row is not JSON; run 'evident project rebuild'");
+    }
+    rows.push_back({it->key().ToString().substr(prefix.size()), std::move(row)});
+  }
+  EVIDENT_RETURN_IF_ERROR(FromRocks(it->status(), "reading view " + view));
+  return rows;
+}
+
+}  // namespace evident::projections
