@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ledger/sha256.h"
+#include "ledger/parallel.h"
 #include "projections/views.h"
 
 namespace evident::projections {
@@ -103,19 +103,23 @@ Json YearRow(const PersonYear& y, const PersonContext& who) {
 }  // namespace
 
 std::vector<ViewRow> ReciprocityView(const Figures& f) {
-  std::vector<ViewRow> rows;
-  rows.reserve(f.pairs.size() + f.years.size() + f.obligations.size());
   static const PersonContext kNobody;
   auto who = [&](const std::string& person) -> const PersonContext& {
     auto it = f.people.find(person);
     return it == f.people.end() ? kNobody : it->second;
   };
-  for (const PersonProgram& p : f.pairs) {
-    rows.push_back({JoinKey("program", p.person, p.program), PairRow(p, who(p.person))});
-  }
-  for (const PersonYear& y : f.years) {
-    rows.push_back({JoinKey("year", y.person, YearKey(y.school_year)), YearRow(y, who(y.person))});
-  }
+  // The largest view: its rows are built on every core.
+  const size_t pairs = f.pairs.size(), years = f.years.size();
+  std::vector<ViewRow> rows(pairs + years);
+  ParallelFor(rows.size(), DefaultThreads(), [&](size_t i) {
+    if (i < pairs) {
+      const PersonProgram& p = f.pairs[i];
+      rows[i] = {JoinKey("program", p.person, p.program), PairRow(p, who(p.person))};
+    } else {
+      const PersonYear& y = f.years[i - pairs];
+      rows[i] = {JoinKey("year", y.person, YearKey(y.school_year)), YearRow(y, who(y.person))};
+    }
+  });
   for (size_t i = 0; i < f.obligations.size(); ++i) {
     const Obligation& o = f.obligations[i];
     rows.push_back({JoinKey("obligation", o.person, PositionKey(i)),

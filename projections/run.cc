@@ -1,19 +1,33 @@
+#include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <deque>
 #include <mutex>
 #include <thread>
 
 #include "ledger/checkpoint.h"
 #include "ledger/coding.h"
+#include "ledger/parallel.h"
 #include "projections/store.h"
 
 namespace evident::projections {
 namespace {
 
-// Entries read ahead of the fold, in batches.
+// Entries read ahead of the fold, in batches. The entries' bytes sit end to
+// end in one buffer, each at an 8-byte aligned offset (FlatBuffers needs it).
 struct Batch {
   uint64_t first = 0;
-  std::vector<std::string> entries;
+  std::string bytes;
+  std::vector<std::pair<size_t, size_t>> spans;  // offset, length
+
+  void Add(std::string_view entry) {
+    bytes.resize((bytes.size() + 7) & ~size_t{7});
+    spans.emplace_back(bytes.size(), entry.size());
+    bytes.append(entry);
+  }
+  std::string_view Entry(size_t i) const {
+    return std::string_view(bytes.data() + spans[i].first, spans[i].second);
+  }
 };
 
 // A bounded queue between the reading thread and the folding one.
@@ -66,30 +80,43 @@ class BatchQueue {
   Status status_;
 };
 
+// Calls fn(i) for each i in [0, n) on up to `threads` threads, each taking
+// the next i when free: for a few tasks of uneven size.
+void RunEach(size_t n, int threads, const std::function<void(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads && size_t(t) < n; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
 }  // namespace
 
 Status FoldLedger(Ledger* ledger, uint64_t from, uint64_t to, Projector* projector) {
   constexpr size_t kBatchEntries = 2048;
   BatchQueue queue;
   std::thread reader([&] {
-    Batch batch{from, {}};
+    Batch batch{from, {}, {}};
     Status s = ledger->Scan(from, to, [&](uint64_t, std::string_view bytes) {
-      batch.entries.emplace_back(bytes);
-      if (batch.entries.size() == kBatchEntries) {
-        const uint64_t next = batch.first + batch.entries.size();
+      batch.Add(bytes);
+      if (batch.spans.size() == kBatchEntries) {
+        const uint64_t next = batch.first + batch.spans.size();
         queue.Push(std::move(batch));
-        batch = Batch{next, {}};
+        batch = Batch{next, {}, {}};
       }
       return !queue.stopped();
     });
-    if (!batch.entries.empty()) queue.Push(std::move(batch));
+    if (!batch.spans.empty()) queue.Push(std::move(batch));
     queue.Done(s);
   });
   Status result;
   Batch batch;
   while (result.ok() && queue.Pop(&batch)) {
-    for (size_t i = 0; i < batch.entries.size() && result.ok(); ++i) {
-      result = projector->Apply(batch.first + i, batch.entries[i]);
+    for (size_t i = 0; i < batch.spans.size() && result.ok(); ++i) {
+      result = projector->Apply(batch.first + i, batch.Entry(i));
     }
   }
   if (!result.ok()) queue.Stop();
@@ -127,10 +154,23 @@ std::vector<std::pair<std::string, std::vector<ViewRow>>> RenderAll(const Projec
                                                                     int32_t as_of_day) {
   const Figures figures =
       ComputeFigures(projector.state(), as_of_day == kNoDay ? projector.last_day() : as_of_day);
-  std::vector<std::pair<std::string, std::vector<ViewRow>>> views;
-  for (const std::string& name : ViewNames()) {
-    views.emplace_back(name, RenderView(name, projector.state(), figures, log).value());
-  }
+  const auto& names = ViewNames();
+  std::vector<std::pair<std::string, std::vector<ViewRow>>> views(names.size());
+  RunEach(names.size(), DefaultThreads(), [&](size_t i) {
+    views[i] = {names[i], RenderView(names[i], projector.state(), figures, log).value()};
+  });
+  return views;
+}
+
+std::vector<RenderedView> RenderAllText(const Projector& projector, const LogContext& log) {
+  const Figures figures = ComputeFigures(projector.state(), projector.last_day());
+  const auto& names = ViewNames();
+  std::vector<RenderedView> views(names.size());
+  RunEach(names.size(), DefaultThreads(), [&](size_t i) {
+    views[i].name = names[i];
+    views[i].rows = ToText(RenderView(names[i], projector.state(), figures, log).value());
+    views[i].digest = ViewDigest(views[i].rows);
+  });
   return views;
 }
 

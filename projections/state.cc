@@ -106,10 +106,6 @@ TableBase* FactState::FindTable(std::string_view name) const {
   return nullptr;
 }
 
-void FactState::Clear() {
-  for (TableBase* t : tables_) t->Clear();
-}
-
 std::string FactState::Digest() const {
   std::string all;
   for (const TableBase* t : tables_) {

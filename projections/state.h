@@ -34,7 +34,6 @@ class FactState {
   // Every table, in a fixed order (persistence and digests walk them).
   const std::vector<TableBase*>& tables() const { return tables_; }
   TableBase* FindTable(std::string_view name) const;
-  void Clear();
 
   // SHA-256 over every non-empty row of every table, in (table, key) order:
   // equal states have equal digests, whatever order they were built in.

@@ -15,6 +15,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <chrono>
+#include <thread>
 
 #include "ledger/checkpoint.h"
 #include "ledger/coding.h"
@@ -70,7 +71,10 @@ StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(const std::stri
 }
 
 ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
-ProjectionStore::~ProjectionStore() = default;
+ProjectionStore::~ProjectionStore() {
+  // As the ledger does: flush, so the next open need not replay the log.
+  db_->Flush(rocksdb::FlushOptions()).PermitUncheckedError();
+}
 
 StatusOr<uint64_t> ProjectionStore::LiveGeneration() {
   std::string value;
@@ -133,13 +137,18 @@ Status ProjectionStore::Commit(uint64_t generation, Projector* projector, Ledger
   const LogContext log = LogContextAt(ledger, projector->position());
   batch.Put(prefix + "m/position", std::to_string(projector->position()));
   batch.Put(prefix + "m/last_day", std::to_string(projector->last_day()));
-  batch.Put(prefix + "m/state_digest", HexEncode(projector->state().Digest()));
   batch.Put(prefix + "m/root", log.root_hash_hex);
   batch.DeleteRange(prefix + "v/", PrefixEnd(prefix + "v/"));
-  for (const auto& [name, rows] : RenderAll(*projector, log)) {
-    const std::string view_prefix = prefix + "v/" + name + std::string(1, '\0');
-    for (const ViewRow& r : rows) batch.Put(view_prefix + r.key, r.row.dump());
-    batch.Put(prefix + "d/" + name, HexEncode(ViewDigest(rows)));
+  // The state's digest and the views only read the state: compute them side by side.
+  std::string state_digest;
+  std::thread digester([&] { state_digest = projector->state().Digest(); });
+  const std::vector<RenderedView> views = RenderAllText(*projector, log);
+  digester.join();
+  batch.Put(prefix + "m/state_digest", HexEncode(state_digest));
+  for (const RenderedView& view : views) {
+    const std::string view_prefix = prefix + "v/" + view.name + std::string(1, '\0');
+    for (const auto& [key, text] : view.rows) batch.Put(view_prefix + key, text);
+    batch.Put(prefix + "d/" + view.name, HexEncode(view.digest));
   }
   if (swap_in) {
     batch.Put("meta/live", std::to_string(generation));

@@ -92,9 +92,16 @@ Status FoldLedger(Ledger* ledger, uint64_t from, uint64_t to, Projector* project
 LogContext LogContextAt(Ledger* ledger, uint64_t size);
 
 // Renders every view of `projector`'s state (as of its last day, or
-// `as_of_day` when given).
+// `as_of_day` when given), the views in parallel.
 std::vector<std::pair<std::string, std::vector<ViewRow>>> RenderAll(const Projector& projector,
                                                                     const LogContext& log,
                                                                     int32_t as_of_day = kNoDay);
+// The same, as stored: each view's rows as text, and its digest.
+struct RenderedView {
+  std::string name;
+  ViewText rows;
+  std::string digest;
+};
+std::vector<RenderedView> RenderAllText(const Projector& projector, const LogContext& log);
 
 }  // namespace evident::projections

@@ -39,10 +39,9 @@ class TableBase {
   // Replaces the row at `key` with decoded `bytes`; false if they are malformed.
   virtual bool LoadEncoded(std::string_view key, std::string_view bytes) = 0;
   // Calls fn(key, bytes or nullptr for an absent row) for each row changed
-  // since the last call, then forgets them.
+  // since the last call (every row, the first time), then forgets them.
   virtual void DrainDirty(
       const std::function<void(const std::string&, const std::string*)>& fn) = 0;
-  virtual void Clear() = 0;
 
  protected:
   std::string name_;
@@ -58,7 +57,7 @@ class Table : public TableBase {
   V& Mutable(std::string_view key) {
     auto it = rows_.find(key);
     if (it == rows_.end()) it = rows_.emplace(std::string(key), V()).first;
-    dirty_.insert(it->first);
+    if (!all_dirty_) dirty_.insert(it->first);
     return it->second;
   }
   // nullptr if absent or empty.
@@ -83,6 +82,20 @@ class Table : public TableBase {
   }
   void DrainDirty(
       const std::function<void(const std::string&, const std::string*)>& fn) override {
+    if (all_dirty_) {
+      // Never drained: every row is new, and none was stored before.
+      for (auto it = rows_.begin(); it != rows_.end();) {
+        if (it->second.empty()) {
+          it = rows_.erase(it);
+          continue;
+        }
+        std::string bytes = EncodeRow(it->second);
+        fn(it->first, &bytes);
+        ++it;
+      }
+      all_dirty_ = false;
+      return;
+    }
     for (const std::string& key : dirty_) {
       auto it = rows_.find(key);
       if (it == rows_.end() || it->second.empty()) {
@@ -95,13 +108,12 @@ class Table : public TableBase {
     }
     dirty_.clear();
   }
-  void Clear() override {
-    rows_.clear();
-    dirty_.clear();
-  }
 
  private:
   Map rows_;
+  // Until the first DrainDirty every row counts as changed, so a fold from
+  // zero need not track them one by one.
+  bool all_dirty_ = true;
   std::unordered_set<std::string, StringHash, std::equal_to<>> dirty_;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ledger/parallel.h"
 #include "ledger/sha256.h"
 
 namespace evident::projections {
@@ -29,10 +30,17 @@ StatusOr<std::vector<ViewRow>> RenderView(std::string_view name, const FactState
                                  "compliance");
 }
 
-std::string ViewDigest(const std::vector<ViewRow>& rows) {
+ViewText ToText(const std::vector<ViewRow>& rows) {
+  ViewText text(rows.size());
+  ParallelFor(rows.size(), DefaultThreads(),
+              [&](size_t i) { text[i] = {rows[i].key, rows[i].row.dump()}; });
+  return text;
+}
+
+std::string ViewDigest(const ViewText& rows) {
   std::string hashes;
   hashes.reserve(rows.size() * kSha256Size);
-  for (const ViewRow& r : rows) hashes += Sha256({r.key, std::string_view("\0", 1), r.row.dump()});
+  for (const auto& [key, text] : rows) hashes += Sha256({key, std::string_view("\0", 1), text});
   return Sha256(hashes);
 }
 

@@ -60,8 +60,12 @@ std::vector<ViewRow> ComplianceView(const FactState& state, const Figures& f,
 StatusOr<std::vector<ViewRow>> RenderView(std::string_view name, const FactState& state,
                                           const Figures& f, const LogContext& log);
 
-// SHA-256 over the rows' keys and compact JSON, in key order.
-std::string ViewDigest(const std::vector<ViewRow>& rows);
+// A view's rows as (key, compact JSON text), in key order: what is stored.
+using ViewText = std::vector<std::pair<std::string, std::string>>;
+ViewText ToText(const std::vector<ViewRow>& rows);
+// SHA-256 over the SHA-256 of each row's key, a NUL and its compact JSON, in
+// key order.
+std::string ViewDigest(const ViewText& rows);
 
 // Helpers shared by the view files.
 Json CentsJson(int64_t cents);  // whole cents, as a number

@@ -1,0 +1,136 @@
+#include "projections/projector.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/projections/projection_fixture.h"
+
+namespace evident::testing {
+namespace {
+
+using projections::Attendance;
+using projections::JoinKey;
+
+class ProjectorTest : public ProjectionTest {
+ protected:
+  std::string Attend(const std::string& person, int minutes) {
+    return Add("AttendanceRecorded",
+               "\"person_id\":\"" + person + "\",\"program_id\":\"pd-1\",\"session_id\":\"s1\"",
+               AttendanceBody(minutes));
+  }
+  static std::string AttendanceBody(int minutes) {
+    return "\"attendance_date\":\"2024-10-01\",\"attendance_event_category\":\"InAttendance\","
+           "\"credited_minutes\":" +
+           std::to_string(minutes);
+  }
+  // Minutes credited to `person` in pd-1, or -1 if the row is absent.
+  static int64_t Minutes(const projections::Projector& p, const std::string& person) {
+    const Attendance* row = p.state().attendance.Find(JoinKey(person, "pd-1"));
+    if (row == nullptr) return -1;
+    int64_t total = 0;
+    for (const auto& d : row->days) total += d.minutes;
+    return total;
+  }
+  static std::string LastOutcome(const projections::Projector& p) {
+    std::string last_key, outcome;
+    for (const auto& [key, a] : p.state().amendment.rows()) {
+      if (key > last_key) {
+        last_key = key;
+        outcome = a.outcome;
+      }
+    }
+    return outcome;
+  }
+};
+
+TEST_F(ProjectorTest, ACorrectionThatMovesTheSubjectIsTakenBackFromWhereItWent) {
+  const std::string id = Attend("a", 60);
+  Correct(id, "AttendanceRecorded", AttendanceBody(90),
+          "\"person_id\":\"b\",\"program_id\":\"pd-1\",\"session_id\":\"s1\"");
+  auto p = Fold();
+  EXPECT_EQ(Minutes(*p, "a"), -1);
+  EXPECT_EQ(Minutes(*p, "b"), 90);
+  // A second correction without a subject keeps the subject in force (b's).
+  Correct(id, "AttendanceRecorded", AttendanceBody(30));
+  p = Fold();
+  EXPECT_EQ(Minutes(*p, "a"), -1);
+  EXPECT_EQ(Minutes(*p, "b"), 30);
+  Void(id);
+  p = Fold();
+  EXPECT_EQ(Minutes(*p, "b"), -1);
+  EXPECT_EQ(LastOutcome(*p), "applied");
+}
+
+TEST_F(ProjectorTest, AnAmendmentThatCannotApplyChangesNothingAndSaysWhy) {
+  const std::string id = Attend("a", 60);
+  Correct(IdHex(999999), "AttendanceRecorded", AttendanceBody(90));
+  auto p = Fold();
+  EXPECT_EQ(LastOutcome(*p), "not applied: no earlier event has this id");
+  EXPECT_EQ(Minutes(*p, "a"), 60);
+
+  Correct(id, "ObservationRecorded",
+          "\"performance_evaluation_type\":\"Walkthrough\",\"evaluation_date\":\"2024-10-01\","
+          "\"reviewer_person_id\":\"r\",\"targeted_practice_observed\":true",
+          "\"person_id\":\"a\"");
+  p = Fold();
+  EXPECT_EQ(LastOutcome(*p),
+            "not applied: the correction's body is ObservationRecorded, the event's is "
+            "AttendanceRecorded");
+  EXPECT_EQ(Minutes(*p, "a"), 60);
+  EXPECT_TRUE(p->state().observation.rows().empty());
+
+  Void(id);
+  Correct(id, "AttendanceRecorded", AttendanceBody(90));
+  p = Fold();
+  EXPECT_EQ(LastOutcome(*p), "not applied: the event was voided");
+  EXPECT_EQ(Minutes(*p, "a"), -1);
+}
+
+TEST_F(ProjectorTest, KeyEventsAreNotAmended) {
+  Void(IdHex(1));  // the admin's own registration
+  auto p = Fold();
+  EXPECT_EQ(LastOutcome(*p),
+            "not applied: governance events are not amended; register or revoke keys");
+}
+
+TEST_F(ProjectorTest, TheStateSurvivesEncodingExactly) {
+  const std::string id = Attend("a", 60);
+  Attend("b", 45);
+  Correct(id, "AttendanceRecorded", AttendanceBody(75));
+  Add("ObservationRecorded", "\"person_id\":\"a\"",
+      "\"performance_evaluation_type\":\"Walkthrough\",\"evaluation_date\":\"2024-10-01\","
+      "\"reviewer_person_id\":\"r\",\"element_ratings\":[{\"evaluation_element_title\":\"3b\","
+      "\"rating\":2.5}],\"targeted_practice_observed\":true");
+  auto p = Fold();
+  projections::FactState copy;
+  for (size_t i = 0; i < p->state().tables().size(); ++i) {
+    projections::TableBase* to = copy.tables()[i];
+    p->state().tables()[i]->ForEachEncoded([&](const std::string& k, const std::string& v) {
+      EXPECT_TRUE(to->LoadEncoded(k, v)) << to->name();
+    });
+  }
+  EXPECT_EQ(copy.Digest(), p->state().Digest());
+  EXPECT_EQ(Minutes(*p, "a"), 75);
+}
+
+TEST_F(ProjectorTest, AnEntryOutOfOrderIsRefused) {
+  projections::LedgerSource source(ledger_.get());
+  projections::Projector p(&source);
+  std::string entry = Must(ledger_->ReadEntry(1));
+  Status s = p.Apply(1, entry);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << s.ToString();
+  EXPECT_EQ(p.position(), 0u);
+}
+
+TEST_F(ProjectorTest, GarbageEntryBytesAreCorruptionAndChangeNothing) {
+  projections::LedgerSource source(ledger_.get());
+  projections::Projector p(&source);
+  const std::string before = p.state().Digest();
+  std::string garbage(64, '\x5a');
+  Status s = p.Apply(0, garbage);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption) << s.ToString();
+  EXPECT_EQ(p.state().Digest(), before);
+  EXPECT_EQ(p.position(), 0u);
+}
+
+}  // namespace
+}  // namespace evident::testing
