@@ -74,7 +74,21 @@ run_scale() {
 run_bench() {
   build "$root/build"
   mkdir -p "$root/var"
+  echo "== proofs from a stored tree of 1,000,000 leaves"
   "$root/build/tools/bench/evident-proof-bench" --leaves 1000000 --dir "$root/var/proof-bench" "$@"
+  echo "== projections: rebuild of all views over 1,000,000 events"
+  local n=1000000 dir="$root/var/bench-projections"
+  # The signed ledger takes minutes to append; it is kept between runs.
+  if [ "$(cat "$dir/events.count" 2>/dev/null)" != "$n" ]; then
+    rm -rf "$dir" && mkdir -p "$dir"
+    "$root/build/tools/evident/evident" init --ledger "$dir/ledger" --origin evident.example/bench >/dev/null
+    "$root/build/tools/bench/evident-gen-events" --count "$n" --seed 7 --amend 10 >"$dir/events.jsonl"
+    "$root/build/tools/evident/evident" append --ledger "$dir/ledger" \
+      --key "$dir/ledger/keys/admin.pem" "$dir/events.jsonl"
+    rm "$dir/events.jsonl"
+    echo "$n" >"$dir/events.count"
+  fi
+  "$root/build/tools/bench/evident-projection-bench" --ledger "$dir/ledger" --runs 5
 }
 
 run_crash() {

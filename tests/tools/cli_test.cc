@@ -179,7 +179,7 @@ TEST_F(CliTest, MissingFilesAndLedgersAreClearErrors) {
 }
 
 TEST_F(CliTest, EverySubcommandHasHelpAndUnknownFlagsAreRefused) {
-  for (const char* cmd : {"init", "keygen", "append", "log", "verify"}) {
+  for (const char* cmd : {"init", "keygen", "append", "log", "verify", "project", "query"}) {
     CommandResult help = Evident({cmd, "--help"});
     EXPECT_EQ(help.exit_code, 0) << cmd;
     EXPECT_EQ(help.out.rfind(std::string("usage: evident ") + cmd, 0), 0u) << help.out;
@@ -326,6 +326,56 @@ TEST_F(CliTest, ReadersRunBesideTheWriterAndASecondWriterIsRefused) {
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_NE(second.err.find("in use by another process"), std::string::npos) << second.err;
   EXPECT_EQ(CountLines(second.err), 1u);
+}
+
+TEST_F(CliTest, ProjectAndQueryFollowTheLogAndFilter) {
+  Init();
+  std::string events = dir_.path() + "/events.jsonl";
+  ASSERT_EQ(Exec(GEN_EVENTS_BIN, {"--count", "2000", "--seed", "4", "--amend", "20"}, events)
+                .exit_code,
+            0);
+  ASSERT_EQ(Evident({"append", "--ledger", ledger_, "--key", admin_, events}).exit_code, 0);
+  CommandResult rebuild = Evident({"project", "rebuild", "--ledger", ledger_});
+  ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
+  EXPECT_NE(rebuild.out.find("position     2002"), std::string::npos) << rebuild.out;
+
+  // One more event: a query brings the views up to date before answering.
+  Write("one.jsonl", AttendanceJson(IdHex(77), "p-cli", 90) + "\n");
+  ASSERT_EQ(Evident({"append", "--ledger", ledger_, "--key", admin_, dir_.path() + "/one.jsonl"})
+                .exit_code,
+            0);
+  CommandResult q = Evident({"query", "reciprocity", "--ledger", ledger_, "--person", "p-cli"});
+  ASSERT_EQ(q.exit_code, 0) << q.err;
+  auto doc = nlohmann::json::parse(q.out);
+  EXPECT_EQ(doc["tree_size"], 2003);
+  EXPECT_EQ(doc["checkpoint_verified"], true);
+  ASSERT_EQ(doc["rows"].size(), 2u) << q.out;  // its programme row and its year row
+  for (const auto& row : doc["rows"]) EXPECT_EQ(row["person"], "p-cli");
+  EXPECT_EQ(doc["rows"][0]["district_side"]["hours"], 1.5);
+
+  // Status after the query: the store followed the log.
+  CommandResult status = Evident({"project", "status", "--ledger", ledger_});
+  EXPECT_NE(status.out.find("position     2003"), std::string::npos) << status.out;
+
+  // CSV: a header, then one line per row.
+  CommandResult csv = Evident({"query", "compliance", "--ledger", ledger_, "--row", "amendment",
+                               "--csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out.rfind("row,position,event_id,kind,amends_event_id", 0), 0u) << csv.out;
+  EXPECT_GT(CountLines(csv.out), 5u);
+
+  // The view as of an earlier size is folded afresh and says so.
+  CommandResult past = Evident({"query", "accountability", "--ledger", ledger_, "--size", "2002"});
+  ASSERT_EQ(past.exit_code, 0) << past.err;
+  EXPECT_EQ(nlohmann::json::parse(past.out)["tree_size"], 2002);
+
+  CommandResult unknown = Evident({"query", "popularity", "--ledger", ledger_});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("reciprocity, accountability, equity or compliance"),
+            std::string::npos);
+  CommandResult bad_date = Evident({"query", "equity", "--ledger", ledger_, "--as-of", "May 1"});
+  EXPECT_EQ(bad_date.exit_code, 1);
+  EXPECT_NE(bad_date.err.find("YYYY-MM-DD"), std::string::npos);
 }
 
 }  // namespace
