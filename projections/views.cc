@@ -48,6 +48,7 @@ Json CentsJson(int64_t cents) { return Json(cents); }
 
 Json Ratio(double numerator, double denominator, int digits) {
   if (denominator == 0) return Json();
+  if (digits == 0) return Json(static_cast<int64_t>(std::llround(numerator / denominator)));
   const double scale = std::pow(10.0, digits);
   return std::round(numerator / denominator * scale) / scale;
 }

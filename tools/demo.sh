@@ -73,4 +73,15 @@ step "11. An export bundle for positions 1000..1099, checked with nothing but th
 "$evident" export --ledger "$ledger" --from 1000 --to 1100 --out "$work/bundle"
 "$evident" verify --bundle "$work/bundle" --vkey-file "$work/ledger.vkey"
 
+step "12. The views: fold the log into reciprocity, accountability, equity and compliance"
+"$evident" project rebuild --ledger "$ledger"
+
+step "13. One person's reciprocity: what was invested, what changed, and the status"
+"$evident" query reciprocity --ledger "$ledger" --person p-17 --row person_program | cut -c1-300
+
+step "14. The district's year in one row, and a CSV for the board's spreadsheet"
+"$evident" query accountability --ledger "$ledger" --row district_year | cut -c1-300
+"$evident" query accountability --ledger "$ledger" --csv >"$work/accountability.csv"
+echo "$(($(wc -l <"$work/accountability.csv") - 1)) rows in $work/accountability.csv"
+
 printf '\nThe ledger is in %s; try: %s log --ledger %s --limit 5\n' "$ledger" "$evident" "$ledger"
