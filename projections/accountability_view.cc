@@ -65,7 +65,8 @@ void AddComparison(const FactState& state, const Figures& f, std::vector<ViewRow
         {JoinKey("comparison", YearKey(fy)),
          Json{{"row", "comparison"},
               {"fiscal_year", fy},
-              {"participants", {{"observations", c[0]}, {"practice_observed_share", Ratio(c[1], c[0])}}},
+              {"participants",
+               {{"observations", c[0]}, {"practice_observed_share", Ratio(c[1], c[0])}}},
               {"non_participants",
                {{"observations", c[2]}, {"practice_observed_share", Ratio(c[3], c[2])}}},
               {"note",
@@ -117,8 +118,11 @@ std::vector<ViewRow> AccountabilityView(const FactState& state, const Figures& f
     const auto& [fy, site, program, group] = key;
     auto s = staff.by_group.find({site, group});
     auto t = staff.teachers.find(site);
-    Json row{{"row", "site_program"},  {"fiscal_year", fy}, {"site", site},
-             {"program", program},     {"staff_group", GroupName(group)}};
+    Json row{{"row", "site_program"},
+             {"fiscal_year", fy},
+             {"site", site},
+             {"program", program},
+             {"staff_group", GroupName(group)}};
     row.update(cell.Render(s == staff.by_group.end() ? 0 : s->second,
                            t == staff.teachers.end() ? 0 : t->second));
     rows.push_back({JoinKey("cell", YearKey(fy), JoinKey(site, program, GroupName(group))), row});
@@ -130,14 +134,15 @@ std::vector<ViewRow> AccountabilityView(const FactState& state, const Figures& f
   }
   for (size_t i = 0; i < f.unallocated.size(); ++i) {
     const auto& [program, line] = f.unallocated[i];
-    rows.push_back({JoinKey("unallocated", YearKey(line.fiscal_year), JoinKey(program, PositionKey(i))),
-                    Json{{"row", "unallocated"},
-                         {"fiscal_year", line.fiscal_year},
-                         {"program", program},
-                         {"category", CategoryName(line.category)},
-                         {"fund", line.fund},
-                         {"funding_source", FundingSourceName(line.source)},
-                         {"cents", line.cents}}});
+    rows.push_back(
+        {JoinKey("unallocated", YearKey(line.fiscal_year), JoinKey(program, PositionKey(i))),
+         Json{{"row", "unallocated"},
+              {"fiscal_year", line.fiscal_year},
+              {"program", program},
+              {"category", CategoryName(line.category)},
+              {"fund", line.fund},
+              {"funding_source", FundingSourceName(line.source)},
+              {"cents", line.cents}}});
   }
   AddBudget(state, &rows);
   AddComparison(state, f, &rows);

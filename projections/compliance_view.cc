@@ -7,16 +7,11 @@ namespace evident::projections {
 namespace {
 
 Json ChargeJson(const char* kind, const Charge& c) {
-  return Json{{"row", kind},
-              {"event_id", HexEncode(c.event_id)},
-              {"position", c.pos},
-              {"person", c.person},
-              {"program", c.program},
-              {"fiscal_year", c.line.fiscal_year},
-              {"date", DateOf(c.day)},
-              {"category", CategoryName(c.line.category)},
-              {"fund", c.line.fund},
-              {"funding_source", FundingSourceName(c.line.source)},
+  return Json{{"row", kind},           {"event_id", HexEncode(c.event_id)},
+              {"position", c.pos},     {"person", c.person},
+              {"program", c.program},  {"fiscal_year", c.line.fiscal_year},
+              {"date", DateOf(c.day)}, {"category", CategoryName(c.line.category)},
+              {"fund", c.line.fund},   {"funding_source", FundingSourceName(c.line.source)},
               {"cents", c.line.cents}};
 }
 
@@ -78,16 +73,16 @@ void AddSupplantRisk(const FactState& state, std::vector<ViewRow>* rows) {
 void AddAmendments(const FactState& state, std::vector<ViewRow>* rows) {
   for (const auto& [key, a] : state.amendment.rows()) {
     if (a.empty()) continue;
-    rows->push_back({JoinKey("amendment", key),
-                     Json{{"row", "amendment"},
-                          {"position", std::stoull(key)},
-                          {"event_id", HexEncode(a.event_id)},
-                          {"kind", a.voided ? "void" : "correction"},
-                          {"amends_event_id", HexEncode(a.target)},
-                          {"reason_code", a.reason},
-                          {"made_by", a.signer},
-                          {"date", DateOf(a.day)},
-                          {"outcome", a.outcome}}});
+    rows->push_back(
+        {JoinKey("amendment", key), Json{{"row", "amendment"},
+                                         {"position", std::strtoull(key.c_str(), nullptr, 10)},
+                                         {"event_id", HexEncode(a.event_id)},
+                                         {"kind", a.voided ? "void" : "correction"},
+                                         {"amends_event_id", HexEncode(a.target)},
+                                         {"reason_code", a.reason},
+                                         {"made_by", a.signer},
+                                         {"date", DateOf(a.day)},
+                                         {"outcome", a.outcome}}});
   }
   for (const auto& [reason, count] : state.counter.rows()) {
     if (count.empty()) continue;

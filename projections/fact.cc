@@ -77,14 +77,15 @@ int32_t FiscalYearOf(int32_t day) {
 StatusOr<Fact> UpcastFact(const schema::Event* event, uint64_t position) {
   const uint16_t version = event->schema_version();
   if (version == 0 || version > kCurrentSchemaVersion) {
-    return Status::InvalidArgument("schema_version " + std::to_string(version) + " of " +
-                                   event->event_type()->str() +
-                                   " is not one this build understands (current: " +
-                                   std::to_string(kCurrentSchemaVersion) + ")");
+    return Status::InvalidArgument(
+        "schema_version " + std::to_string(version) + " of " + event->event_type()->str() +
+        " is not one this build understands (current: " + std::to_string(kCurrentSchemaVersion) +
+        ")");
   }
   Fact fact;
-  fact.event_id = std::string_view(reinterpret_cast<const char*>(event->event_id()->bytes()->data()),
-                                   event->event_id()->bytes()->size());
+  fact.event_id =
+      std::string_view(reinterpret_cast<const char*>(event->event_id()->bytes()->data()),
+                       event->event_id()->bytes()->size());
   fact.position = position;
   fact.type = event->body_type();
   fact.body = event->body();

@@ -95,7 +95,10 @@ class PairBuilder {
   PairBuilder(const FactState& state, const Totals& totals,
               const std::map<std::string, rules::RatingStats>& element_stats, int32_t as_of,
               Counts* allocated)
-      : state_(state), totals_(totals), stats_(element_stats), as_of_(as_of),
+      : state_(state),
+        totals_(totals),
+        stats_(element_stats),
+        as_of_(as_of),
         allocated_(allocated) {}
 
   void Build(const PersonContext& who, PersonProgram& p) {
@@ -170,7 +173,8 @@ class PairBuilder {
       }
     }
     if (const CostLines* direct = state_.direct.Find(JoinKey(p.person, p.program))) {
-      for (const CostLine& line : direct->lines) p.costs.push_back({CostComponentName(line.category), line});
+      for (const CostLine& line : direct->lines)
+        p.costs.push_back({CostComponentName(line.category), line});
     }
     for (const auto& [fy, minutes] : p.minutes_by_year) {
       CostLine time{static_cast<int32_t>(schema::CostCategory::ParticipantTime), "", 0, fy,
@@ -187,9 +191,9 @@ class PairBuilder {
       if (last_year > 0) p.end_day = DayOf(std::to_string(last_year) + "-06-30");
     }
     if (p.first_day == kNoDay) p.first_day = p.end_day;
-    const int32_t window =
-        program != nullptr && program->window_days >= 0 ? program->window_days
-                                                        : rules::kDefaultWindowDays;
+    const int32_t window = program != nullptr && program->window_days >= 0
+                               ? program->window_days
+                               : rules::kDefaultWindowDays;
     if (p.end_day != kNoDay) p.due_day = p.end_day + window;
   }
 

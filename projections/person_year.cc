@@ -152,8 +152,9 @@ class YearBuilder {
 
   void AddDistrict(const std::string& person, const std::string& program, const char* kind,
                    std::string detail, int32_t day, int32_t year) {
-    Obligation o{"district", person, program, kind, std::move(detail), day,
-                 day + rules::kDefaultWindowDays, year, false};
+    Obligation o{
+        "district", person, program, kind, std::move(detail), day, day + rules::kDefaultWindowDays,
+        year,       false};
     o.overdue = f_->as_of_day > o.due_day;
     if (o.overdue) {
       PersonYear& r = Row(person, year);
@@ -171,8 +172,8 @@ class YearBuilder {
         if (!g.program.empty()) {
           auto it = pair_index_.find({person, g.program});
           const PersonProgram* p = it == pair_index_.end() ? nullptr : it->second;
-          matched = p != nullptr &&
-                    (p->invested_cents > 0 || p->minutes > 0 || p->coaching_minutes > 0);
+          matched =
+              p != nullptr && (p->invested_cents > 0 || p->minutes > 0 || p->coaching_minutes > 0);
         } else {
           matched = InvestedIn(person, year);
         }

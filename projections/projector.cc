@@ -19,9 +19,8 @@ StatusOr<Parsed> ParseStored(std::string_view bytes, uint64_t position) {
   if (!entry.ok()) return entry.status().WithContext("entry " + std::to_string(position));
   auto event = ParseEvent(AsView(entry.value()->event()));
   if (!event.ok()) {
-    return Status::Corruption("entry " + std::to_string(position) +
-                              " holds an unreadable event: " + event.status().message() +
-                              "; run 'evident verify'");
+    return Status::Corruption("entry " + std::to_string(position) + " holds an unreadable event: " +
+                              event.status().message() + "; run 'evident verify'");
   }
   return Parsed{entry.value(), event.value()};
 }

@@ -45,21 +45,20 @@ Json PairRow(const PersonProgram& p, const PersonContext& who) {
                                                   {"low", Rounded(p.per_thousand.low)},
                                                   {"high", Rounded(p.per_thousand.high)}}
                                            : Json();
-  Json person{{"reactions", p.reactions},
-              {"reaction_share", p.reactions > 0 ? Rounded(p.reaction_bp / 10000.0) : Json()},
-              {"learning_shown", p.learning_shown},
-              {"learning_gain", p.learning_gain_known ? Rounded(p.learning_gain_bp / 10000.0)
-                                                      : Json()},
-              {"observations_before", p.pre_observations},
-              {"observations_after", p.post_observations},
-              {"implementation_rate",
-               Ratio(double(p.post_practice_observed), double(p.post_observations))},
-              {"targeted_change_sd", change},
-              {"goals_set", p.goals_set},
-              {"goals_completed", p.goals_completed},
-              {"rating_change", p.rating_change_known ? Json(p.rating_change) : Json()},
-              {"student_outcomes", p.outcomes},
-              {"student_outcomes_met", p.outcomes_met}};
+  Json person{
+      {"reactions", p.reactions},
+      {"reaction_share", p.reactions > 0 ? Rounded(p.reaction_bp / 10000.0) : Json()},
+      {"learning_shown", p.learning_shown},
+      {"learning_gain", p.learning_gain_known ? Rounded(p.learning_gain_bp / 10000.0) : Json()},
+      {"observations_before", p.pre_observations},
+      {"observations_after", p.post_observations},
+      {"implementation_rate", Ratio(double(p.post_practice_observed), double(p.post_observations))},
+      {"targeted_change_sd", change},
+      {"goals_set", p.goals_set},
+      {"goals_completed", p.goals_completed},
+      {"rating_change", p.rating_change_known ? Json(p.rating_change) : Json()},
+      {"student_outcomes", p.outcomes},
+      {"student_outcomes_met", p.outcomes_met}};
   return Json{{"row", "person_program"},
               {"person", p.person},
               {"program", p.program},
@@ -122,17 +121,17 @@ std::vector<ViewRow> ReciprocityView(const Figures& f) {
   });
   for (size_t i = 0; i < f.obligations.size(); ++i) {
     const Obligation& o = f.obligations[i];
-    rows.push_back({JoinKey("obligation", o.person, PositionKey(i)),
-                    Json{{"row", "obligation"},
-                         {"side", o.side},
-                         {"person", o.person},
-                         {"program", o.program},
-                         {"school_year", o.school_year},
-                         {"kind", o.kind},
-                         {"detail", o.detail},
-                         {"date", DateOf(o.day)},
-                         {"due_date", DateOf(o.due_day)},
-                         {"overdue", o.overdue}}});
+    rows.push_back(
+        {JoinKey("obligation", o.person, PositionKey(i)), Json{{"row", "obligation"},
+                                                               {"side", o.side},
+                                                               {"person", o.person},
+                                                               {"program", o.program},
+                                                               {"school_year", o.school_year},
+                                                               {"kind", o.kind},
+                                                               {"detail", o.detail},
+                                                               {"date", DateOf(o.day)},
+                                                               {"due_date", DateOf(o.due_day)},
+                                                               {"overdue", o.overdue}}});
   }
   std::sort(rows.begin(), rows.end(),
             [](const ViewRow& a, const ViewRow& b) { return a.key < b.key; });

@@ -12,11 +12,11 @@
 // restores the row bit for bit.
 namespace evident::projections {
 
-#define EVIDENT_VISIT(...)    \
-  template <class Visitor>    \
-  void Visit(Visitor& v) {    \
+#define EVIDENT_VISIT(...)                          \
+  template <class Visitor>                          \
+  void Visit(Visitor& v) {                          \
     auto fields = [&](auto&... f) { (v(f), ...); }; \
-    fields(__VA_ARGS__);      \
+    fields(__VA_ARGS__);                            \
   }
 
 struct PersonVersion {
@@ -93,9 +93,9 @@ struct SessionDay {
 struct Attendance {
   std::vector<SessionDay> days;  // sorted by (day, session); no zero entries
   int64_t records = 0;           // attendance events
-  int64_t present = 0;           // of which present (in attendance, partial, tardy, early departure)
+  int64_t present = 0;  // of which present (in attendance, partial, tardy, early departure)
   int64_t registrations = 0;
-  bool empty() const { return days.empty() && records == 0 && registrations == 0; }
+  bool empty() const { return days.empty() && records == 0 && present == 0 && registrations == 0; }
   void AddMinutes(int32_t day, const std::string& session, int64_t minutes);
   EVIDENT_VISIT(days, records, present, registrations)
 };
@@ -198,9 +198,9 @@ struct Amendment {
   std::string target;    // the event it amends
   bool voided = false;
   std::string reason;
-  std::string signer;    // principal id, or the key id in hex if unknown
+  std::string signer;  // principal id, or the key id in hex if unknown
   int32_t day = 0;
-  std::string outcome;   // "applied", or why it was not
+  std::string outcome;  // "applied", or why it was not
   EVIDENT_VISIT(event_id, target, voided, reason, signer, day, outcome)
   bool empty() const { return event_id.empty(); }
 };

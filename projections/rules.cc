@@ -44,9 +44,9 @@ Change StandardisedChange(const RatingStats& before, int before_observations,
   };
   c.known = true;
   c.value = (after.Mean() - before.Mean()) / sd;
-  c.standard_error = std::sqrt(side_variance(before) / double(before.n) +
-                               side_variance(after) / double(after.n)) /
-                     sd;
+  c.standard_error =
+      std::sqrt(side_variance(before) / double(before.n) + side_variance(after) / double(after.n)) /
+      sd;
   return c;
 }
 
@@ -102,8 +102,8 @@ std::string TimeAndEffortGap(const Charge& charge,
       gap = "certified before its period ended (budgeted, not after the fact)";
     } else if (c.certified_day > c.end_day + kTimelyCertificationDays) {
       gap = "certified " + std::to_string(c.certified_day - c.end_day) +
-            " days after its period ended (more than " +
-            std::to_string(kTimelyCertificationDays) + ")";
+            " days after its period ended (more than " + std::to_string(kTimelyCertificationDays) +
+            ")";
     } else {
       return "";
     }

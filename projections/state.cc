@@ -59,10 +59,11 @@ void CostLines::Add(const CostLine& line, int sign) {
 
 void Attendance::AddMinutes(int32_t day, const std::string& session, int64_t minutes) {
   if (minutes == 0) return;
-  auto it = std::lower_bound(days.begin(), days.end(), std::make_pair(day, &session),
-                             [](const SessionDay& a, const std::pair<int32_t, const std::string*>& b) {
-                               return a.day != b.first ? a.day < b.first : a.session < *b.second;
-                             });
+  auto it =
+      std::lower_bound(days.begin(), days.end(), std::make_pair(day, &session),
+                       [](const SessionDay& a, const std::pair<int32_t, const std::string*>& b) {
+                         return a.day != b.first ? a.day < b.first : a.session < *b.second;
+                       });
   if (it == days.end() || it->day != day || it->session != session) {
     it = days.insert(it, SessionDay{day, session, 0});
   }
@@ -93,11 +94,11 @@ bool IsFederal(int32_t source) {
 }
 
 FactState::FactState()
-    : tables_{&person,      &assignment, &site,      &program,     &budget,      &pool,
-              &direct,      &coaching,   &attendance, &completion, &reaction,   &learning,
-              &support,     &observation, &goal,     &goal_done,   &rating,     &outcome,
-              &certification, &salary,   &undocumented, &amendment, &amended,   &principal,
-              &counter} {}
+    : tables_{&person,       &assignment, &site,     &program,       &budget,
+              &pool,         &direct,     &coaching, &attendance,    &completion,
+              &reaction,     &learning,   &support,  &observation,   &goal,
+              &goal_done,    &rating,     &outcome,  &certification, &salary,
+              &undocumented, &amendment,  &amended,  &principal,     &counter} {}
 
 TableBase* FactState::FindTable(std::string_view name) const {
   for (TableBase* t : tables_) {
@@ -140,12 +141,12 @@ void FactState::ApplyContext(const Fact& f, int sign) {
     }
     case Body::AssignmentChanged: {
       auto* b = f.As<schema::AssignmentChanged>();
-      PutOrErase(assignment.Mutable(f.person()),
-                 AssignmentVersion{f.position, std::string(f.site()),
-                                   static_cast<int32_t>(b->participant_group()),
-                                   b->hourly_cost_rate_cents().value_or(-1),
-                                   DayOf(b->begin_date())},
-                 sign);
+      PutOrErase(
+          assignment.Mutable(f.person()),
+          AssignmentVersion{f.position, std::string(f.site()),
+                            static_cast<int32_t>(b->participant_group()),
+                            b->hourly_cost_rate_cents().value_or(-1), DayOf(b->begin_date())},
+          sign);
       break;
     }
     case Body::SiteRegistered: {
@@ -162,8 +163,11 @@ void FactState::ApplyContext(const Fact& f, int sign) {
     }
     case Body::ProgramDefined: {
       auto* b = f.As<schema::ProgramDefined>();
-      ProgramVersion v{f.position, Str(b->professional_development_title()), b->required(),
-                       static_cast<int32_t>(b->activity_type()), FlagsOf(b),
+      ProgramVersion v{f.position,
+                       Str(b->professional_development_title()),
+                       b->required(),
+                       static_cast<int32_t>(b->activity_type()),
+                       FlagsOf(b),
                        b->follow_up_window_days().has_value() ? *b->follow_up_window_days() : -1,
                        {}};
       if (b->targeted_rubric_elements() != nullptr) {
@@ -182,10 +186,10 @@ void FactState::ApplyInvestment(const Fact& f, int sign) {
     case Body::BudgetAllocated: {
       auto* b = f.As<schema::BudgetAllocated>();
       int32_t fy = f.fiscal_year().value_or(0);
-      budget.Mutable(YearKey(fy)).Add(
-          CostLine{0, Str(b->fund_code()), static_cast<int32_t>(b->funding_source()), fy,
-                   b->amount_cents()},
-          sign);
+      budget.Mutable(YearKey(fy))
+          .Add(CostLine{0, Str(b->fund_code()), static_cast<int32_t>(b->funding_source()), fy,
+                        b->amount_cents()},
+               sign);
       break;
     }
     case Body::CostIncurred: {
@@ -201,8 +205,12 @@ void FactState::ApplyInvestment(const Fact& f, int sign) {
       } else {
         pool.Mutable(JoinKey(f.program(), to_session ? f.session() : "")).Add(line, sign);
       }
-      Charge charge{f.position,          std::string(f.event_id), std::string(f.person()),
-                    std::string(f.program()), f.day,              line};
+      Charge charge{f.position,
+                    std::string(f.event_id),
+                    std::string(f.person()),
+                    std::string(f.program()),
+                    f.day,
+                    line};
       if (to_person && IsSalary(b->category()) && IsFederal(line.source)) {
         PutOrErase(salary.Mutable(f.person()), charge, sign);
       }
@@ -215,8 +223,8 @@ void FactState::ApplyInvestment(const Fact& f, int sign) {
     case Body::SubstituteCoverageRecorded: {
       auto* b = f.As<schema::SubstituteCoverageRecorded>();
       int32_t day = DayOf(b->begin_date());
-      CostLine line{static_cast<int32_t>(schema::CostCategory::Substitute), Str(b->fund_code()),
-                    0, FiscalYearOf(day), b->substitute_cost_cents().value_or(0)};
+      CostLine line{static_cast<int32_t>(schema::CostCategory::Substitute), Str(b->fund_code()), 0,
+                    FiscalYearOf(day), b->substitute_cost_cents().value_or(0)};
       direct.Mutable(JoinKey(f.person(), f.program())).Add(line, sign);
       break;
     }
@@ -268,18 +276,18 @@ void FactState::ApplyEvidence(const Fact& f, int sign) {
   switch (f.type) {
     case Body::ReactionSurveySubmitted: {
       auto* b = f.As<schema::ReactionSurveySubmitted>();
-      int64_t bp = b->max_score() > 0 ? std::llround(10000.0 * b->evaluation_score() / b->max_score())
-                                      : 0;
+      int64_t bp =
+          b->max_score() > 0 ? std::llround(10000.0 * b->evaluation_score() / b->max_score()) : 0;
       reaction.Mutable(JoinKey(f.person(), f.program())).Add(1, bp, sign);
       break;
     }
     case Body::LearningAssessed: {
       auto* b = f.As<schema::LearningAssessed>();
       int64_t bp = b->max_score() > 0 ? std::llround(10000.0 * b->score() / b->max_score()) : 0;
-      PutOrErase(learning.Mutable(JoinKey(f.person(), f.program())),
-                 Learning{f.position, static_cast<int32_t>(b->phase()), DayOf(b->assessed_date()),
-                          bp},
-                 sign);
+      PutOrErase(
+          learning.Mutable(JoinKey(f.person(), f.program())),
+          Learning{f.position, static_cast<int32_t>(b->phase()), DayOf(b->assessed_date()), bp},
+          sign);
       break;
     }
     case Body::OrganizationalSupportRecorded: {
@@ -345,8 +353,8 @@ void FactState::ApplyOutcomes(const Fact& f, int sign) {
     }
     case Body::TimeAndEffortCertified: {
       auto* b = f.As<schema::TimeAndEffortCertified>();
-      Certification c{f.position, DayOf(b->period_begin_date()), DayOf(b->period_end_date()),
-                      f.day, {}};
+      Certification c{
+          f.position, DayOf(b->period_begin_date()), DayOf(b->period_end_date()), f.day, {}};
       for (auto* split : *b->splits()) {
         if (split->share_basis_points() > 0) c.funds.push_back(Str(split->fund_code()));
       }

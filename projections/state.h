@@ -50,26 +50,26 @@ class FactState {
   Table<CostLines> direct{"direct"};  // person+program (program may be "")
   Table<PositionList<Coaching>> coaching{"coaching"};  // person
   // Participation.
-  Table<Attendance> attendance{"attendance"};                 // person+program
-  Table<PositionList<DayItem>> completion{"completion"};      // person+program
+  Table<Attendance> attendance{"attendance"};             // person+program
+  Table<PositionList<DayItem>> completion{"completion"};  // person+program
   // Evidence.
-  Table<Sums> reaction{"reaction"};                           // person+program (L1)
-  Table<PositionList<Learning>> learning{"learning"};         // person+program (L2)
-  Table<Sums> support{"support"};                             // program+site (L3)
+  Table<Sums> reaction{"reaction"};                             // person+program (L1)
+  Table<PositionList<Learning>> learning{"learning"};           // person+program (L2)
+  Table<Sums> support{"support"};                               // program+site (L3)
   Table<PositionList<Observation>> observation{"observation"};  // person (L4)
-  Table<PositionList<Goal>> goal{"goal"};                     // person
-  Table<PositionList<GoalDone>> goal_done{"goal_done"};       // person
-  Table<PositionList<Rating>> rating{"rating"};               // person
-  Table<PositionList<Outcome>> outcome{"outcome"};            // person ("" if not attributable) (L5)
+  Table<PositionList<Goal>> goal{"goal"};                       // person
+  Table<PositionList<GoalDone>> goal_done{"goal_done"};         // person
+  Table<PositionList<Rating>> rating{"rating"};                 // person
+  Table<PositionList<Outcome>> outcome{"outcome"};  // person ("" if not attributable) (L5)
   // Compliance.
   Table<PositionList<Certification>> certification{"certification"};  // person
-  Table<PositionList<Charge>> salary{"salary"};        // person: federal salary charges
-  Table<Charge> undocumented{"undocumented"};          // position: costs without invoice or PO
+  Table<PositionList<Charge>> salary{"salary"};  // person: federal salary charges
+  Table<Charge> undocumented{"undocumented"};    // position: costs without invoice or PO
   // Governance (written by the Projector, not by Apply).
-  Table<Amendment> amendment{"amendment"};      // position of the correction or void
-  Table<AmendedState> amended{"amended"};       // event id of the amended event
-  Table<Principal> principal{"principal"};      // signer key id
-  Table<Sums> counter{"counter"};               // "skipped": events left out, by reason
+  Table<Amendment> amendment{"amendment"};  // position of the correction or void
+  Table<AmendedState> amended{"amended"};   // event id of the amended event
+  Table<Principal> principal{"principal"};  // signer key id
+  Table<Sums> counter{"counter"};           // "skipped": events left out, by reason
 
  private:
   void ApplyContext(const Fact& fact, int sign);

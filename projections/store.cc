@@ -43,6 +43,25 @@ std::string PrefixEnd(std::string prefix) {
   return prefix;
 }
 
+// A decimal number the store wrote; Corruption if it is not one.
+StatusOr<int64_t> ParseStored(const std::string& text, const std::string& what) {
+  if (text.empty() || text.size() > 20) {
+    return Status::Corruption("projection store " + what +
+                              " is not a number; run 'evident "
+                              "project rebuild'");
+  }
+  size_t i = text[0] == '-' ? 1 : 0;
+  int64_t value = 0;
+  for (; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') {
+      return Status::Corruption("projection store " + what +
+                                " is not a number; run 'evident project rebuild'");
+    }
+    value = value * 10 + (text[i] - '0');
+  }
+  return text[0] == '-' ? -value : value;
+}
+
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -83,7 +102,9 @@ StatusOr<uint64_t> ProjectionStore::LiveGeneration() {
     return Status::NotFound("no projections yet; run 'evident project rebuild'");
   }
   EVIDENT_RETURN_IF_ERROR(FromRocks(s, "reading the live generation"));
-  return std::stoull(value);
+  auto generation = ParseStored(value, "meta/live");
+  if (!generation.ok()) return generation.status();
+  return static_cast<uint64_t>(generation.value());
 }
 
 StatusOr<std::unique_ptr<Projector>> ProjectionStore::LoadProjector(EntrySource* source) {
@@ -96,12 +117,11 @@ StatusOr<std::unique_ptr<Projector>> ProjectionStore::LoadProjector(EntrySource*
   for (it->Seek(rows); it->Valid() && it->key().starts_with(rows); it->Next()) {
     std::string_view key(it->key().data() + rows.size(), it->key().size() - rows.size());
     const size_t nul = key.find('\0');
-    TableBase* table = nul == std::string_view::npos
-                           ? nullptr
-                           : projector->state().FindTable(key.substr(0, nul));
+    TableBase* table =
+        nul == std::string_view::npos ? nullptr : projector->state().FindTable(key.substr(0, nul));
     if (table == nullptr ||
-        !table->LoadEncoded(key.substr(nul + 1), std::string_view(it->value().data(),
-                                                                   it->value().size()))) {
+        !table->LoadEncoded(key.substr(nul + 1),
+                            std::string_view(it->value().data(), it->value().size()))) {
       return Status::Corruption("projection store row is malformed; run 'evident project rebuild'");
     }
   }
@@ -111,7 +131,11 @@ StatusOr<std::unique_ptr<Projector>> ProjectionStore::LoadProjector(EntrySource*
       FromRocks(db_->Get(rocksdb::ReadOptions(), prefix + "m/position", &position), "position"));
   EVIDENT_RETURN_IF_ERROR(
       FromRocks(db_->Get(rocksdb::ReadOptions(), prefix + "m/last_day", &last_day), "last_day"));
-  projector->Resume(std::stoull(position), std::stoi(last_day));
+  auto at = ParseStored(position, "position");
+  auto day = ParseStored(last_day, "last_day");
+  if (!at.ok()) return at.status();
+  if (!day.ok()) return day.status();
+  projector->Resume(static_cast<uint64_t>(at.value()), static_cast<int32_t>(day.value()));
   // Loaded rows are not changes: forget them so the next commit writes only
   // what the fold changes.
   for (TableBase* t : projector->state().tables()) {
@@ -171,6 +195,7 @@ Status ProjectionStore::Update(Ledger* ledger, UpdateReport* report) {
     if (!loaded.ok()) return loaded.status();
     live_ = std::move(loaded.value());
   }
+  EVIDENT_RETURN_IF_ERROR(CheckSameLog(generation.value(), ledger));
   auto start = std::chrono::steady_clock::now();
   report->from = live_->position();
   Status s = FoldLedger(ledger, live_->position(), ledger->size(), live_.get());
@@ -187,6 +212,25 @@ Status ProjectionStore::Update(Ledger* ledger, UpdateReport* report) {
   return s;
 }
 
+Status ProjectionStore::CheckSameLog(uint64_t generation, Ledger* ledger) {
+  const uint64_t position = live_->position();
+  std::string root;
+  EVIDENT_RETURN_IF_ERROR(
+      FromRocks(db_->Get(rocksdb::ReadOptions(), Gen(generation) + "m/root", &root), "root"));
+  const bool ahead = position > ledger->size();
+  if (ahead || root != LogContextAt(ledger, position).root_hash_hex) {
+    live_.reset();
+    return Status::FailedPrecondition("the projection store was not built from this log (" +
+                                      (ahead ? "it is at position " + std::to_string(position) +
+                                                   ", the log has " +
+                                                   std::to_string(ledger->size()) + " entries"
+                                             : "its root at position " + std::to_string(position) +
+                                                   " differs from the log's checkpoint") +
+                                      "); run 'evident project rebuild'");
+  }
+  return Status::OK();
+}
+
 Status ProjectionStore::Rebuild(Ledger* ledger, UpdateReport* report) {
   auto live = LiveGeneration();
   if (!live.ok() && live.status().code() != Status::Code::kNotFound) return live.status();
@@ -198,8 +242,8 @@ Status ProjectionStore::Rebuild(Ledger* ledger, UpdateReport* report) {
   report->from = 0;
   // Catch up: the log may grow while the rebuild runs.
   while (projector->position() < ledger->size()) {
-    EVIDENT_RETURN_IF_ERROR(FoldLedger(ledger, projector->position(), ledger->size(),
-                                       projector.get()));
+    EVIDENT_RETURN_IF_ERROR(
+        FoldLedger(ledger, projector->position(), ledger->size(), projector.get()));
   }
   report->to = projector->position();
   report->fold_seconds = SecondsSince(start);
@@ -223,9 +267,13 @@ StatusOr<StoreStatus> ProjectionStore::GetStatus() {
     return FromRocks(db_->Get(rocksdb::ReadOptions(), prefix + key, &value), key);
   };
   EVIDENT_RETURN_IF_ERROR(get("m/position"));
-  st.position = std::stoull(value);
+  auto position = ParseStored(value, "position");
+  if (!position.ok()) return position.status();
+  st.position = static_cast<uint64_t>(position.value());
   EVIDENT_RETURN_IF_ERROR(get("m/last_day"));
-  const int32_t day = std::stoi(value);
+  auto last_day = ParseStored(value, "last_day");
+  if (!last_day.ok()) return last_day.status();
+  const int32_t day = static_cast<int32_t>(last_day.value());
   st.as_of = day == kNoDay ? "" : DateOf(day);
   EVIDENT_RETURN_IF_ERROR(get("m/state_digest"));
   st.state_digest = value;
@@ -255,7 +303,8 @@ StatusOr<std::vector<ViewRow>> ProjectionStore::ReadView(const std::string& view
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     Json row = Json::parse(it->value().ToStringView(), nullptr, /*allow_exceptions=*/false);
     if (row.is_discarded()) {
-      return Status::Corruption("a stored " + view + " row is not JSON; run 'evident project rebuild'");
+      return Status::Corruption("a stored " + view +
+                                " row is not JSON; run 'evident project rebuild'");
     }
     rows.push_back({it->key().ToString().substr(prefix.size()), std::move(row)});
   }

@@ -33,8 +33,8 @@ namespace evident::projections {
 // What a store holds at its live generation.
 struct StoreStatus {
   uint64_t generation = 0;
-  uint64_t position = 0;  // entries folded in; the tree size the views are of
-  std::string as_of;      // the reporting date (recorded date of the last entry)
+  uint64_t position = 0;     // entries folded in; the tree size the views are of
+  std::string as_of;         // the reporting date (recorded date of the last entry)
   std::string state_digest;  // hex; equal for equal states
   std::vector<std::pair<std::string, std::string>> view_digests;  // name, hex
   std::vector<std::pair<std::string, uint64_t>> view_rows;        // name, count
@@ -58,7 +58,8 @@ class ProjectionStore {
   ~ProjectionStore();
 
   // Folds the entries the live generation has not seen, [position, size),
-  // and commits. Corruption if an entry is unreadable (nothing is written).
+  // and commits. Corruption if an entry is unreadable (nothing is written);
+  // FailedPrecondition if the store was built from another log.
   Status Update(Ledger* ledger, UpdateReport* report);
   // Folds the whole log into a new generation, then makes it the live one
   // and drops the old. The live generation serves reads until the swap.
@@ -74,6 +75,9 @@ class ProjectionStore {
  private:
   explicit ProjectionStore(std::unique_ptr<rocksdb::DB> db);
   StatusOr<uint64_t> LiveGeneration();
+  // FailedPrecondition unless the live state's position and root are the
+  // log's: a store copied from, or left by, another ledger is not trusted.
+  Status CheckSameLog(uint64_t generation, Ledger* ledger);
   Status Commit(uint64_t generation, Projector* projector, Ledger* ledger, bool swap_in,
                 uint64_t old_generation);
 

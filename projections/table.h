@@ -80,8 +80,7 @@ class Table : public TableBase {
     rows_[std::string(key)] = std::move(row);
     return true;
   }
-  void DrainDirty(
-      const std::function<void(const std::string&, const std::string*)>& fn) override {
+  void DrainDirty(const std::function<void(const std::string&, const std::string*)>& fn) override {
     if (all_dirty_) {
       // Never drained: every row is new, and none was stored before.
       for (auto it = rows_.begin(); it != rows_.end();) {

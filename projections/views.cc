@@ -32,8 +32,9 @@ StatusOr<std::vector<ViewRow>> RenderView(std::string_view name, const FactState
 
 ViewText ToText(const std::vector<ViewRow>& rows) {
   ViewText text(rows.size());
-  ParallelFor(rows.size(), DefaultThreads(),
-              [&](size_t i) { text[i] = {rows[i].key, rows[i].row.dump()}; });
+  ParallelFor(rows.size(), DefaultThreads(), [&](size_t i) {
+    text[i] = {rows[i].key, rows[i].row.dump()};
+  });
   return text;
 }
 

@@ -1,12 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ledger/status.h"
 #include "projections/figures.h"
@@ -41,8 +40,8 @@ struct ViewRow {
 // What the views say about the log they were computed from.
 struct LogContext {
   uint64_t tree_size = 0;
-  std::string root_hash_hex;   // empty if there is no checkpoint at tree_size
-  std::string checkpoint;      // the signed checkpoint note, or empty
+  std::string root_hash_hex;  // empty if there is no checkpoint at tree_size
+  std::string checkpoint;     // the signed checkpoint note, or empty
   bool checkpoint_verified = false;
   std::string checkpoint_problem;  // why not, when not
 };
@@ -68,7 +67,7 @@ ViewText ToText(const std::vector<ViewRow>& rows);
 std::string ViewDigest(const ViewText& rows);
 
 // Helpers shared by the view files.
-Json CentsJson(int64_t cents);  // whole cents, as a number
+Json CentsJson(int64_t cents);                                     // whole cents, as a number
 Json Ratio(double numerator, double denominator, int digits = 4);  // null when denominator is 0
 std::string FundingSourceName(int32_t source);
 std::string CategoryName(int32_t category);

@@ -26,8 +26,10 @@ class ComplianceTest : public ProjectionTest {
                const std::string& fund = "4035") {
     Add("TimeAndEffortCertified", "\"person_id\":\"" + person + "\"",
         "\"period_begin_date\":\"2024-07-01\",\"period_end_date\":\"2024-12-31\",\"splits\":[{"
-        "\"fund_code\":\"" + fund + "\",\"share_basis_points\":10000}],"
-        "\"certifier_person_id\":\"p-supervisor\"",
+        "\"fund_code\":\"" +
+            fund +
+            "\",\"share_basis_points\":10000}],"
+            "\"certifier_person_id\":\"p-supervisor\"",
         signed_day);
   }
   // The compliance rows of `kind`, as (person, finding).
@@ -46,7 +48,7 @@ class ComplianceTest : public ProjectionTest {
 
 TEST_F(ComplianceTest, FederalSalaryWithoutTimelyAfterTheFactCertificationIsAGap) {
   Stipend("c-ok", "2024-11-15");
-  Certify("c-ok", "2025-01-10");  // after 2024-12-31, within 60 days: covered
+  Certify("c-ok", "2025-01-10");    // after 2024-12-31, within 60 days: covered
   Stipend("c-none", "2024-11-15");  // no certification at all
   Stipend("c-early", "2024-11-15");
   Certify("c-early", "2024-12-01");  // signed before the period ended

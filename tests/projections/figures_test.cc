@@ -40,14 +40,14 @@ class FiguresTest : public ProjectionTest {
                day);
   }
   static std::string CostBody(int64_t cents, const std::string& allocation,
-                              const std::string& category = "VendorContract",
-                              bool invoice = true) {
+                              const std::string& category = "VendorContract", bool invoice = true) {
     return "\"category\":\"" + category + "\",\"amount_cents\":" + std::to_string(cents) +
            ",\"allocation\":\"" + allocation +
            "\",\"fund_code\":\"4035\",\"funding_source\":\"TitleIIA\"" +
            (invoice ? ",\"invoice_number\":\"INV-1\"" : "");
   }
-  std::string Cost(int64_t cents, const std::string& allocation, const std::string& extra_subject = "",
+  std::string Cost(int64_t cents, const std::string& allocation,
+                   const std::string& extra_subject = "",
                    const std::string& category = "VendorContract", bool invoice = true,
                    const std::string& day = "2024-10-15") {
     return Add("CostIncurred", "\"program_id\":\"pd-1\",\"fiscal_year\":2025" + extra_subject,
@@ -59,8 +59,8 @@ class FiguresTest : public ProjectionTest {
                "\"performance_evaluation_type\":\"Walkthrough\",\"evaluation_date\":\"" + day +
                    "\",\"reviewer_person_id\":\"p-principal\",\"element_ratings\":[{"
                    "\"evaluation_element_title\":\"3b\",\"rating\":" +
-                   std::to_string(rating) + "}],\"targeted_practice_observed\":" +
-                   (practice ? "true" : "false"),
+                   std::to_string(rating) +
+                   "}],\"targeted_practice_observed\":" + (practice ? "true" : "false"),
                day);
   }
   int64_t Component(const PersonProgram& p, const std::string& component) {
@@ -78,7 +78,7 @@ TEST_F(FiguresTest, ProgrammeCostsAreSharedInProportionToHoursAttended) {
   Program("pd-1", 120);
   Attend("a", "s1", "2024-10-01", 180);
   Attend("b", "s2", "2024-10-01", 60);
-  Cost(100000, "PerParticipant");          // $1,000 over the 240 minutes attended
+  Cost(100000, "PerParticipant");                      // $1,000 over the 240 minutes attended
   Cost(9000, "PerSession", ",\"session_id\":\"s1\"");  // $90 over session s1 only
   Figures f = FiguresAsOf("2024-10-02");
   const PersonProgram& a = PairOf(f, "a", "pd-1");
@@ -99,7 +99,8 @@ TEST_F(FiguresTest, PenniesLeftByRoundingStayUnallocated) {
   for (const char* p : {"a", "b", "c"}) Attend(p, "s1", "2024-10-01", 60);
   Cost(10000, "PerParticipant");  // $100 / 3 = $33.33 each, one cent left
   Figures f = FiguresAsOf("2024-10-02");
-  for (const char* p : {"a", "b", "c"}) EXPECT_EQ(Component(PairOf(f, p, "pd-1"), "programme_share"), 3333);
+  for (const char* p : {"a", "b", "c"})
+    EXPECT_EQ(Component(PairOf(f, p, "pd-1"), "programme_share"), 3333);
   ASSERT_EQ(f.unallocated.size(), 1u);
   EXPECT_EQ(f.unallocated[0].second.cents, 1);
 }

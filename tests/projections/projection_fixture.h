@@ -18,8 +18,8 @@ class ProjectionTest : public LedgerFixture {
                   const std::string& day = "2025-01-15");
   // A RecordCorrected of `target` carrying `body` of `type` (and `subject`
   // when not empty), or a RecordVoided.
-  std::string Correct(const std::string& target, const std::string& type,
-                      const std::string& body, const std::string& subject = "");
+  std::string Correct(const std::string& target, const std::string& type, const std::string& body,
+                      const std::string& subject = "");
   std::string Void(const std::string& target);
 
   // Folds the whole ledger into a fresh projector.

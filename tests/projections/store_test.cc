@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "ledger/coding.h"
 #include "ledger/file_util.h"
 #include "tests/testutil/test_util.h"
 
@@ -33,7 +34,8 @@ class StoreTest : public LedgerFixture {
     constexpr size_t kBatch = 2000;
     for (size_t i = from; i < to; i += kBatch) {
       std::vector<SignedEvent> batch;
-      for (size_t j = i; j < std::min(to, i + kBatch); ++j) batch.push_back(Sign(*admin_, lines[j]));
+      for (size_t j = i; j < std::min(to, i + kBatch); ++j)
+        batch.push_back(Sign(*admin_, lines[j]));
       auto results = ledger_->Append(std::move(batch));
       ASSERT_TRUE(results.ok()) << results.status().ToString();
     }
@@ -127,9 +129,37 @@ TEST_F(StoreTest, ADatabaseThatIsNotAProjectionStoreIsRefused) {
   ledger_.reset();
   auto ledger_db = ProjectionStore::Open(Ledger::DatabasePath(dir_.path()));
   ASSERT_FALSE(ledger_db.ok());
-  EXPECT_NE(ledger_db.status().message().find(Ledger::DatabasePath(dir_.path())),
-            std::string::npos)
+  EXPECT_NE(ledger_db.status().message().find(Ledger::DatabasePath(dir_.path())), std::string::npos)
       << ledger_db.status().ToString();
+}
+
+TEST_F(StoreTest, AStoreBuiltFromAnotherLogIsRefused) {
+  AppendAll(Generate(300), 0, 300);
+  const std::string path = dir_.path() + "/store";
+  Update(path);
+  // Another district's ledger, of a different size and then of the same size.
+  TempDir other_dir;
+  PrivateKey other_admin = Must(PrivateKey::Generate());
+  PrivateKey other_key = Must(PrivateKey::Generate());
+  auto other = Must(Ledger::Create(other_dir.path(), "evident.example/other", other_key));
+  auto registration = [&](uint64_t id, const char* principal, const char* role,
+                          const PrivateKey& key) {
+    return Sign(other_admin,
+                EventJson(IdHex(id), "KeyRegistered", "",
+                          std::string("\"principal_id\":\"") + principal + "\",\"role\":\"" + role +
+                              "\",\"public_key\":\"" + HexEncode(key.public_key().raw()) + "\""));
+  };
+  ASSERT_TRUE(other
+                  ->Append({registration(1, "admin", "Admin", other_admin),
+                            registration(2, "ledger", "Ledger", other_key)})
+                  .ok());
+  auto store = Must(ProjectionStore::Open(path));
+  UpdateReport report;
+  Status s = store->Update(other.get(), &report);
+  EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition) << s.ToString();
+  EXPECT_NE(s.message().find("evident project rebuild"), std::string::npos);
+  // The store still answers for its own log.
+  EXPECT_EQ(Must(store->GetStatus()).position, ledger_->size());
 }
 
 }  // namespace

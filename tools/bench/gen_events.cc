@@ -71,26 +71,30 @@ void EmitAmendment(uint64_t seed, uint64_t i, Rng& rng, const std::string& date,
                    const std::vector<Earlier>& costs, const std::vector<Earlier>& attendance,
                    const std::vector<Earlier>& observations) {
   const uint64_t kind = rng.Below(4);
-  const std::vector<Earlier>& pool = kind == 0 ? costs : kind == 1 || kind == 2 ? attendance
-                                                                                : observations;
-  if (pool.empty()) return Emit(seed, i, "RecordVoided", date, "",
-                                "\"amends_event_id\":\"" + EventId(seed, i + 1) +
-                                    "\",\"reason_code\":\"no-such-event\"");
+  const std::vector<Earlier>& pool = kind == 0                ? costs
+                                     : kind == 1 || kind == 2 ? attendance
+                                                              : observations;
+  if (pool.empty())
+    return Emit(
+        seed, i, "RecordVoided", date, "",
+        "\"amends_event_id\":\"" + EventId(seed, i + 1) + "\",\"reason_code\":\"no-such-event\"");
   const Earlier& target = pool[rng.Below(pool.size())];
   std::string head = "\"amends_event_id\":\"" + EventId(seed, target.index) + "\",";
   if (kind == 0) {
     Emit(seed, i, "RecordCorrected", date, "",
-         head + "\"reason_code\":\"amount-keyed-wrong\",\"body_type\":\"CostIncurred\","
-                "\"body\":{\"category\":\"VendorContract\",\"amount_cents\":" +
+         head +
+             "\"reason_code\":\"amount-keyed-wrong\",\"body_type\":\"CostIncurred\","
+             "\"body\":{\"category\":\"VendorContract\",\"amount_cents\":" +
              std::to_string(50000 + rng.Below(2000000)) +
              ",\"allocation\":\"PerParticipant\",\"fund_code\":\"4035\","
              "\"funding_source\":\"TitleIIA\",\"invoice_number\":\"INV-C" +
              std::to_string(i) + "\"}");
   } else if (kind == 1) {
     Emit(seed, i, "RecordCorrected", date, "",
-         head + "\"reason_code\":\"minutes-corrected\",\"body_type\":\"AttendanceRecorded\","
-                "\"body\":{\"attendance_date\":\"" + date +
-             "\",\"attendance_event_category\":\"Partial\",\"credited_minutes\":" +
+         head +
+             "\"reason_code\":\"minutes-corrected\",\"body_type\":\"AttendanceRecorded\","
+             "\"body\":{\"attendance_date\":\"" +
+             date + "\",\"attendance_event_category\":\"Partial\",\"credited_minutes\":" +
              std::to_string(30 + rng.Below(150)) + "}");
   } else {
     Emit(seed, i, "RecordVoided", date, "", head + "\"reason_code\":\"entered-in-error\"");

@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
                 double(n) / scan.value(), total / scan.value());
   }
   std::printf("%-6s %10.2f %10.2f %10.2f %14.0f %14.0f %8.2f\n", "median", Median(scans),
-              Median(folds), Median(commits), double(n) / Median(totals),
-              double(n) / Median(scans), Median(totals) / Median(scans));
+              Median(folds), Median(commits), double(n) / Median(totals), double(n) / Median(scans),
+              Median(totals) / Median(scans));
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   std::printf("peak RSS %.0f MiB (target < 512 MiB); target >= 300,000 entries/s\n",

@@ -14,8 +14,8 @@ constexpr char kName[] = "project";
 
 void PrintReport(const char* what, const projections::UpdateReport& r) {
   const uint64_t n = r.to - r.from;
-  std::cout << what << " entries " << r.from << ".." << r.to << " (" << n << ") in "
-            << std::fixed << std::setprecision(2) << r.fold_seconds << " s";
+  std::cout << what << " entries " << r.from << ".." << r.to << " (" << n << ") in " << std::fixed
+            << std::setprecision(2) << r.fold_seconds << " s";
   if (r.fold_seconds > 0 && n > 0) {
     std::cout << ", " << std::setprecision(0) << double(n) / r.fold_seconds << " entries/s";
   }

@@ -41,8 +41,7 @@ struct Result {
 };
 
 // The view as of a past tree size, folded afresh in memory.
-StatusOr<Result> AtSize(Ledger* ledger, const std::string& view, uint64_t size,
-                        int32_t as_of_day) {
+StatusOr<Result> AtSize(Ledger* ledger, const std::string& view, uint64_t size, int32_t as_of_day) {
   if (size > ledger->size()) {
     return Status::InvalidArgument("--size " + std::to_string(size) + " is past the log's end (" +
                                    std::to_string(ledger->size()) + ")");
