@@ -107,8 +107,11 @@ std::vector<ViewRow> ComplianceView(const FactState& state, const Figures& f,
                               {"checkpoint_problem", log.checkpoint_problem},
                               {"as_of", DateOf(f.as_of_day)},
                               {"full_verification",
-                               "run 'evident verify' to re-check every entry, signature and "
-                               "checkpoint"}}});
+                               log.full_verification.empty()
+                                   ? "not run for this view; run 'evident verify', or query "
+                                     "with --verify, to re-check every entry, signature and "
+                                     "checkpoint"
+                                   : log.full_verification}}});
   std::sort(rows.begin(), rows.end(),
             [](const ViewRow& a, const ViewRow& b) { return a.key < b.key; });
   return rows;

@@ -65,6 +65,19 @@ class YearBuilder {
     return it != invested_years_.end() && (it->second.count(year) || it->second.count(year + 1));
   }
 
+  // Adds a cost to a year's row, merged with one of the same component,
+  // category, fund and source from another programme.
+  static void AddCost(PersonYear& r, const CostShare& c) {
+    r.invested_cents += c.line.cents;
+    for (CostShare& have : r.costs) {
+      if (have.component == c.component && have.line.SameBucket(c.line)) {
+        have.line.cents += c.line.cents;
+        return;
+      }
+    }
+    r.costs.push_back(c);
+  }
+
   void Weigh(PersonYear& r, Standing s) {
     if (Weight(s) > Weight(r.standing)) r.standing = s;
   }
@@ -74,9 +87,7 @@ class YearBuilder {
       pair_index_[{p.person, p.program}] = &p;
       std::set<int32_t> active;
       for (const CostShare& c : p.costs) {
-        PersonYear& r = Row(p.person, c.line.fiscal_year);
-        r.costs.push_back(c);
-        r.invested_cents += c.line.cents;
+        AddCost(Row(p.person, c.line.fiscal_year), c);
         active.insert(c.line.fiscal_year);
       }
       for (const auto& [fy, minutes] : p.minutes_by_year) {
@@ -96,9 +107,8 @@ class YearBuilder {
       auto [person, program] = SplitKey(key);
       if (!program.empty()) continue;  // already in a programme's row
       for (const CostLine& line : lines.lines) {
-        PersonYear& r = Row(std::string(person), line.fiscal_year);
-        r.costs.push_back({CostComponentName(line.category), line});
-        r.invested_cents += line.cents;
+        AddCost(Row(std::string(person), line.fiscal_year),
+                {CostComponentName(line.category), line});
         Invested(std::string(person), line.fiscal_year);
       }
     }

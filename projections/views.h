@@ -44,6 +44,9 @@ struct LogContext {
   std::string checkpoint;     // the signed checkpoint note, or empty
   bool checkpoint_verified = false;
   std::string checkpoint_problem;  // why not, when not
+  // The result of a full verification run for this rendering, e.g. "ok:
+  // 702 entries ..." or "FAILED: position 17: ...". Empty when none was run.
+  std::string full_verification;
 };
 
 const std::vector<std::string>& ViewNames();

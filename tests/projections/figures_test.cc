@@ -220,5 +220,29 @@ TEST_F(FiguresTest, ALowRatingWithNoSupportIsOwedByTheDistrict) {
   EXPECT_TRUE(FiguresAsOf("2025-09-28").obligations.empty());
 }
 
+TEST_F(FiguresTest, AYearRowSumsTheProgrammesAndPersonLevelCosts) {
+  Attend("a", "s1", "2024-10-01", 120, "pd-1");
+  Attend("a", "s1", "2024-11-01", 60, "pd-2");
+  Cost(100000, "PerParticipant");  // pd-1, a is the only attendee: all $1,000
+  Add("CostIncurred", "\"program_id\":\"pd-2\",\"fiscal_year\":2025",
+      CostBody(5000, "PerParticipant"));  // pd-2: all $50
+  Add("SubstituteCoverageRecorded", "\"person_id\":\"a\"",
+      "\"staff_leave_event_category\":\"ReleaseTime\",\"begin_date\":\"2024-10-01\","
+      "\"substitute_assigned\":true,\"covered_minutes\":420,\"substitute_cost_cents\":15500,"
+      "\"fund_code\":\"0100\"");
+  Figures f = FiguresAsOf("2024-12-01");
+  ASSERT_EQ(f.years.size(), 1u);
+  const projections::PersonYear& y = f.years[0];
+  EXPECT_EQ(y.school_year, 2025);
+  EXPECT_EQ(y.minutes, 180);
+  // $1,000 + $50 from fund 4035 in one line; the $155 substitute apart.
+  ASSERT_EQ(y.costs.size(), 2u);
+  EXPECT_EQ(y.costs[0].component, "programme_share");
+  EXPECT_EQ(y.costs[0].line.cents, 105000);
+  EXPECT_EQ(y.costs[1].component, "substitute");
+  EXPECT_EQ(y.costs[1].line.cents, 15500);
+  EXPECT_EQ(y.invested_cents, 120500);
+}
+
 }  // namespace
 }  // namespace evident::testing

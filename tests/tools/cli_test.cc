@@ -331,9 +331,9 @@ TEST_F(CliTest, ReadersRunBesideTheWriterAndASecondWriterIsRefused) {
 TEST_F(CliTest, ProjectAndQueryFollowTheLogAndFilter) {
   Init();
   std::string events = dir_.path() + "/events.jsonl";
-  ASSERT_EQ(Exec(GEN_EVENTS_BIN, {"--count", "2000", "--seed", "4", "--amend", "20"}, events)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Exec(GEN_EVENTS_BIN, {"--count", "2000", "--seed", "4", "--amend", "20"}, events).exit_code,
+      0);
   ASSERT_EQ(Evident({"append", "--ledger", ledger_, "--key", admin_, events}).exit_code, 0);
   CommandResult rebuild = Evident({"project", "rebuild", "--ledger", ledger_});
   ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
@@ -358,11 +358,20 @@ TEST_F(CliTest, ProjectAndQueryFollowTheLogAndFilter) {
   EXPECT_NE(status.out.find("position     2003"), std::string::npos) << status.out;
 
   // CSV: a header, then one line per row.
-  CommandResult csv = Evident({"query", "compliance", "--ledger", ledger_, "--row", "amendment",
-                               "--csv"});
+  CommandResult csv =
+      Evident({"query", "compliance", "--ledger", ledger_, "--row", "amendment", "--csv"});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_EQ(csv.out.rfind("row,position,event_id,kind,amends_event_id", 0), 0u) << csv.out;
   EXPECT_GT(CountLines(csv.out), 5u);
+
+  // --verify re-checks the whole log and says so in the compliance view.
+  CommandResult verified =
+      Evident({"query", "compliance", "--ledger", ledger_, "--row", "log", "--verify"});
+  ASSERT_EQ(verified.exit_code, 0) << verified.err;
+  auto log_row = nlohmann::json::parse(verified.out)["rows"][0];
+  EXPECT_EQ(log_row["full_verification"].get<std::string>().rfind("ok: 2003 entries", 0), 0u)
+      << verified.out;
+  EXPECT_EQ(log_row["checkpoint_signature_verified"], true);
 
   // The view as of an earlier size is folded afresh and says so.
   CommandResult past = Evident({"query", "accountability", "--ledger", ledger_, "--size", "2002"});

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "ledger/coding.h"
+#include "ledger/verify.h"
 #include "projections/fact.h"
 #include "projections/store.h"
 #include "tools/evident/cli_util.h"
@@ -40,8 +41,24 @@ struct Result {
   std::string as_of;
 };
 
+// With --verify: the whole log re-checked, as `evident verify` does.
+StatusOr<std::string> FullVerification(Ledger* ledger) {
+  auto report = VerifyLog(ledger->storage());
+  if (!report.ok()) return report.status();
+  const VerifyReport& r = report.value();
+  if (!r.ok()) {
+    return "FAILED: " +
+           (r.first_bad_position ? "position " + std::to_string(*r.first_bad_position) + ": "
+                                 : std::string()) +
+           r.problem;
+  }
+  return "ok: " + std::to_string(r.entries) + " entries, " + std::to_string(r.signatures) +
+         " signatures, " + std::to_string(r.checkpoints) + " checkpoints verified";
+}
+
 // The view as of a past tree size, folded afresh in memory.
-StatusOr<Result> AtSize(Ledger* ledger, const std::string& view, uint64_t size, int32_t as_of_day) {
+StatusOr<Result> AtSize(Ledger* ledger, const std::string& view, uint64_t size, int32_t as_of_day,
+                        const std::string& verification) {
   if (size > ledger->size()) {
     return Status::InvalidArgument("--size " + std::to_string(size) + " is past the log's end (" +
                                    std::to_string(ledger->size()) + ")");
@@ -51,6 +68,7 @@ StatusOr<Result> AtSize(Ledger* ledger, const std::string& view, uint64_t size, 
   EVIDENT_RETURN_IF_ERROR(projections::FoldLedger(ledger, 0, size, &projector));
   Result r;
   r.log = projections::LogContextAt(ledger, size);
+  r.log.full_verification = verification;
   for (auto& [name, rows] : projections::RenderAll(projector, r.log, as_of_day)) {
     if (name == view) r.rows = std::move(rows);
   }
@@ -60,7 +78,7 @@ StatusOr<Result> AtSize(Ledger* ledger, const std::string& view, uint64_t size, 
 }
 
 StatusOr<Result> FromStore(Ledger* ledger, const std::string& dir, const std::string& view,
-                           int32_t as_of_day) {
+                           int32_t as_of_day, const std::string& verification) {
   auto store = projections::ProjectionStore::Open(projections::ProjectionStore::PathFor(dir));
   if (!store.ok()) return store.status();
   projections::UpdateReport report;
@@ -69,7 +87,8 @@ StatusOr<Result> FromStore(Ledger* ledger, const std::string& dir, const std::st
   if (!status.ok()) return status.status();
   Result r;
   r.log = projections::LogContextAt(ledger, status.value().position);
-  if (as_of_day == projections::kNoDay) {
+  r.log.full_verification = verification;
+  if (as_of_day == projections::kNoDay && verification.empty()) {
     auto rows = store.value()->ReadView(view);
     if (!rows.ok()) return rows.status();
     r.rows = std::move(rows.value());
@@ -82,7 +101,8 @@ StatusOr<Result> FromStore(Ledger* ledger, const std::string& dir, const std::st
   for (auto& [name, rows] : projections::RenderAll(*projector.value(), r.log, as_of_day)) {
     if (name == view) r.rows = std::move(rows);
   }
-  r.as_of = projections::DateOf(as_of_day);
+  const int32_t day = as_of_day == projections::kNoDay ? projector.value()->last_day() : as_of_day;
+  r.as_of = day == projections::kNoDay ? "" : projections::DateOf(day);
   return r;
 }
 
@@ -103,9 +123,16 @@ int RunQuery(const Flags& flags) {
   if (!size.ok()) return Fail(kName, size.status());
   auto ledger = OpenLedgerFlag(flags);
   if (!ledger.ok()) return Fail(kName, ledger.status());
-  auto result = flags.Has("size")
-                    ? AtSize(ledger.value().get(), view, size.value(), as_of_day)
-                    : FromStore(ledger.value().get(), *flags.Get("ledger"), view, as_of_day);
+  std::string verification;
+  if (flags.Has("verify")) {
+    auto verified = FullVerification(ledger.value().get());
+    if (!verified.ok()) return Fail(kName, verified.status());
+    verification = verified.value();
+  }
+  auto result =
+      flags.Has("size")
+          ? AtSize(ledger.value().get(), view, size.value(), as_of_day, verification)
+          : FromStore(ledger.value().get(), *flags.Get("ledger"), view, as_of_day, verification);
   if (!result.ok()) return Fail(kName, result.status());
   std::vector<Json> rows;
   for (ViewRow& r : result.value().rows) {
@@ -144,9 +171,11 @@ const Command kQueryCommand = {
     "  --as-of DATE    judge windows and due dates on DATE instead of the date of the\n"
     "                  last entry\n"
     "  --size N        the view as of tree size N, folded afresh from the log\n"
+    "  --verify        re-check the whole log first (as 'evident verify') and state\n"
+    "                  the result in the compliance view's log row\n"
     "  --csv           one line per row; nested fields flattened as a.b, lists as JSON\n",
     {"ledger", "person", "site", "programme", "fy", "row", "as-of", "size"},
-    {"csv"},
+    {"csv", "verify"},
     RunQuery};
 
 }  // namespace evident::cli
