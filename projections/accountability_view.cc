@@ -6,21 +6,6 @@
 namespace evident::projections {
 namespace {
 
-// The fiscal years a row belongs to: those of its costs and minutes, or the
-// year its expectation fell due.
-std::set<int32_t> YearsOf(const PersonProgram& p) {
-  std::set<int32_t> years;
-  for (const CostShare& c : p.costs) years.insert(c.line.fiscal_year);
-  for (const auto& [fy, minutes] : p.minutes_by_year) years.insert(fy);
-  if (years.empty() && p.due_day != kNoDay) years.insert(FiscalYearOf(p.due_day));
-  return years;
-}
-
-bool AllSixFlags(const FactState& state, const std::string& program) {
-  const ProgramVersion* v = ProgramOf(state, program);
-  return v != nullptr && (v->flags & kAllSixFlags) == kAllSixFlags;
-}
-
 // Staff counts by (site, group) and certificated staff by site.
 struct Staff {
   std::map<std::pair<std::string, int32_t>, int64_t> by_group;

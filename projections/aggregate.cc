@@ -2,6 +2,19 @@
 
 namespace evident::projections {
 
+std::set<int32_t> YearsOf(const PersonProgram& p) {
+  std::set<int32_t> years;
+  for (const CostShare& c : p.costs) years.insert(c.line.fiscal_year);
+  for (const auto& [fy, minutes] : p.minutes_by_year) years.insert(fy);
+  if (years.empty() && p.due_day != kNoDay) years.insert(FiscalYearOf(p.due_day));
+  return years;
+}
+
+bool AllSixFlags(const FactState& state, const std::string& program) {
+  const ProgramVersion* v = ProgramOf(state, program);
+  return v != nullptr && (v->flags & kAllSixFlags) == kAllSixFlags;
+}
+
 void Cell::AddPair(const PersonProgram& p, int32_t fy, bool all_six_flags) {
   int64_t pair_spend = 0;
   for (const CostShare& c : p.costs) {

@@ -14,6 +14,13 @@
 // quartile of site need). Shared by the accountability and equity views.
 namespace evident::projections {
 
+// The fiscal years a row belongs to: those of its costs and minutes, or the
+// year its expectation fell due.
+std::set<int32_t> YearsOf(const PersonProgram& p);
+
+// Whether the programme meets all six statutory flags (ESEA 8101(42)).
+bool AllSixFlags(const FactState& state, const std::string& program);
+
 class Cell {
  public:
   // Adds what row `p` contributes to fiscal year `fy`: its costs of that

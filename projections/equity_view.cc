@@ -59,12 +59,8 @@ std::vector<ViewRow> EquityView(const FactState& state, const Figures& f) {
     for (const PersonProgram& p : f.pairs) {
       auto it = f.people.find(p.person);
       const int q = it == f.people.end() ? 0 : quartile_of(it->second.site);
-      const ProgramVersion* program = ProgramOf(state, p.program);
-      const bool flags = program != nullptr && (program->flags & kAllSixFlags) == kAllSixFlags;
-      std::set<int32_t> years;
-      for (const CostShare& c : p.costs) years.insert(c.line.fiscal_year);
-      for (const auto& [fy, minutes] : p.minutes_by_year) years.insert(fy);
-      for (int32_t fy : years) cells[{fy, q}].AddPair(p, fy, flags);
+      const bool flags = AllSixFlags(state, p.program);
+      for (int32_t fy : YearsOf(p)) cells[{fy, q}].AddPair(p, fy, flags);
     }
     for (const auto& [key, cell] : cells) {
       const auto& [fy, q] = key;
