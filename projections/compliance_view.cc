@@ -43,10 +43,11 @@ void AddSupplantRisk(const FactState& state, std::vector<ViewRow>* rows) {
                    std::string_view person, const CostLines& lines) {
     const ProgramVersion* p = ProgramOf(state, std::string(program));
     if (p == nullptr || !p->required) return;
-    for (const CostLine& l : lines.lines) {
+    for (size_t i = 0; i < lines.lines.size(); ++i) {
+      const CostLine& l = lines.lines[i];
       if (!IsFederal(l.source)) continue;
       rows->push_back(
-          {JoinKey("supplant", std::string(key), JoinKey(where, l.fund, YearKey(l.fiscal_year))),
+          {JoinKey("supplant", std::string(key), JoinKey(where, PositionKey(i))),
            Json{{"row", "federal_funds_on_required_program"},
                 {"program", program},
                 {"person", person},

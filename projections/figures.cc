@@ -236,9 +236,7 @@ void PairBuilder::Evidence(const PersonContext& who, const ProgramVersion* progr
   int before_obs = 0, after_obs = 0;
   for (const auto& [element, s] : stats_) {
     if (!Targets(program, element)) continue;
-    district.n += s.n;
-    district.sum += s.sum;
-    district.sum_squares += s.sum_squares;
+    district.Add(s);
   }
   if (const auto* observations = state_.observation.Find(p.person)) {
     for (const Observation& o : observations->items) {
@@ -370,8 +368,10 @@ void CollectUnallocated(const FactState& state, const Counts& allocated, Figures
     }
   }
   std::sort(f->unallocated.begin(), f->unallocated.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.first, a.second.fiscal_year, a.second.fund, a.second.category) <
-           std::tie(b.first, b.second.fiscal_year, b.second.fund, b.second.category);
+    return std::tie(a.first, a.second.fiscal_year, a.second.fund, a.second.category,
+                    a.second.source, a.second.cents) < std::tie(b.first, b.second.fiscal_year,
+                                                                b.second.fund, b.second.category,
+                                                                b.second.source, b.second.cents);
   });
 }
 

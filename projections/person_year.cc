@@ -45,8 +45,10 @@ class YearBuilder {
     for (auto& [key, row] : years_) f_->years.push_back(std::move(row));
     std::sort(f_->obligations.begin(), f_->obligations.end(),
               [](const Obligation& a, const Obligation& b) {
-                return std::tie(a.person, a.day, a.side, a.kind, a.program) <
-                       std::tie(b.person, b.day, b.side, b.kind, b.program);
+                // A total order: equal obligations are identical rows.
+                return std::tie(a.person, a.day, a.side, a.kind, a.program, a.detail, a.school_year,
+                                a.due_day) < std::tie(b.person, b.day, b.side, b.kind, b.program,
+                                                      b.detail, b.school_year, b.due_day);
               });
   }
 

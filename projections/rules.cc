@@ -20,9 +20,10 @@ int64_t TimeValue(int64_t minutes, int64_t hourly_rate_cents) {
 
 double RatingStats::Variance() const {
   if (n == 0) return 0;
-  double mean = sum / double(n);
-  double v = sum_squares / double(n) - mean * mean;
-  return v > 0 ? v / 1e6 : 0;
+  // n * sum of squares - sum^2 is exact in integers; n^2 * variance.
+  const __int128 scaled = static_cast<__int128>(n) * sum_squares - sum * sum;
+  if (scaled <= 0) return 0;
+  return double(scaled) / (double(n) * double(n)) / 1e6;
 }
 
 double RatingStats::SampleVariance() const {

@@ -35,16 +35,22 @@ int64_t ShareOf(int64_t cents, int64_t part, int64_t whole);
 // nearest cent.
 int64_t TimeValue(int64_t minutes, int64_t hourly_rate_cents);
 
-// Count, sum and sum of squares of ratings in thousandths.
+// Count, sum and sum of squares of ratings in thousandths. Integer sums:
+// exact, so the figures do not depend on the order ratings are added in.
 struct RatingStats {
   int64_t n = 0;
-  double sum = 0, sum_squares = 0;
+  __int128 sum = 0, sum_squares = 0;
   void Add(int64_t milli) {
     ++n;
-    sum += double(milli);
-    sum_squares += double(milli) * double(milli);
+    sum += milli;
+    sum_squares += static_cast<__int128>(milli) * milli;
   }
-  double Mean() const { return n == 0 ? 0 : sum / double(n) / 1000.0; }
+  void Add(const RatingStats& o) {
+    n += o.n;
+    sum += o.sum;
+    sum_squares += o.sum_squares;
+  }
+  double Mean() const { return n == 0 ? 0 : double(sum) / double(n) / 1000.0; }
   // Population variance in rating points squared; 0 if n == 0.
   double Variance() const;
   // Sample variance (n - 1); the population variance when n < 2.

@@ -72,6 +72,20 @@ TEST_F(StoreTest, RebuildAndIncrementalAgreeOnAHundredThousandEvents) {
   EXPECT_EQ(rebuilt.view_digests, last.view_digests);
   EXPECT_EQ(rebuilt.view_rows, last.view_rows);
 
+  // A fold in memory, never stored, renders the same views, row for row (a
+  // duplicate row key would have been lost in the store).
+  projections::LedgerSource source(ledger_.get());
+  projections::Projector memory(&source);
+  ASSERT_OK(projections::FoldLedger(ledger_.get(), 0, ledger_->size(), &memory));
+  EXPECT_EQ(HexEncode(memory.state().Digest()), rebuilt.state_digest);
+  const auto rendered =
+      projections::RenderAllText(memory, projections::LogContextAt(ledger_.get(), ledger_->size()));
+  ASSERT_EQ(rendered.size(), rebuilt.view_digests.size());
+  for (size_t i = 0; i < rendered.size(); ++i) {
+    EXPECT_EQ(HexEncode(rendered[i].digest), rebuilt.view_digests[i].second) << rendered[i].name;
+    EXPECT_EQ(rendered[i].rows.size(), rebuilt.view_rows[i].second) << rendered[i].name;
+  }
+
   // The log did correct and void: the compliance view lists them as applied.
   size_t applied = 0, corrections = 0, voids = 0;
   for (const auto& r : Must(store->ReadView("compliance"))) {
