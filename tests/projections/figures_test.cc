@@ -119,7 +119,8 @@ TEST_F(FiguresTest, TwoObservationsWithoutChangeAfterTheWindowLeaveItOwedByThePe
   Attend("a", "s1", "2024-09-10", 60);
   Observe("a", "2024-09-20", false, 2);
   Observe("a", "2024-10-05", false, 2);
-  const PersonProgram& a = PairOf(FiguresAsOf("2024-10-11"), "a", "pd-1");
+  const Figures f = FiguresAsOf("2024-10-11");
+  const PersonProgram& a = PairOf(f, "a", "pd-1");
   EXPECT_EQ(a.post_observations, 2);
   EXPECT_EQ(a.standing, Standing::kOwedByPerson);
 }
@@ -148,7 +149,8 @@ TEST_F(FiguresTest, ChangeIsStandardisedByTheDistrictSpreadWithABand) {
   Observe("a", "2024-09-01", false, 2);  // before: 2
   Observe("a", "2024-09-20", true, 3);   // after: 3 and 4, mean 3.5
   Observe("a", "2024-10-05", true, 4);
-  const PersonProgram& a = PairOf(FiguresAsOf("2024-12-01"), "a", "pd-1");
+  const Figures f = FiguresAsOf("2024-12-01");
+  const PersonProgram& a = PairOf(f, "a", "pd-1");
   // District ratings 2, 3, 4: SD sqrt(2/3) = 0.816497. Change (3.5 - 2) / 0.816497 = 1.837117.
   ASSERT_TRUE(a.change.known);
   EXPECT_NEAR(a.change.value, 1.837117, 1e-5);
@@ -169,7 +171,8 @@ TEST_F(FiguresTest, AVoidRemovesTheEvidence) {
   const std::string seen = Observe("a", "2024-09-20", true, 3);
   EXPECT_EQ(PairOf(FiguresAsOf("2024-12-01"), "a", "pd-1").standing, Standing::kReciprocated);
   Void(seen);
-  const PersonProgram& a = PairOf(FiguresAsOf("2024-12-01"), "a", "pd-1");
+  const Figures f = FiguresAsOf("2024-12-01");
+  const PersonProgram& a = PairOf(f, "a", "pd-1");
   EXPECT_EQ(a.post_observations, 0);
   EXPECT_EQ(a.highest_level, 0);
   EXPECT_EQ(a.standing, Standing::kInsufficientEvidence);
