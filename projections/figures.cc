@@ -134,6 +134,15 @@ class PairBuilder {
       p.present = att->present;
       p.registered = att->registrations > 0;
     }
+    // Coaching for the programme counts as taking part in it, on its days.
+    if (const auto* coaching = state_.coaching.Find(p.person)) {
+      for (const Coaching& c : coaching->items) {
+        if (c.program != p.program || c.minutes <= 0) continue;
+        p.coaching_minutes += c.minutes;
+        p.first_day = p.first_day == kNoDay ? c.day : std::min(p.first_day, c.day);
+        p.end_day = std::max(p.end_day, c.day);
+      }
+    }
     if (const auto* done = state_.completion.Find(JoinKey(p.person, p.program))) {
       p.completed = true;
       p.end_day = std::max(p.end_day, done->Last()->day);
@@ -226,11 +235,6 @@ void PairBuilder::Evidence(const PersonContext& who, const ProgramVersion* progr
   }
   if (const Sums* s = state_.support.Find(JoinKey(p.program, who.site))) {
     p.support_events = s->count;
-  }
-  if (const auto* coaching = state_.coaching.Find(p.person)) {
-    for (const Coaching& c : coaching->items) {
-      if (c.program == p.program) p.coaching_minutes += c.minutes;
-    }
   }
   rules::RatingStats before, after, district;
   int before_obs = 0, after_obs = 0;
@@ -353,6 +357,11 @@ std::map<std::pair<std::string, std::string>, PersonProgram> CollectPairs(const 
   for (const auto& [person, goals] : state.goal.rows()) {
     for (const Goal& g : goals.items) {
       if (!g.program.empty()) add(JoinKey(person, g.program));
+    }
+  }
+  for (const auto& [person, sessions] : state.coaching.rows()) {
+    for (const Coaching& c : sessions.items) {
+      if (!c.program.empty()) add(JoinKey(person, c.program));
     }
   }
   return pairs;

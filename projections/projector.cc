@@ -150,6 +150,9 @@ Status Projector::ApplyAmendment(const schema::Event* event, std::string_view si
   std::vector<std::string> storage;
   Fact old_fact;
   Status s = LoadInForce(found.value(), amended, &storage, &old_fact);
+  if (s.code() == Status::Code::kInvalidArgument) {  // the event's meaning is not understood
+    return finish("not applied: " + s.message());
+  }
   if (!s.ok()) return s;
   if (IsGovernance(old_fact.type)) {
     return finish("not applied: governance events are not amended; register or revoke keys");

@@ -16,8 +16,9 @@
 // event's place (same id, same position); a RecordVoided takes it back for
 // good. An amendment that cannot apply (no earlier event with that id, the
 // event already voided, a governance event as target, a correction whose
-// body type differs from the original's) changes nothing but is listed with
-// the reason, so auditors see it. Corrections and voids keep the subject in
+// body type differs from the original's, an event whose schema version is
+// not understood) changes nothing but is listed with the reason, so auditors
+// see it. Corrections and voids keep the subject in
 // force unless the correction gives one.
 //
 // Not thread-safe. The EntrySource must outlive the Projector.

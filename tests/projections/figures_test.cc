@@ -247,5 +247,19 @@ TEST_F(FiguresTest, AYearRowSumsTheProgrammesAndPersonLevelCosts) {
   EXPECT_EQ(y.invested_cents, 120500);
 }
 
+TEST_F(FiguresTest, CoachingForAProgrammeIsTakingPartOnItsDays) {
+  Add("CoachingSessionLogged", "\"person_id\":\"a\",\"program_id\":\"pd-c\"",
+      "\"coaching_cycle_id\":\"cc-1\",\"coach_person_id\":\"c-1\",\"session_date\":"
+      "\"2024-10-01\",\"coaching_minutes\":45,\"coach_hourly_rate_cents\":8000",
+      "2024-10-01");
+  const Figures f = FiguresAsOf("2024-12-01");
+  const PersonProgram& a = PairOf(f, "a", "pd-c");
+  EXPECT_EQ(a.coaching_minutes, 45);
+  EXPECT_EQ(Component(a, "coach_time"), 6000);  // $80/h for 45 minutes
+  EXPECT_EQ(projections::DateOf(a.end_day), "2024-10-01");
+  EXPECT_EQ(projections::DateOf(a.due_day), "2025-01-29");  // 120 days on
+  EXPECT_EQ(a.standing, Standing::kPending);
+}
+
 }  // namespace
 }  // namespace evident::testing
