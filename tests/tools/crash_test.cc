@@ -9,6 +9,7 @@
 // tools/run.sh crash uses more).
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,13 +58,21 @@ std::string ReadAllFrom(int fd) {
   return out;
 }
 
-// Under AddressSanitizer a writer takes several times as long to start and
-// to append; the kills wait that much longer so they still land mid-run.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr int kSlowdown = 5;
-#else
-constexpr int kSlowdown = 1;
-#endif
+// Milliseconds from a writer's start to its first acknowledgement, here and
+// now: a sanitizer build, or a machine busy with other tests, starts writers
+// several times slower, and kills timed for a quiet release build would all
+// land before the first append.
+int64_t MillisToFirstAck(const std::string& ledger, const std::string& key) {
+  const auto start = std::chrono::steady_clock::now();
+  Writer w = Spawn(ledger, key, 0);
+  pollfd p{w.out, POLLIN, 0};
+  poll(&p, 1, 60000);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  kill(w.pid, SIGKILL);
+  ReadAllFrom(w.out);
+  waitpid(w.pid, nullptr, 0);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+}
 
 TEST(CrashTest, KilledWritersLoseNoAcknowledgedEvent) {
   testing::TempDir dir;
@@ -76,6 +85,7 @@ TEST(CrashTest, KilledWritersLoseNoAcknowledgedEvent) {
   int kills = 40;
   if (const char* env = std::getenv("EVIDENT_CRASH_KILLS")) kills = std::atoi(env);
   std::mt19937_64 rng(2026);
+  const int64_t startup = MillisToFirstAck(ledger_dir, key);
   std::map<std::string, uint64_t> acked;  // event id -> acknowledged position
   uint64_t highest = 0;                   // highest event number acknowledged
   int killed_mid_run = 0;
@@ -84,7 +94,8 @@ TEST(CrashTest, KilledWritersLoseNoAcknowledgedEvent) {
     // Re-send from a little before the last acknowledged event.
     uint64_t start = highest > 60 ? highest - rng() % 60 : 0;
     Writer w = Spawn(ledger_dir, key, start);
-    std::this_thread::sleep_for(std::chrono::milliseconds(kSlowdown * (20 + rng() % 120)));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(startup + int64_t(rng() % (2 * startup + 120))));
     kill(w.pid, SIGKILL);
     std::string out = ReadAllFrom(w.out);
     int status = 0;
