@@ -103,6 +103,14 @@ struct Figures {
 
 Figures ComputeFigures(const FactState& state, int32_t as_of_day);
 
+// A step of ComputeFigures (projections/person_program.cc): fills in each
+// row of `pairs` (person and program set) from the state as of `as_of_day`,
+// and lists the programme costs no one's hours carried in `unallocated`.
+// Every person of `pairs` must be in `people`.
+void BuildPairs(const FactState& state, const std::map<std::string, PersonContext>& people,
+                int32_t as_of_day, std::vector<PersonProgram>* pairs,
+                std::vector<std::pair<std::string, CostLine>>* unallocated);
+
 // The last step of ComputeFigures (projections/person_year.cc): the person-
 // and-year rows and the obligations, from the state and `f->pairs`.
 void AddYearsAndObligations(const FactState& state, Figures* f);
