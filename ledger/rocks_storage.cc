@@ -50,6 +50,17 @@ class SilentLogger : public rocksdb::Logger {
   void Logv(const char* /*format*/, va_list /*ap*/) override {}
 };
 
+void FlushIfLarge(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+  // What only the write-ahead log holds is replayed by every later open,
+  // read-only ones included: seconds for a million entries, nothing worth
+  // a flush for a few thousand. Best effort: on failure the log has it all.
+  constexpr uint64_t kFlushAboveBytes = 8 << 20;
+  uint64_t bytes = 0;
+  if (db->GetIntProperty("rocksdb.cur-size-all-mem-tables", &bytes) && bytes > kFlushAboveBytes) {
+    db->Flush(rocksdb::FlushOptions(), handles).PermitUncheckedError();
+  }
+}
+
 class RocksStorage : public Storage {
  public:
   RocksStorage(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
@@ -57,10 +68,7 @@ class RocksStorage : public Storage {
       : db_(std::move(db)), handles_(std::move(handles)), read_only_(read_only) {}
 
   ~RocksStorage() override {
-    // Flush what only the write-ahead log holds, so the next reader opens
-    // without replaying it (seconds for a million entries). Best effort: on
-    // failure the log still has it all.
-    if (!read_only_) db_->Flush(rocksdb::FlushOptions(), handles_).PermitUncheckedError();
+    if (!read_only_) FlushIfLarge(db_.get(), handles_);
     for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
     db_->Close().PermitUncheckedError();
   }

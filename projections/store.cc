@@ -91,8 +91,13 @@ StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(const std::stri
 
 ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
 ProjectionStore::~ProjectionStore() {
-  // As the ledger does: flush, so the next open need not replay the log.
-  db_->Flush(rocksdb::FlushOptions()).PermitUncheckedError();
+  // As the ledger does: flush a large memtable, so the next open need not
+  // replay it from the write-ahead log.
+  constexpr uint64_t kFlushAboveBytes = 8 << 20;
+  uint64_t bytes = 0;
+  if (db_->GetIntProperty("rocksdb.cur-size-all-mem-tables", &bytes) && bytes > kFlushAboveBytes) {
+    db_->Flush(rocksdb::FlushOptions()).PermitUncheckedError();
+  }
 }
 
 StatusOr<uint64_t> ProjectionStore::LiveGeneration() {
