@@ -50,8 +50,14 @@ run_test() {
   elif [ "${1:-}" = "--tsan" ]; then
     build "$root/build-tsan" -DEVIDENT_SANITIZE=thread
     # The crash test measures progress between kills; TSan's slowdown starves it.
+    # The project-and-query CLI test runs one process holding two RocksDB
+    # databases; TSan reports races between RocksDB's own (uninstrumented)
+    # background threads there, with stacks it cannot restore, so no
+    # suppression can name them. The projections' threads are covered
+    # in-process by the projection tests.
     TSAN_OPTIONS="halt_on_error=1 suppressions=$root/tests/tsan.supp" \
-      ctest --test-dir "$root/build-tsan" --output-on-failure -j2 -E CrashTest
+      ctest --test-dir "$root/build-tsan" --output-on-failure -j2 \
+      -E "CrashTest|CliTest.ProjectAndQueryFollowTheLogAndFilter"
   else
     build "$root/build"
     ctest --test-dir "$root/build" --output-on-failure -j2
