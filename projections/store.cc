@@ -194,7 +194,9 @@ Status ProjectionStore::Update(Ledger* ledger, UpdateReport* report) {
   auto generation = LiveGeneration();
   if (generation.status().code() == Status::Code::kNotFound) return Rebuild(ledger, report);
   if (!generation.ok()) return generation.status();
+  if (live_ != nullptr && bound_ != ledger) live_.reset();  // its source reads another Ledger
   if (live_ == nullptr) {
+    bound_ = ledger;
     source_ = std::make_unique<LedgerSource>(ledger);
     auto loaded = LoadProjector(source_.get());
     if (!loaded.ok()) return loaded.status();
@@ -258,6 +260,7 @@ Status ProjectionStore::Rebuild(Ledger* ledger, UpdateReport* report) {
   if (!s.ok()) return s;
   source_ = std::move(source);
   live_ = std::move(projector);
+  bound_ = ledger;
   return Status::OK();
 }
 

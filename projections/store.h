@@ -82,7 +82,9 @@ class ProjectionStore {
                 uint64_t old_generation);
 
   std::unique_ptr<rocksdb::DB> db_;
-  // The live generation's projector, once loaded by Update.
+  // The live generation's projector, once loaded by Update or made by
+  // Rebuild, reading earlier entries through source_ from bound_.
+  Ledger* bound_ = nullptr;
   std::unique_ptr<LedgerSource> source_;
   std::unique_ptr<Projector> live_;
 };
