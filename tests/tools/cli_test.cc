@@ -369,7 +369,8 @@ TEST_F(CliTest, ProjectAndQueryFollowTheLogAndFilter) {
       Evident({"query", "compliance", "--ledger", ledger_, "--row", "log", "--verify"});
   ASSERT_EQ(verified.exit_code, 0) << verified.err;
   auto log_row = nlohmann::json::parse(verified.out)["rows"][0];
-  EXPECT_EQ(log_row["full_verification"].get<std::string>().rfind("ok: 2003 entries", 0), 0u)
+  EXPECT_EQ(log_row["full_verification"].get<std::string>().rfind("ok: 2003 entries verified", 0),
+            0u)
       << verified.out;
   EXPECT_EQ(log_row["checkpoint_signature_verified"], true);
 

@@ -96,4 +96,12 @@ std::vector<std::string> SplitCommas(const std::string& text) {
   return parts;
 }
 
+std::string VerifySummary(const VerifyReport& r) {
+  if (!r.ok()) return "FAILED: " + r.problem;
+  return "ok: " + std::to_string(r.entries) + " entries verified (" + std::to_string(r.signatures) +
+         " signatures, " + std::to_string(r.key_events) + " key events, " +
+         std::to_string(r.merkle_nodes) + " Merkle nodes, " + std::to_string(r.checkpoints) +
+         " signed checkpoints, every index)";
+}
+
 }  // namespace evident::cli

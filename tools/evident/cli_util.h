@@ -10,6 +10,7 @@
 #include "ledger/ledger.h"
 #include "ledger/note.h"
 #include "ledger/status.h"
+#include "ledger/verify.h"
 #include "tools/evident/flags.h"
 
 // Small pieces several subcommands share.
@@ -38,6 +39,11 @@ StatusOr<std::string> ReadAll(const std::string& path);
 // The ledger's verifier key given by --vkey KEY or --vkey-file FILE (its
 // first line); nullopt when neither flag is given.
 StatusOr<std::optional<NoteVerifier>> VkeyFromFlags(const Flags& flags);
+
+// One line for a verification: "ok: N entries verified (S signatures, K key
+// events, M Merkle nodes, C signed checkpoints, every index)", or
+// "FAILED: " and the problem (which names the position).
+std::string VerifySummary(const VerifyReport& r);
 
 // Splits "a,b,c" into its non-empty parts.
 std::vector<std::string> SplitCommas(const std::string& text);

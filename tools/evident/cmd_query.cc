@@ -3,7 +3,6 @@
 #include <iostream>
 
 #include "ledger/coding.h"
-#include "ledger/verify.h"
 #include "projections/fact.h"
 #include "projections/store.h"
 #include "tools/evident/cli_util.h"
@@ -45,15 +44,7 @@ struct Result {
 StatusOr<std::string> FullVerification(Ledger* ledger) {
   auto report = VerifyLog(ledger->storage());
   if (!report.ok()) return report.status();
-  const VerifyReport& r = report.value();
-  if (!r.ok()) {
-    return "FAILED: " +
-           (r.first_bad_position ? "position " + std::to_string(*r.first_bad_position) + ": "
-                                 : std::string()) +
-           r.problem;
-  }
-  return "ok: " + std::to_string(r.entries) + " entries, " + std::to_string(r.signatures) +
-         " signatures, " + std::to_string(r.checkpoints) + " checkpoints verified";
+  return VerifySummary(report.value());
 }
 
 // The view as of a past tree size, folded afresh in memory.

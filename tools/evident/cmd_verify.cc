@@ -45,14 +45,12 @@ int RunVerify(const Flags& flags) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const VerifyReport& r = report.value();
   if (!r.ok()) {
-    std::cout << "FAILED: " << r.problem << "\n" << r.entries << " entries before it verified.\n";
+    std::cout << VerifySummary(r) << "\n" << r.entries << " entries before it verified.\n";
     return 1;
   }
-  std::cout << "ok: " << r.entries << " entries verified (" << r.signatures << " signatures, "
-            << r.key_events << " key events, " << r.merkle_nodes << " Merkle nodes, "
-            << r.checkpoints << " signed checkpoints, every index) in " << std::fixed
-            << std::setprecision(2) << seconds << " s, " << std::setprecision(0)
-            << (seconds > 0 ? double(r.entries) / seconds : 0) << " entries/s\n";
+  std::cout << VerifySummary(r) << " in " << std::fixed << std::setprecision(2) << seconds << " s, "
+            << std::setprecision(0) << (seconds > 0 ? double(r.entries) / seconds : 0)
+            << " entries/s\n";
   return 0;
 }
 
