@@ -1,5 +1,6 @@
 // RocksDB behind the Storage interface. One column family per Column; every
-// write is a WriteBatch with sync=true; RocksDB's Status is converted here.
+// write is a WriteBatch with sync=true; RocksDB's Status is converted at this edge
+// (ledger/rocks_util.h).
 
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
@@ -7,20 +8,11 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include "ledger/rocks_util.h"
 #include "ledger/storage.h"
 
 namespace evident {
 namespace {
-
-Status FromRocks(const rocksdb::Status& s, std::string_view what) {
-  if (s.ok()) return Status::OK();
-  std::string msg = std::string(what) + ": " + s.ToString();
-  if (s.IsNotFound()) return Status::NotFound(msg);
-  if (s.IsCorruption()) return Status::Corruption(msg);
-  if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
-  if (s.IsNoSpace()) return Status::IOError(msg + " (the disk is full; free space and retry)");
-  return Status::IOError(msg);
-}
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
@@ -49,17 +41,6 @@ class SilentLogger : public rocksdb::Logger {
   using rocksdb::Logger::Logv;
   void Logv(const char* /*format*/, va_list /*ap*/) override {}
 };
-
-void FlushIfLarge(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
-  // What only the write-ahead log holds is replayed by every later open,
-  // read-only ones included: seconds for a million entries, nothing worth
-  // a flush for a few thousand. Best effort: on failure the log has it all.
-  constexpr uint64_t kFlushAboveBytes = 8 << 20;
-  uint64_t bytes = 0;
-  if (db->GetIntProperty("rocksdb.cur-size-all-mem-tables", &bytes) && bytes > kFlushAboveBytes) {
-    db->Flush(rocksdb::FlushOptions(), handles).PermitUncheckedError();
-  }
-}
 
 class RocksStorage : public Storage {
  public:

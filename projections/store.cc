@@ -19,18 +19,12 @@
 
 #include "ledger/checkpoint.h"
 #include "ledger/coding.h"
+#include "ledger/rocks_util.h"
 
 namespace evident::projections {
 namespace {
 
 constexpr char kFormat[] = "evident-projections/1";
-
-Status FromRocks(const rocksdb::Status& s, const std::string& what) {
-  if (s.ok()) return Status::OK();
-  if (s.IsNotFound()) return Status::NotFound(what + ": not found");
-  if (s.IsCorruption()) return Status::Corruption(what + ": " + s.ToString());
-  return Status::IOError(what + ": " + s.ToString());
-}
 
 std::string Gen(uint64_t generation) {
   char buf[24];
@@ -90,15 +84,7 @@ StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(const std::stri
 }
 
 ProjectionStore::ProjectionStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
-ProjectionStore::~ProjectionStore() {
-  // As the ledger does: flush a large memtable, so the next open need not
-  // replay it from the write-ahead log.
-  constexpr uint64_t kFlushAboveBytes = 8 << 20;
-  uint64_t bytes = 0;
-  if (db_->GetIntProperty("rocksdb.cur-size-all-mem-tables", &bytes) && bytes > kFlushAboveBytes) {
-    db_->Flush(rocksdb::FlushOptions()).PermitUncheckedError();
-  }
-}
+ProjectionStore::~ProjectionStore() { FlushIfLarge(db_.get()); }
 
 StatusOr<uint64_t> ProjectionStore::LiveGeneration() {
   std::string value;
