@@ -45,8 +45,6 @@ std::string ViewDigest(const ViewText& rows) {
   return Sha256(hashes);
 }
 
-Json CentsJson(int64_t cents) { return Json(cents); }
-
 Json Ratio(double numerator, double denominator, int digits) {
   if (denominator == 0) return Json();
   if (digits == 0) return Json(static_cast<int64_t>(std::llround(numerator / denominator)));

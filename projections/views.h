@@ -70,7 +70,6 @@ ViewText ToText(const std::vector<ViewRow>& rows);
 std::string ViewDigest(const ViewText& rows);
 
 // Helpers shared by the view files.
-Json CentsJson(int64_t cents);                                     // whole cents, as a number
 Json Ratio(double numerator, double denominator, int digits = 4);  // null when denominator is 0
 std::string FundingSourceName(int32_t source);
 std::string CategoryName(int32_t category);
