@@ -74,16 +74,18 @@ Json Cell::Render(int64_t staff, int64_t teachers) const {
   }
   const double people = double(participants_.size());
   const double hours = double(minutes_) / 60.0;
-  Json guskey = Json::object();
+  Json guskey = Json::object(), guskey_enrolments = Json::object();
   for (int level = 1; level <= 5; ++level) {
-    guskey["level_" + std::to_string(level)] =
-        Ratio(double(level_[level - 1]), double(participant_programs_));
+    const std::string name = "level_" + std::to_string(level);
+    guskey[name] = Ratio(double(level_[level - 1]), double(participant_programs_));
+    guskey_enrolments[name] = level_[level - 1];
   }
   return Json{
       {"spend_cents", spend_cents_},
       {"spend", spend},
       {"participant_time_value_cents", time_value_cents_},
       {"participants", participants_.size()},
+      {"enrolments", participant_programs_},
       {"staff", staff},
       {"reach", Ratio(people, double(staff))},
       {"spend_per_participant_cents", Ratio(double(spend_cents_), people, 0)},
@@ -95,10 +97,12 @@ Json Cell::Render(int64_t staff, int64_t teachers) const {
       {"completion_rate", Ratio(double(completers_.size()), people)},
       {"statutory_hours_share", Ratio(double(flagged_minutes_), double(minutes_))},
       {"guskey_coverage", guskey},
+      {"guskey_enrolments", guskey_enrolments},
       {"implementation_rate", Ratio(double(post_practice_), double(post_observations_))},
       {"share_improving", Ratio(double(improving_), double(change_known_))},
       {"cost_per_participant_hour_cents", Ratio(double(spend_cents_), hours, 0)},
       {"cost_per_completer_cents", Ratio(double(spend_cents_), double(completers_.size()), 0)},
+      {"people_with_demonstrated_change", changed_.size()},
       {"cost_per_demonstrated_change_cents",
        Ratio(double(spend_cents_), double(changed_.size()), 0)},
       {"dollars_without_level4_evidence_cents", no_level4_cents_},

@@ -39,5 +39,6 @@ extern const Command kCheckProofCommand;
 extern const Command kExportCommand;
 extern const Command kProjectCommand;
 extern const Command kQueryCommand;
+extern const Command kReportCommand;
 
 }  // namespace evident::cli

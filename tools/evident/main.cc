@@ -11,7 +11,7 @@ const std::vector<Command>& AllCommands() {
   static const std::vector<Command> commands = {kInitCommand,   kKeygenCommand, kAppendCommand,
                                                 kLogCommand,    kVerifyCommand, kCheckpointCommand,
                                                 kPubkeyCommand, kProveCommand,  kCheckProofCommand,
-                                                kExportCommand, kProjectCommand, kQueryCommand, kSchemaCommand};
+                                                kExportCommand, kProjectCommand, kQueryCommand, kReportCommand, kSchemaCommand};
   return commands;
 }
 

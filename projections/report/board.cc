@@ -1,0 +1,173 @@
+#include <algorithm>
+
+#include "projections/report/board_data.h"
+#include "projections/report/words.h"
+
+namespace evident::projections::report {
+
+YearData::YearData(const FactState& state, const Figures& f, int32_t fiscal_year)
+    : state(state), f(f), fy(fiscal_year) {
+  Cell whole;
+  for (const PersonProgram& p : f.pairs) {
+    if (!YearsOf(p).count(fy)) continue;
+    auto who = f.people.find(p.person);
+    const int32_t group = who == f.people.end() ? 0 : who->second.group;
+    const bool flags = AllSixFlags(state, p.program);
+    whole.AddPair(p, fy, flags);
+    groups[group].AddPair(p, fy, flags);
+    programs[p.program].AddPair(p, fy, flags);
+    if (p.standing != rules::Standing::kNoInvestment) {
+      ++standing_enrolments[p.standing];
+      standing_people[p.standing].insert(p.person);
+    }
+  }
+  int64_t staff = 0, teachers = 0;
+  for (const auto& [person, who] : f.people) {
+    ++staff_by_group[who.group];
+    ++staff;
+    if (who.group == int32_t(schema::ParticipantGroup::Certificated)) ++teachers;
+  }
+  district = whole.Render(staff, teachers);
+  for (const ViewRow& r : AccountabilityView(state, f)) {
+    if (r.row.value("fiscal_year", 0) != fy) continue;
+    if (r.row["row"] == "unallocated") {
+      unallocated_cents += r.row["cents"].get<int64_t>();
+      unallocated.push_back(r.row);
+    } else if (r.row["row"] == "budget") {
+      budget.push_back(r.row);
+    }
+  }
+  for (const ViewRow& r : EquityView(state, f)) {
+    if (r.row.value("fiscal_year", 0) == fy) equity.push_back(r.row);
+  }
+}
+
+std::string YearData::Add(TableBuilder& table, Json* tables) {
+  Json t = table.Finish(&rows_suppressed);
+  std::string id = t["id"];
+  tables->push_back(std::move(t));
+  return id;
+}
+
+Json Section(const std::string& id, const std::string& title, Json paragraphs, Json charts,
+             Json tables) {
+  return Json{{"id", id},
+              {"title", title},
+              {"paragraphs", std::move(paragraphs)},
+              {"charts", std::move(charts)},
+              {"tables", std::move(tables)}};
+}
+
+Json Chart(const std::string& id, const std::string& title, const std::string& table,
+           const std::string& label, const std::string& value, Kind kind, const char* palette) {
+  return Json{{"id", id},       {"title", title},         {"table", table},    {"label", label},
+              {"value", value}, {"kind", KindName(kind)}, {"palette", palette}};
+}
+
+namespace {
+
+// The figures on the first page, each with the people it describes.
+Json Headline(const YearData& d) {
+  const Json& c = d.district;
+  const int64_t people = c["participants"].get<int64_t>();
+  const int64_t changed = c["people_with_demonstrated_change"].get<int64_t>();
+  int64_t owed[2] = {0, 0};
+  for (const Obligation& o : d.f.obligations) {
+    if (o.school_year <= d.fy && o.overdue) ++owed[o.side == "district" ? 1 : 0];
+  }
+  Json out = Json::array();
+  auto add = [&](const char* key, const char* label, Json value, Kind kind, int64_t n) {
+    const bool hidden = TooFew(n);
+    out.push_back(Json{{"key", key},
+                       {"label", label},
+                       {"value", hidden ? Json() : std::move(value)},
+                       {"kind", KindName(kind)},
+                       {"suppressed", hidden}});
+  };
+  add("invested_cents", "Spent on professional learning",
+      c["spend_cents"].get<int64_t>() + d.unallocated_cents, Kind::kCents, -1);
+  add("participants", "People who took part", people, Kind::kCount, people);
+  add("reach", "Share of staff reached", c["reach"], Kind::kShare, people);
+  add("hours", "Hours of learning", c["hours"], Kind::kHours, people);
+  add("level_4_share", "Enrolments with evidence of changed practice",
+      c["guskey_coverage"]["level_4"], Kind::kShare, people);
+  add("people_with_demonstrated_change", "People with demonstrated change", changed, Kind::kCount,
+      changed);
+  add("cost_per_demonstrated_change_cents", "Spending per person who changed practice",
+      c["cost_per_demonstrated_change_cents"], Kind::kCents, changed);
+  add("owed_by_staff", "Past-due obligations on staff's side", owed[0], Kind::kCount, owed[0]);
+  add("owed_by_district", "Past-due obligations on the district's side", owed[1], Kind::kCount,
+      owed[1]);
+  return out;
+}
+
+std::string OriginOf(const std::string& note) { return note.substr(0, note.find('\n')); }
+
+Json VerificationSection(const Json& summary) {
+  const Json& log = summary["log"];
+  Json paragraphs = Json::array();
+  paragraphs.push_back(
+      "Every figure in this report was computed from the district's signed ledger of "
+      "professional-learning records, exactly as it stood at the checkpoint below: the first " +
+      Count(log["tree_size"].get<int64_t>()) +
+      " entries, whose Merkle tree root is the hash shown. The ledger key's signature on the "
+      "checkpoint " +
+      std::string(log["checkpoint_verified"].get<bool>() ? "was checked when the report was made."
+                                                         : "could NOT be checked when the "
+                                                           "report was made."));
+  paragraphs.push_back(
+      "Anyone holding the ledger, or an export bundle of its entries from the first, can "
+      "recompute the report and compare every figure with the commands below (LEDGER is the "
+      "ledger's folder or the bundle's, DIR this report's folder).");
+  return Section("verification", "How to check this report", std::move(paragraphs), Json::array(),
+                 Json::array());
+}
+
+}  // namespace
+
+Json BuildBoardSummary(const FactState& state, const Figures& f, const LogContext& log,
+                       int32_t fiscal_year) {
+  YearData d(state, f, fiscal_year);
+  const std::string as_of = DateOf(f.as_of_day);
+  const std::string origin = OriginOf(log.checkpoint);
+  const std::string fy = std::to_string(fiscal_year);
+  Json summary{
+      {"report", "Professional learning accountability report"},
+      {"format", kSummaryFormat},
+      {"district", origin},
+      {"fiscal_year", fiscal_year},
+      {"fiscal_year_label", FiscalYearLabel(fiscal_year)},
+      {"as_of_date", as_of},
+      {"log",
+       {{"origin", origin},
+        {"tree_size", log.tree_size},
+        {"root_hash", log.root_hash_hex},
+        {"checkpoint_verified", log.checkpoint_verified},
+        {"checkpoint", log.checkpoint}}},
+      {"recompute",
+       {{"report", "evident report board --ledger LEDGER --fiscal-year " + fy + " --as-of " +
+                       std::to_string(log.tree_size) + " --date " + as_of + " --out DIR"},
+        {"verify", "evident report verify DIR --ledger LEDGER"}}}};
+  Json tables = Json::array();
+  Json sections = Json::array();
+  sections.push_back(Json());  // the summary, written last from the tables
+  sections.push_back(InvestmentSection(d, &tables));
+  sections.push_back(ParticipationSection(d, &tables));
+  sections.push_back(EvidenceSection(d, &tables));
+  sections.push_back(ReciprocitySection(d, &tables));
+  sections.push_back(ProgrammesSection(d, &tables));
+  sections.push_back(EquitySection(d, &tables));
+  sections.push_back(ObligationsSection(d, &tables));
+  summary["privacy"] = {{"minimum_people", kMinimumPeople},
+                        {"rows_suppressed", d.rows_suppressed},
+                        {"statement", PrivacyStatement(d.rows_suppressed)}};
+  summary["headline"] = Headline(d);
+  summary["tables"] = std::move(tables);
+  sections[0] =
+      Section("summary", "Summary", SummaryParagraphs(summary), Json::array(), Json::array());
+  summary["sections"] = std::move(sections);
+  summary["sections"].push_back(VerificationSection(summary));
+  return summary;
+}
+
+}  // namespace evident::projections::report

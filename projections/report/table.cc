@@ -1,0 +1,116 @@
+#include "projections/report/table.h"
+
+namespace evident::projections::report {
+
+TableBuilder::TableBuilder(std::string id, std::string caption)
+    : id_(std::move(id)), caption_(std::move(caption)) {}
+
+TableBuilder& TableBuilder::Column(std::string key, std::string label, Kind kind, bool is_private) {
+  columns_.push_back(Json{{"key", std::move(key)},
+                          {"label", std::move(label)},
+                          {"kind", KindName(kind)},
+                          {"private", is_private}});
+  return *this;
+}
+
+void TableBuilder::Row(Json values, int64_t people, std::vector<Inner> inner) {
+  Row_ row{std::move(values), people};
+  for (const Inner& i : inner) {
+    if (!TooFew(i.people)) continue;
+    for (const std::string& key : i.keys) SuppressKey(&row, key);
+  }
+  rows_.push_back(std::move(row));
+}
+
+void TableBuilder::Total(Json values, int64_t people) {
+  has_total_ = true;
+  total_ = {std::move(values), people};
+}
+
+void TableBuilder::Note(std::string text) { notes_.push_back(std::move(text)); }
+
+void TableBuilder::SuppressKey(Row_* row, const std::string& key) {
+  row->values[key] = nullptr;
+  for (const Json& k : row->suppressed) {
+    if (k == key) return;
+  }
+  row->suppressed.push_back(key);
+}
+
+void TableBuilder::Suppress(Row_* row) {
+  for (const Json& c : columns_) {
+    if (c["private"].get<bool>()) SuppressKey(row, c["key"].get<std::string>());
+  }
+}
+
+Json TableBuilder::Finish(int64_t* suppressed) {
+  int64_t hidden_rows = 0;
+  Row_* smallest = nullptr;
+  for (Row_& r : rows_) {
+    if (TooFew(r.people)) {
+      Suppress(&r);
+      ++hidden_rows;
+    } else if (r.people > 0 && (smallest == nullptr || r.people < smallest->people)) {
+      smallest = &r;
+    }
+  }
+  if (has_total_ && hidden_rows == 1 && smallest != nullptr) Suppress(smallest);
+  if (has_total_ && TooFew(total_.people)) Suppress(&total_);
+  for (const Row_& r : rows_) *suppressed += !r.suppressed.empty();
+  if (has_total_) *suppressed += !total_.suppressed.empty();
+  auto render = [](Row_& r) {
+    r.values["suppressed"] = std::move(r.suppressed);
+    return std::move(r.values);
+  };
+  Json rows = Json::array();
+  for (Row_& r : rows_) rows.push_back(render(r));
+  return Json{{"id", id_},
+              {"caption", caption_},
+              {"columns", columns_},
+              {"rows", std::move(rows)},
+              {"total", has_total_ ? render(total_) : Json()},
+              {"notes", notes_}};
+}
+
+bool IsSuppressed(const Json& row, const std::string& key) {
+  auto list = row.find("suppressed");
+  if (list == row.end() || !list->is_array()) return false;
+  for (const Json& k : *list) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
+namespace {
+const Json& ValueIn(const Json& row, const std::string& key) {
+  static const Json kNull;
+  auto it = row.find(key);
+  return it == row.end() ? kNull : *it;
+}
+}  // namespace
+
+std::string CellForPeople(const Json& row, const Json& column) {
+  const std::string key = column.value("key", "");
+  return ForPeople(ValueIn(row, key), KindOf(column.value("kind", "")), IsSuppressed(row, key));
+}
+
+std::string CellForSheet(const Json& row, const Json& column) {
+  const std::string key = column.value("key", "");
+  return ForSheet(ValueIn(row, key), KindOf(column.value("kind", "")), IsSuppressed(row, key));
+}
+
+std::string HeadlineForPeople(const Json& item) {
+  return ForPeople(item.value("value", Json()), KindOf(item.value("kind", "")),
+                   item.value("suppressed", false));
+}
+
+const Json* FindTable(const Json& summary, const std::string& id) {
+  auto tables = summary.find("tables");
+  if (tables == summary.end()) return nullptr;
+  for (const Json& t : *tables) {
+    if (t.value("id", "") == id) return &t;
+  }
+  return nullptr;
+}
+
+}  // namespace evident::projections::report

@@ -1,0 +1,94 @@
+#include "projections/report/words.h"
+
+#include "projections/report/table.h"
+
+namespace evident::projections::report {
+namespace {
+
+constexpr char kHidden[] = "not published (fewer than 10 people)";
+constexpr char kNone[] = "not available";
+
+// The headline item with `key`, as {"value", "kind", "suppressed"}.
+const Json& Item(const Json& summary, const std::string& key) {
+  static const Json kMissing{{"value", nullptr}, {"kind", "text"}, {"suppressed", false}};
+  for (const Json& h : summary["headline"]) {
+    if (h["key"] == key) return h;
+  }
+  return kMissing;
+}
+
+std::string Headline(const Json& summary, const std::string& key) {
+  const Json& item = Item(summary, key);
+  if (item["suppressed"].get<bool>()) return "fewer than 10";
+  return Figure(item["value"], KindOf(item["kind"].get<std::string>()));
+}
+
+}  // namespace
+
+std::string People(const Json& row, const std::string& key, const char* one, const char* many) {
+  if (IsSuppressed(row, key)) return std::string("Fewer than 10 ") + many;
+  const Json& v = row.contains(key) ? row[key] : Json();
+  if (!v.is_number()) return std::string(kNone);
+  const int64_t n = v.get<int64_t>();
+  return Count(n) + " " + (n == 1 ? one : many);
+}
+
+std::string Figure(const Json& row, const std::string& key, Kind kind) {
+  if (IsSuppressed(row, key)) return kHidden;
+  return Figure(row.contains(key) ? row[key] : Json(), kind);
+}
+
+std::string Figure(const Json& value, Kind kind) {
+  return value.is_null() ? kNone : ForPeople(value, kind, false);
+}
+
+std::string PrivacyStatement(int64_t rows_suppressed) {
+  std::string s =
+      "To protect the privacy of staff, figures about fewer than 10 people are not published: "
+      "they show as \"" +
+      std::string(kSuppressedMark) +
+      "\". Where a table has a total and only one row was hidden, the next smallest row is "
+      "hidden too, so the first cannot be worked out by subtraction. Spending totals are "
+      "district financial records and are always shown.";
+  if (rows_suppressed > 0) {
+    s += " In this report " + Count(rows_suppressed) +
+         (rows_suppressed == 1 ? " row was" : " rows were") + " hidden in part or in full.";
+  }
+  return s;
+}
+
+Json SummaryParagraphs(const Json& summary) {
+  Json out = Json::array();
+  const std::string year = summary["fiscal_year_label"];
+  const Json& people = Item(summary, "participants");
+  std::string first = "In " + year + " the district spent " + Headline(summary, "invested_cents") +
+                      " on professional learning.";
+  if (people["suppressed"].get<bool>()) {
+    first += " Fewer than 10 people took part, so figures about them are not published.";
+    out.push_back(first);
+    return out;
+  }
+  first += " " + Headline(summary, "participants") + " people took part (" +
+           Headline(summary, "reach") + " of staff), for " + Headline(summary, "hours") +
+           " hours of learning in all.";
+  out.push_back(first);
+  out.push_back(Headline(summary, "level_4_share") +
+                " of enrolments had evidence that participants used what they learned in their "
+                "practice. " +
+                Headline(summary, "people_with_demonstrated_change") +
+                " people showed changed practice, at " +
+                Headline(summary, "cost_per_demonstrated_change_cents") +
+                " of spending for each of them.");
+  if (const Json* equity = FindTable(summary, "equity_measures")) {
+    const Json& poverty = equity->at("rows").at(0);
+    out.push_back("Spending per teacher was " + Figure(poverty, "Q4", Kind::kCents) +
+                  " in the schools with the most students in poverty and " +
+                  Figure(poverty, "Q1", Kind::kCents) + " in those with the fewest.");
+  }
+  out.push_back("Past due at " + LongDate(summary["as_of_date"].get<std::string>()) + ": " +
+                Headline(summary, "owed_by_staff") + " obligations on staff's side and " +
+                Headline(summary, "owed_by_district") + " on the district's side.");
+  return out;
+}
+
+}  // namespace evident::projections::report
