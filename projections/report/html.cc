@@ -94,6 +94,8 @@ table { border-collapse: collapse; width: 100%; margin: .8rem 0 .3rem; font-size
 caption { text-align: left; font-weight: bold; padding-bottom: .3rem; }
 th, td { padding: .3rem .45rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 thead th { border-bottom: 2px solid var(--ink); text-align: left; }
+tbody th, tfoot th { text-align: left; font-weight: normal; }
+tfoot th { font-weight: bold; border-top: 2px solid var(--ink); }
 th.num, td.num { text-align: right; white-space: nowrap; }
 tfoot td { border-top: 2px solid var(--ink); font-weight: bold; }
 tbody tr:nth-child(even) { background: #fafafa; }

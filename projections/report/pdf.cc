@@ -185,6 +185,7 @@ class Document {
     constexpr double kGapX = 8, kH = 44;
     const double w = (kContentW - 2 * kGapX) / 3;
     const Json& items = s_["headline"];
+    y_ += 4;
     for (size_t i = 0; i < items.size(); ++i) {
       if (i % 3 == 0) {
         Ensure(kH + 6);
@@ -224,11 +225,15 @@ class Document {
     double fixed = 0, flexible = 0;
     for (size_t i = 0; i < n; ++i) {
       const bool text = columns[i]["kind"] == "text";
-      double longest_word = 0;
-      for (const std::string& w : Wrap(c_, kSans, columns[i]["label"], kSize, true, 1)) {
-        longest_word = std::max(longest_word, c_.Width(kSans, w, kSize, true));
+      // A header may take two lines, but no word of it is broken.
+      const std::string label = columns[i]["label"];
+      natural[i] = c_.Width(kSans, label, kSize, true) / 2;
+      for (size_t start = 0; start < label.size();) {
+        const size_t end = std::min(label.find(' ', start), label.size());
+        natural[i] = std::max(natural[i],
+                              c_.Width(kSans, label.substr(start, end - start), kSize, true));
+        start = end + 1;
       }
-      natural[i] = std::max(longest_word, text ? 0.0 : 0.0);
       for (const Json* r : rows) {
         natural[i] =
             std::max(natural[i], c_.Width(kSans, CellForPeople(*r, columns[i]), kSize, true));
@@ -241,9 +246,19 @@ class Document {
       const bool text = columns[i]["kind"] == "text";
       width[i] = text ? (flexible <= room ? natural[i] : natural[i] * room / flexible) : natural[i];
     }
-    double total_w = 0;
-    for (double w : width) total_w += w;
-    if (total_w < kContentW && n > 0) width[0] += kContentW - total_w;
+    // Room left over widens the text columns (or, with none, the first).
+    double total_w = 0, text_w = 0;
+    for (size_t i = 0; i < n; ++i) {
+      total_w += width[i];
+      if (columns[i]["kind"] == "text") text_w += width[i];
+    }
+    for (size_t i = 0; i < n && total_w < kContentW; ++i) {
+      if (text_w > 0 && columns[i]["kind"] == "text") {
+        width[i] += (kContentW - total_w) * width[i] / text_w;
+      } else if (text_w == 0 && i == 0) {
+        width[i] += kContentW - total_w;
+      }
+    }
 
     auto draw_row = [&](const Json* r, bool header, bool bold) {
       std::vector<std::vector<std::string>> cells(n);
@@ -273,7 +288,7 @@ class Document {
       y_ += 2;
       draw_row(nullptr, true, false);
     };
-    Ensure(60);
+    Ensure(90);
     for (const std::string& l : Wrap(c_, kSans, t["caption"], 9, true, kContentW)) {
       y_ += 13;
       c_.Text(kMargin, y_, l, 9, kInk, Align::kLeft, true);

@@ -64,6 +64,7 @@ Json TableBuilder::Finish(int64_t* suppressed) {
   };
   Json rows = Json::array();
   for (Row_& r : rows_) rows.push_back(render(r));
+  if (rows.empty()) notes_.insert(notes_.begin(), "None recorded.");
   return Json{{"id", id_},
               {"caption", caption_},
               {"columns", columns_},
