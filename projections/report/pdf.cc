@@ -230,8 +230,8 @@ class Document {
       natural[i] = c_.Width(kSans, label, kSize, true) / 2;
       for (size_t start = 0; start < label.size();) {
         const size_t end = std::min(label.find(' ', start), label.size());
-        natural[i] = std::max(natural[i],
-                              c_.Width(kSans, label.substr(start, end - start), kSize, true));
+        natural[i] =
+            std::max(natural[i], c_.Width(kSans, label.substr(start, end - start), kSize, true));
         start = end + 1;
       }
       for (const Json* r : rows) {

@@ -388,5 +388,61 @@ TEST_F(CliTest, ProjectAndQueryFollowTheLogAndFilter) {
   EXPECT_NE(bad_date.err.find("YYYY-MM-DD"), std::string::npos);
 }
 
+TEST_F(CliTest, ReportBoardWritesAReportThatVerifiesUntilEdited) {
+  Init();
+  std::string events = dir_.path() + "/events.jsonl";
+  ASSERT_EQ(Exec(GEN_EVENTS_BIN, {"--count", "1500", "--seed", "9"}, events).exit_code, 0);
+  ASSERT_EQ(Evident({"append", "--ledger", ledger_, "--key", admin_, events}).exit_code, 0);
+  const std::string out = dir_.path() + "/board";
+  CommandResult board =
+      Evident({"report", "board", "--ledger", ledger_, "--fiscal-year", "2025", "--out", out});
+  ASSERT_EQ(board.exit_code, 0) << board.err;
+  EXPECT_NE(board.out.find("tree size 1502"), std::string::npos) << board.out;
+  for (const char* file : {"report.html", "report.pdf", "report.md", "summary.json",
+                           "investment_by_source.csv", "guskey.csv", "obligations.csv"}) {
+    EXPECT_FALSE(ReadFile(out + "/" + file).empty()) << file;
+  }
+
+  CommandResult ok = Evident({"report", "verify", out, "--ledger", ledger_});
+  ASSERT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("ok: every figure matches"), std::string::npos) << ok.out;
+
+  // Entries appended after the report do not change it: it is recomputed at
+  // its own checkpoint.
+  Write("one.jsonl", AttendanceJson(IdHex(78), "p-late", 90) + "\n");
+  ASSERT_EQ(Evident({"append", "--ledger", ledger_, "--key", admin_, dir_.path() + "/one.jsonl"})
+                .exit_code,
+            0);
+  EXPECT_EQ(Evident({"report", "verify", out, "--ledger", ledger_}).exit_code, 0);
+
+  // From an export bundle of the whole log, too.
+  const std::string bundle = dir_.path() + "/bundle";
+  ASSERT_EQ(Evident({"export", "--ledger", ledger_, "--from", "0", "--out", bundle}).exit_code, 0);
+  CommandResult from_bundle = Evident({"report", "verify", out, "--bundle", bundle});
+  EXPECT_EQ(from_bundle.exit_code, 0) << from_bundle.out << from_bundle.err;
+
+  // One figure edited in the markdown: verify fails and says where.
+  std::string md = ReadFile(out + "/report.md");
+  const size_t at = md.find("people took part");
+  ASSERT_NE(at, std::string::npos);
+  md.insert(at, "1");
+  Write("board/report.md", md);
+  CommandResult edited = Evident({"report", "verify", out, "--ledger", ledger_});
+  EXPECT_EQ(edited.exit_code, 1);
+  EXPECT_NE(edited.out.find("MISMATCH: report.md line"), std::string::npos) << edited.out;
+
+  CommandResult exists =
+      Evident({"report", "board", "--ledger", ledger_, "--fiscal-year", "2025", "--out", out});
+  EXPECT_EQ(exists.exit_code, 1);
+  EXPECT_NE(exists.err.find("already exists"), std::string::npos) << exists.err;
+  CommandResult no_year = Evident({"report", "board", "--ledger", ledger_, "--out", out + "2"});
+  EXPECT_EQ(no_year.exit_code, 1);
+  EXPECT_NE(no_year.err.find("--fiscal-year"), std::string::npos);
+  CommandResult no_report =
+      Evident({"report", "verify", dir_.path() + "/nothing", "--ledger", ledger_});
+  EXPECT_EQ(no_report.exit_code, 1);
+  EXPECT_NE(no_report.err.find("summary.json"), std::string::npos) << no_report.err;
+}
+
 }  // namespace
 }  // namespace evident
