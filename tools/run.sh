@@ -10,6 +10,8 @@
 #                                  the rebuild of every view over 1,000,000 events
 #                                  (the signed ledger is made once, in minutes, and kept)
 #   tools/run.sh crash [KILLS]     the kill -9 test with KILLS kills (default 500)
+#   tools/run.sh pictures          the board report of a sample district, drawn in
+#                                  headless Chromium and by pdftoppm, into docs/
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,9 +24,9 @@ packages=(
   libcairo2-dev fonts-dejavu-core
 )
 
-install_missing() {
+install_missing() {  # install_missing [extra packages...]
   local missing=()
-  for p in "${packages[@]}"; do
+  for p in "${packages[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -105,6 +107,27 @@ run_crash() {
   EVIDENT_CRASH_KILLS=${1:-500} "$root/build/tests/crash_test"
 }
 
+run_pictures() {
+  build "$root/build"
+  local evident="$root/build/tools/evident/evident" dir="$root/var/pictures"
+  rm -rf "$dir" && mkdir -p "$dir"
+  "$evident" init --ledger "$dir/ledger" --origin evident.example/sample-district >/dev/null
+  "$root/build/tools/bench/evident-gen-district" >"$dir/events.jsonl"
+  "$evident" append --ledger "$dir/ledger" --key "$dir/ledger/keys/admin.pem" "$dir/events.jsonl"
+  "$evident" report board --ledger "$dir/ledger" --fiscal-year 2025 --date 2025-06-30 \
+    --out "$dir/board-2025"
+  "$evident" report verify "$dir/board-2025" --ledger "$dir/ledger"
+  # Chromium renders the HTML as a board member's browser would; pdftoppm
+  # draws the PDF's first page as a PDF viewer would.
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1000,1900 \
+    --screenshot="$root/docs/board-report-html.png" "file://$dir/board-2025/report.html" \
+    2>/dev/null
+  pdftoppm -png -r 70 -f 1 -l 3 "$dir/board-2025/report.pdf" "$dir/page"
+  pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$dir/board-2025/report.pdf" \
+    "$root/docs/board-report-pdf"
+  echo "wrote docs/board-report-html.png and docs/board-report-pdf.png (pages in $dir)"
+}
+
 run_demo() {
   build "$root/build"
   bash "$root/tools/demo.sh" "$root/build" "$root/var/demo"
@@ -119,8 +142,9 @@ case "$cmd" in
   scale) install_missing; run_scale "$@" ;;
   bench) install_missing; run_bench "$@" ;;
   crash) install_missing; run_crash "$@" ;;
+  pictures) install_missing chromium poppler-utils; run_pictures "$@" ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

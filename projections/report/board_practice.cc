@@ -104,8 +104,8 @@ Json ReciprocitySection(YearData& d, Json* tables) {
                        " enrolments this year, " + Figure(rows[0], "enrolments", Kind::kCount) +
                        " were reciprocated and " + Figure(rows[1], "enrolments", Kind::kCount) +
                        " are still pending; " + Figure(rows[3], "enrolments", Kind::kCount) +
-                       " are owed by staff and " + Figure(rows[4], "enrolments", Kind::kCount) +
-                       " by the district.");
+                       " are owed by staff. Expectations the district set for people it did "
+                       "not enrol anywhere are counted under What is still owed.");
   return Section(
       "reciprocity", "Reciprocity: did the investment come back as changed practice?",
       std::move(paragraphs),

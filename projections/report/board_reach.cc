@@ -78,8 +78,8 @@ Json InvestmentSection(YearData& d, Json* tables) {
                       " of spending on professional learning";
   if (d.unallocated_cents > 0) {
     first += "; " + Money(d.unallocated_cents) +
-             " of it was for programmes with no attendance recorded, so it could not be "
-             "attributed to anyone's hours";
+             " of it could not be attributed to any participant's hours (costs of programmes "
+             "with no attendance recorded, and the cents left over when a cost is shared out)";
   }
   paragraphs.push_back(first + ".");
   if (!by_source.empty()) {

@@ -19,7 +19,7 @@ namespace evident::projections::report {
 struct BoardRequest {
   int32_t fiscal_year = 0;
   uint64_t tree_size = 0;      // the report covers entries [0, tree_size)
-  int32_t as_of_day = kNoDay;  // kNoDay: the date of the last event folded
+  int32_t as_of_day = kNoDay;  // kNoDay: the day the last entry was recorded
 };
 
 // Folds the ledger's first `tree_size` entries and builds summary.json.

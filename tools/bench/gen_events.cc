@@ -19,26 +19,12 @@
 #include <string>
 #include <vector>
 
+#include "tools/bench/gen_util.h"
+
 namespace {
 
-struct Rng {  // splitmix64
-  uint64_t state;
-  uint64_t Next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  uint64_t Below(uint64_t n) { return Next() % n; }
-};
-
-std::string EventId(uint64_t seed, uint64_t index) {
-  Rng rng{seed * 0x100000001b3ULL + index};
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%016llx%016llx", (unsigned long long)rng.Next(),
-                (unsigned long long)rng.Next());
-  return buf;
-}
+using evident::gen::EventId;
+using evident::gen::Rng;
 
 std::string Date(uint64_t day) {  // day 0 = 2024-08-01, within one school year
   static const int kMonthDays[] = {31, 30, 31, 30, 31, 31, 28, 31, 30, 31, 30};  // Aug..Jun
@@ -54,10 +40,7 @@ std::string Date(uint64_t day) {  // day 0 = 2024-08-01, within one school year
 
 void Emit(uint64_t seed, uint64_t index, const char* type, const std::string& date,
           const std::string& subject, const std::string& body) {
-  std::cout << "{\"event_id\":\"" << EventId(seed, index) << "\",\"event_type\":\"" << type
-            << "\",\"occurred_at\":\"" << date << "T16:00:00Z\",\"effective_date\":\"" << date
-            << "\",\"district_id\":\"lea-0640001\",\"source_system\":\"gen-events\","
-            << "\"subject\":{" << subject << "},\"body\":{" << body << "}}\n";
+  evident::gen::Emit(seed, index, type, date, subject, body, "lea-0640001", "gen-events");
 }
 
 std::string Id(const char* prefix, uint64_t n) { return std::string(prefix) + std::to_string(n); }

@@ -118,7 +118,8 @@ const Command kReportCommand = {
     "        report.html, report.pdf, report.md, summary.json and one CSV per table\n"
     "        into a new folder. The report carries the signed checkpoint at SIZE.\n"
     "        --date judges follow-up windows and due dates on that day (default: the\n"
-    "        date of the last event). Counts of fewer than 10 people are suppressed.\n"
+    "        day the last entry was recorded). Counts of fewer than 10 people are\n"
+    "        suppressed.\n"
     "verify  recomputes the report in DIR from the ledger, or from an export bundle\n"
     "        that starts at entry 0, at the checkpoint the report states, and compares\n"
     "        every figure and every file. Exit status 0 only when all match.\n",
