@@ -84,4 +84,20 @@ step "14. The district's year in one row, and a CSV for the board's spreadsheet"
 "$evident" query accountability --ledger "$ledger" --csv >"$work/accountability.csv"
 echo "$(($(wc -l <"$work/accountability.csv") - 1)) rows in $work/accountability.csv"
 
+step "15. The board's report: a sample district's year 2024-25, in HTML, PDF, Markdown and CSV"
+district="$work/district"
+"$evident" init --ledger "$district" --origin evident.example/sample-district >/dev/null
+"$build/tools/bench/evident-gen-district" >"$work/district.jsonl"
+"$evident" append --ledger "$district" --key "$district/keys/admin.pem" "$work/district.jsonl"
+"$evident" report board --ledger "$district" --fiscal-year 2025 --date 2025-06-30 \
+  --out "$work/board-2025"
+sed -n '/^## Summary/,/^| Figure/p' "$work/board-2025/report.md" | grep -v '^$' | grep -v '^| Figure'
+
+step "16. Anyone holding the ledger recomputes the report; one edited figure is caught"
+"$evident" report verify "$work/board-2025" --ledger "$district"
+cp -r "$work/board-2025" "$work/board-2025-edited"
+sed -i '0,/"value": \([0-9]*\)/s//"value": 1\1/' "$work/board-2025-edited/summary.json"
+"$evident" report verify "$work/board-2025-edited" --ledger "$district" || true
+
 printf '\nThe ledger is in %s; try: %s log --ledger %s --limit 5\n' "$ledger" "$evident" "$ledger"
+printf 'The board report is %s/board-2025/report.html (and report.pdf)\n' "$work"

@@ -130,6 +130,16 @@ std::string ForSheet(const Json& value, Kind kind, bool suppressed) {
   return value.dump();
 }
 
+std::string CsvField(std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
+  std::string quoted = "\"";
+  for (char c : field) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
 std::string FundingSourceLabel(std::string_view name) {
   static const std::map<std::string_view, const char*> kNames = {
       {"TitleIIA", "Title II, Part A"},

@@ -41,6 +41,10 @@ std::string ForPeople(const Json& value, Kind kind, bool suppressed);
 // percentages with one decimal, no thousands separators.
 std::string ForSheet(const Json& value, Kind kind, bool suppressed);
 
+// A field of a CSV line (RFC 4180): quoted, with quotes doubled, when it
+// holds a comma, a quote or a line break.
+std::string CsvField(std::string_view field);
+
 // Board-facing names of the schema's enumerations (the schema's own names
 // stay in the views and summary.json keys).
 std::string FundingSourceLabel(std::string_view schema_name);

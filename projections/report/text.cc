@@ -39,16 +39,6 @@ void MarkdownTable(const Json& t, std::ostringstream& out) {
   for (const Json& n : t["notes"]) out << "_" << MarkdownCell(n) << "_\n\n";
 }
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 std::string RenderMarkdown(const Json& s) {
@@ -101,7 +91,7 @@ std::map<std::string, std::string> RenderCsvs(const Json& s) {
     std::ostringstream out;
     bool first = true;
     for (const Json& c : t["columns"]) {
-      out << (first ? "" : ",") << CsvField(c["label"]);
+      out << (first ? "" : ",") << CsvField(c["label"].get<std::string>());
       first = false;
     }
     out << "\r\n";

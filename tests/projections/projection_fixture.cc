@@ -30,6 +30,17 @@ std::string ProjectionTest::Void(const std::string& target) {
              "\"amends_event_id\":\"" + target + "\",\"reason_code\":\"entered-in-error\"");
 }
 
+void ProjectionTest::AddFourSites() {
+  for (int i = 1; i <= 4; ++i) {
+    Add("SiteRegistered", "\"site_id\":\"s-" + std::to_string(i) + "\"",
+        "\"school_category\":\"Elementary\",\"students_in_poverty_share\":0." +
+            std::to_string(2 * i) +
+            ",\"english_learner_share\":0.1,\"foster_youth_share\":0.01,"
+            "\"students_with_disabilities_share\":0.1",
+        "2024-07-01");
+  }
+}
+
 std::unique_ptr<projections::Projector> ProjectionTest::Fold() {
   source_ = std::make_unique<projections::LedgerSource>(ledger_.get());
   auto projector = std::make_unique<projections::Projector>(source_.get());

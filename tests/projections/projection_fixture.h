@@ -21,6 +21,9 @@ class ProjectionTest : public LedgerFixture {
   std::string Correct(const std::string& target, const std::string& type, const std::string& body,
                       const std::string& subject = "");
   std::string Void(const std::string& target);
+  // Sites s-1 to s-4 with 20%, 40%, 60% and 80% of students in poverty (so
+  // need quartiles 1 to 4), registered on 2024-07-01.
+  void AddFourSites();
 
   // Folds the whole ledger into a fresh projector.
   std::unique_ptr<projections::Projector> Fold();

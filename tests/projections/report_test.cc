@@ -67,14 +67,7 @@ class BoardReportTest : public ProjectionTest {
  protected:
   void SetUp() override {
     ProjectionTest::SetUp();
-    for (int i = 1; i <= 4; ++i) {
-      Add("SiteRegistered", "\"site_id\":\"s-" + std::to_string(i) + "\"",
-          "\"school_category\":\"Elementary\",\"students_in_poverty_share\":0." +
-              std::to_string(2 * i) +
-              ",\"english_learner_share\":0.1,\"foster_youth_share\":0.01,"
-              "\"students_with_disabilities_share\":0.1",
-          "2024-07-01");
-    }
+    AddFourSites();
     Program("pd-1", "Coaching cycle");
     Program("pd-2", "Safety workshop");
     for (int i = 1; i <= 12; ++i) {

@@ -15,14 +15,7 @@ class ViewsTest : public ProjectionTest {
  protected:
   void SetUp() override {
     ProjectionTest::SetUp();
-    // Four sites, poverty 20%, 40%, 60%, 80%: quartiles 1 to 4.
-    for (int i = 1; i <= 4; ++i) {
-      Add("SiteRegistered", "\"site_id\":\"s-" + std::to_string(i) + "\"",
-          "\"school_category\":\"Elementary\",\"students_in_poverty_share\":0." +
-              std::to_string(2 * i) +
-              ",\"english_learner_share\":0.1,\"foster_youth_share\":0.01,"
-              "\"students_with_disabilities_share\":0.1");
-    }
+    AddFourSites();
     // Two teachers at the neediest site, one at the least needy.
     Staff("t-1", "s-4");
     Staff("t-2", "s-4");

@@ -3,6 +3,8 @@
 #include <map>
 #include <string>
 
+#include "projections/report/format.h"
+
 namespace evident::cli {
 namespace {
 
@@ -25,16 +27,6 @@ void Flatten(const Json& value, const std::string& prefix,
   }
 }
 
-std::string Quote(const std::string& field) {
-  if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
-  std::string q = "\"";
-  for (char c : field) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + "\"";
-}
-
 }  // namespace
 
 void PrintCsv(const std::vector<Json>& rows, std::ostream& out) {
@@ -47,12 +39,14 @@ void PrintCsv(const std::vector<Json>& rows, std::ostream& out) {
       if (index.emplace(name, columns.size()).second) columns.push_back(name);
     }
   }
-  for (size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << Quote(columns[c]);
+  for (size_t c = 0; c < columns.size(); ++c)
+    out << (c ? "," : "") << projections::report::CsvField(columns[c]);
   out << "\r\n";
   for (const auto& fields : flat) {
     std::vector<std::string> line(columns.size());
     for (const auto& [name, value] : fields) line[index[name]] = value;
-    for (size_t c = 0; c < line.size(); ++c) out << (c ? "," : "") << Quote(line[c]);
+    for (size_t c = 0; c < line.size(); ++c)
+      out << (c ? "," : "") << projections::report::CsvField(line[c]);
     out << "\r\n";
   }
 }
