@@ -100,6 +100,16 @@ run_bench() {
     echo "$n" >"$dir/events.count"
   fi
   "$root/build/tools/bench/evident-projection-bench" --ledger "$dir/ledger" --runs 5
+  echo "== board report over the same 1,000,000 events: fold, figures, every file (5 runs)"
+  local times=() start
+  for _ in 1 2 3 4 5; do
+    rm -rf "$dir/board"
+    start=$(date +%s.%N)
+    "$root/build/tools/evident/evident" report board --ledger "$dir/ledger" --fiscal-year 2025 \
+      --out "$dir/board" >/dev/null
+    times+=("$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{t[NR]=$1} END {printf "report board: median %.2f s (runs: %s)\n", t[3], t[1]" .. "t[5]}'
 }
 
 run_crash() {
