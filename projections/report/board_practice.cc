@@ -157,6 +157,8 @@ Json ProgrammesSection(YearData& d, Json* tables) {
   TableBuilder all("programmes_all", "Implementation and change, every programme");
   ProgrammeColumns(&shown);
   ProgrammeColumns(&all);
+  shown.SumsToAPublishedTotal();  // participants add up to the year's enrolments
+  all.SumsToAPublishedTotal();
   std::set<std::string> rest;
   for (size_t i = 0; i < order.size(); ++i) {
     const std::string& program = order[i].second;

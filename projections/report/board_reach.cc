@@ -236,6 +236,7 @@ Json EquitySection(YearData& d, Json* tables) {
     for (const char* q : {"Q1", "Q2", "Q3", "Q4"}) row[q] = At(spend_per_teacher[attribute], q);
     measures.Row(std::move(row), -1);
   }
+  poverty.SumsToAPublishedTotal();  // the district's participants
   poverty.Note(
       "Sites are ranked by the share of their students in poverty and split into four "
       "groups of equal size; sites with equal shares fall in the same group. Staff are "

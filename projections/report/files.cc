@@ -146,7 +146,9 @@ std::string ProducerVersion(const std::string& pdf) {
 
 }  // namespace
 
-Status WriteReport(const std::string& dir, const std::map<std::string, std::string>& files) {
+Status WriteReport(const std::string& dir_given, const std::map<std::string, std::string>& files) {
+  std::string dir = dir_given;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();  // "board-2025/" is a folder too
   struct stat st;
   if (::stat(dir.c_str(), &st) == 0) {
     return Status::InvalidArgument(dir + " already exists; give a new folder for the report");

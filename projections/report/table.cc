@@ -1,5 +1,7 @@
 #include "projections/report/table.h"
 
+#include <functional>
+
 namespace evident::projections::report {
 
 TableBuilder::TableBuilder(std::string id, std::string caption)
@@ -14,17 +16,12 @@ TableBuilder& TableBuilder::Column(std::string key, std::string label, Kind kind
 }
 
 void TableBuilder::Row(Json values, int64_t people, std::vector<Inner> inner) {
-  Row_ row{std::move(values), people};
-  for (const Inner& i : inner) {
-    if (!TooFew(i.people)) continue;
-    for (const std::string& key : i.keys) SuppressKey(&row, key);
-  }
-  rows_.push_back(std::move(row));
+  rows_.push_back({std::move(values), people, std::move(inner)});
 }
 
 void TableBuilder::Total(Json values, int64_t people) {
   has_total_ = true;
-  total_ = {std::move(values), people};
+  total_ = {std::move(values), people, {}};
 }
 
 void TableBuilder::Note(std::string text) { notes_.push_back(std::move(text)); }
@@ -43,18 +40,36 @@ void TableBuilder::Suppress(Row_* row) {
   }
 }
 
-Json TableBuilder::Finish(int64_t* suppressed) {
-  int64_t hidden_rows = 0;
+// Hides the groups `size(row)` says are too few; then, where a total would
+// give one hidden group away by subtraction, the next smallest group too.
+void TableBuilder::SuppressSmall(const std::function<int64_t(const Row_&)>& size,
+                                 const std::function<void(Row_*)>& hide) {
+  int64_t hidden = 0;
   Row_* smallest = nullptr;
   for (Row_& r : rows_) {
-    if (TooFew(r.people)) {
-      Suppress(&r);
-      ++hidden_rows;
-    } else if (r.people > 0 && (smallest == nullptr || r.people < smallest->people)) {
+    const int64_t n = size(r);
+    if (TooFew(n)) {
+      hide(&r);
+      ++hidden;
+    } else if (n > 0 && (smallest == nullptr || n < size(*smallest))) {
       smallest = &r;
     }
   }
-  if (has_total_ && hidden_rows == 1 && smallest != nullptr) Suppress(smallest);
+  if ((has_total_ || sums_to_published_total_) && hidden == 1 && smallest != nullptr) {
+    hide(smallest);
+  }
+}
+
+Json TableBuilder::Finish(int64_t* suppressed) {
+  SuppressSmall([](const Row_& r) { return r.people; }, [this](Row_* r) { Suppress(r); });
+  const size_t inner_groups = rows_.empty() ? 0 : rows_.front().inner.size();
+  for (size_t g = 0; g < inner_groups; ++g) {
+    SuppressSmall(
+        [g](const Row_& r) { return g < r.inner.size() ? r.inner[g].people : int64_t{-1}; },
+        [g](Row_* r) {
+          for (const std::string& key : r->inner[g].keys) SuppressKey(r, key);
+        });
+  }
   if (has_total_ && TooFew(total_.people)) Suppress(&total_);
   for (const Row_& r : rows_) *suppressed += !r.suppressed.empty();
   if (has_total_) *suppressed += !total_.suppressed.empty();

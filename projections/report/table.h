@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,9 +17,10 @@
 // A row that describes 1 to 9 people is suppressed: its private columns
 // (figures about those people) are written as null and listed under
 // "suppressed". A count inside a row can be suppressed alone the same way.
-// When a table has a total and exactly one row was suppressed, the next
-// smallest row is suppressed too, so the hidden one cannot be worked out by
-// subtraction. How many people a row describes is never written.
+// When a table has a total (shown, or published elsewhere in the report) and
+// exactly one group was suppressed, the next smallest is suppressed too, so
+// the hidden one cannot be worked out by subtraction. How many people a row
+// describes is never written.
 namespace evident::projections::report {
 
 inline constexpr int64_t kMinimumPeople = 10;
@@ -41,6 +43,9 @@ class TableBuilder {
   // A row describing `people` people (-1: not about people).
   void Row(Json values, int64_t people, std::vector<Inner> inner = {});
   void Total(Json values, int64_t people);
+  // The rows split a total published elsewhere in the report (the district's
+  // participants, say): small groups get the same complement as with a total.
+  void SumsToAPublishedTotal() { sums_to_published_total_ = true; }
   void Note(std::string text);
   bool empty() const { return rows_.empty(); }
 
@@ -52,8 +57,11 @@ class TableBuilder {
   struct Row_ {
     Json values;
     int64_t people;
+    std::vector<Inner> inner;
     Json suppressed = Json::array();
   };
+  void SuppressSmall(const std::function<int64_t(const Row_&)>& size,
+                     const std::function<void(Row_*)>& hide);
   void Suppress(Row_* row);
   static void SuppressKey(Row_* row, const std::string& key);
 
@@ -61,7 +69,7 @@ class TableBuilder {
   Json columns_ = Json::array();
   Json notes_ = Json::array();
   std::vector<Row_> rows_;
-  bool has_total_ = false;
+  bool has_total_ = false, sums_to_published_total_ = false;
   Row_ total_;
 };
 

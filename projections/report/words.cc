@@ -47,8 +47,9 @@ std::string PrivacyStatement(int64_t rows_suppressed) {
       "To protect the privacy of staff, figures about fewer than 10 people are not published: "
       "they show as \"" +
       std::string(kSuppressedMark) +
-      "\". Where a table has a total and only one row was hidden, the next smallest row is "
-      "hidden too, so the first cannot be worked out by subtraction. Spending totals are "
+      "\". Where rows add up to a total given in the report and only one was hidden, the next "
+      "smallest is hidden too, so the first cannot be worked out by subtraction. Spending "
+      "totals are "
       "district financial records and are always shown.";
   if (rows_suppressed > 0) {
     s += " In this report " + Count(rows_suppressed) +

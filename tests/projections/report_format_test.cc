@@ -84,6 +84,46 @@ TEST(ReportTableTest, WithoutATotalOrWithTwoSmallRowsNothingMoreIsHidden) {
   EXPECT_EQ(suppressed, 3);
 }
 
+TEST(ReportTableTest, RowsThatAddUpToATotalPublishedElsewhereGetTheSameComplement) {
+  TableBuilder t("t", "caption");
+  t.Column("name", "Name", Kind::kText)
+      .Column("people", "People", Kind::kCount, true)
+      .Column("changed", "Changed", Kind::kCount, true);
+  t.SumsToAPublishedTotal();
+  t.Row(Json{{"name", "a"}, {"people", 40}, {"changed", 12}}, 40, {{{"changed"}, 12}});
+  t.Row(Json{{"name", "b"}, {"people", 4}, {"changed", 1}}, 4, {{{"changed"}, 1}});
+  t.Row(Json{{"name", "c"}, {"people", 25}, {"changed", 3}}, 25, {{{"changed"}, 3}});
+  t.Row(Json{{"name", "d"}, {"people", 30}, {"changed", 20}}, 30, {{{"changed"}, 20}});
+  int64_t suppressed = 0;
+  Json out = t.Finish(&suppressed);
+  EXPECT_TRUE(out["rows"][1]["people"].is_null());  // b: 4 people
+  EXPECT_TRUE(out["rows"][2]["people"].is_null());  // c: the complement
+  EXPECT_EQ(out["rows"][3]["people"], 30);
+  // Inside the rows b's 1 and c's 3 are too few: two hidden, so the others
+  // need no complement.
+  EXPECT_EQ(out["rows"][0]["changed"], 12);
+  EXPECT_EQ(out["rows"][3]["changed"], 20);
+  EXPECT_EQ(suppressed, 2);
+}
+
+TEST(ReportTableTest, OneSmallCountInsideTheRowsHidesTheNextSmallestToo) {
+  TableBuilder t("t", "caption");
+  t.Column("name", "Name", Kind::kText)
+      .Column("people", "People", Kind::kCount, true)
+      .Column("changed", "Changed", Kind::kCount, true);
+  t.SumsToAPublishedTotal();
+  t.Row(Json{{"name", "a"}, {"people", 40}, {"changed", 2}}, 40, {{{"changed"}, 2}});
+  t.Row(Json{{"name", "b"}, {"people", 30}, {"changed", 25}}, 30, {{{"changed"}, 25}});
+  t.Row(Json{{"name", "c"}, {"people", 50}, {"changed", 11}}, 50, {{{"changed"}, 11}});
+  int64_t suppressed = 0;
+  Json out = t.Finish(&suppressed);
+  EXPECT_TRUE(out["rows"][0]["changed"].is_null());  // 2 people
+  EXPECT_TRUE(out["rows"][2]["changed"].is_null());  // 11: the next smallest
+  EXPECT_EQ(out["rows"][1]["changed"], 25);
+  EXPECT_EQ(out["rows"][0]["people"], 40);
+  EXPECT_EQ(suppressed, 2);
+}
+
 TEST(ReportTableTest, ASmallGroupInsideALargeRowHidesOnlyItsOwnColumns) {
   TableBuilder t("t", "caption");
   t.Column("name", "Name", Kind::kText)

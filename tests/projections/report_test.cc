@@ -199,9 +199,14 @@ TEST_F(BoardReportTest, GroupsOfFewerThanTenPeopleAreSuppressedWithTheirCompleme
   const Json& workshop = RowOf(s, "programmes", "Safety workshop");
   EXPECT_EQ(workshop["spend_cents"], 90000);
   EXPECT_TRUE(workshop["participants"].is_null());
-  // participation: 2 rows; equity_poverty: Q1; programmes and programmes_all:
-  // the workshop.
-  EXPECT_EQ(s["privacy"]["rows_suppressed"], 5);
+  // The quarters add up to the district's 15 participants, so Q4's 12 would
+  // give Q1's 3 away: hidden too. Likewise the programmes, which add up to
+  // the 15 enrolments.
+  EXPECT_TRUE(RowOf(s, "equity_poverty", "Q4 (greatest need)")["participants"].is_null());
+  EXPECT_TRUE(RowOf(s, "programmes", "Coaching cycle")["participants"].is_null());
+  // Rows touched: participation 2, equity_poverty 2, programmes 2 and
+  // programmes_all 2.
+  EXPECT_EQ(s["privacy"]["rows_suppressed"], 8);
 
   const std::string html = projections::report::RenderHtml(s);
   EXPECT_NE(html.find(">n&lt;10<"), std::string::npos);
