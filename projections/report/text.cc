@@ -110,7 +110,11 @@ std::map<std::string, std::string> RenderCsvs(const Json& s) {
   return files;
 }
 
-std::string SummaryText(const Json& summary) { return summary.dump(2) + "\n"; }
+std::string SummaryText(const Json& summary) {
+  // Strings from the log are UTF-8 when they came through JSON; a stray byte
+  // from elsewhere is written as U+FFFD rather than fail the report.
+  return summary.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
 
 StatusOr<std::map<std::string, std::string>> RenderAll(const Json& summary) {
   std::map<std::string, std::string> files = RenderCsvs(summary);
