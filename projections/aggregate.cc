@@ -42,15 +42,21 @@ void Cell::AddPair(const PersonProgram& p, int32_t fy, bool all_six_flags) {
   if (all_six_flags) flagged_minutes_ += minutes;
   if (minutes >= rules::kDoseHighMinutes) {
     ++from_49_;
+    band_people_[2].insert(p.person);
   } else if (minutes >= rules::kDoseLowMinutes) {
     ++from_14_to_49_;
+    band_people_[1].insert(p.person);
   } else {
     ++under_14_;
+    band_people_[0].insert(p.person);
   }
   records_ += p.records;
   present_ += p.present;
   for (int level = 1; level <= 5; ++level) {
-    if (p.levels & (1u << (level - 1))) ++level_[level - 1];
+    if (p.levels & (1u << (level - 1))) {
+      ++level_[level - 1];
+      level_people_[level - 1].insert(p.person);
+    }
   }
   post_observations_ += p.post_observations;
   post_practice_ += p.post_practice_observed;

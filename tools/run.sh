@@ -49,7 +49,8 @@ build() {  # build DIR [cmake args...]
 run_test() {
   if [ "${1:-}" = "--sanitize" ]; then
     build "$root/build-sanitize" -DEVIDENT_SANITIZE=address
-    ctest --test-dir "$root/build-sanitize" --output-on-failure -j2
+    LSAN_OPTIONS="suppressions=$root/tests/lsan.supp print_suppressions=0" \
+      ctest --test-dir "$root/build-sanitize" --output-on-failure -j2
   elif [ "${1:-}" = "--tsan" ]; then
     build "$root/build-tsan" -DEVIDENT_SANITIZE=thread
     # The crash test measures progress between kills; TSan's slowdown starves it.

@@ -7,7 +7,6 @@ namespace evident::projections::report {
 
 YearData::YearData(const FactState& state, const Figures& f, int32_t fiscal_year)
     : state(state), f(f), fy(fiscal_year) {
-  Cell whole;
   for (const PersonProgram& p : f.pairs) {
     if (!YearsOf(p).count(fy)) continue;
     auto who = f.people.find(p.person);

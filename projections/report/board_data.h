@@ -19,7 +19,8 @@ struct YearData {
   const FactState& state;
   const Figures& f;
   int32_t fy;
-  Json district;                                  // Cell::Render of the whole district this year
+  Cell whole;                                     // the whole district this year
+  Json district;                                  // whole.Render(...)
   std::vector<Json> unallocated, budget, equity;  // the views' rows of this year
   int64_t unallocated_cents = 0;
   std::map<int32_t, Cell> groups;

@@ -148,14 +148,16 @@ Json ParticipationSection(YearData& d, Json* tables) {
   const std::pair<const char*, const char*> kBands[] = {{"under_14", "Under 14 hours"},
                                                         {"14_to_49", "14 to 49 hours"},
                                                         {"49_and_over", "49 hours or more"}};
-  for (const auto& [key, label] : kBands) {
+  for (int band = 0; band < 3; ++band) {
+    const auto& [key, label] = kBands[band];
     const int64_t n = Int(bands[key]);
-    hours.Row(Json{{"band", label}, {"enrolments", n}, {"share", Ratio(n, enrolments)}}, n);
+    hours.Row(Json{{"band", label}, {"enrolments", n}, {"share", Ratio(n, enrolments)}},
+              d.whole.BandPeople(band));
   }
   hours.Total(Json{{"band", "All enrolments"},
                    {"enrolments", enrolments},
                    {"share", Ratio(enrolments, enrolments)}},
-              enrolments);
+              Int(d.district["participants"]));
   hours.Note(
       "An enrolment is one person in one programme; a person in two programmes counts twice.");
 

@@ -37,7 +37,8 @@ class BundleSource : public EntrySource {
       if (!bytes.ok()) return bytes.status();
       auto entry = ParseEntry(bytes.value());
       if (!entry.ok()) return entry.status();
-      auto event = ParseEvent(SignedEventOf(entry.value()).event);
+      const SignedEvent signed_event = SignedEventOf(entry.value());  // the event points into it
+      auto event = ParseEvent(signed_event.event);
       if (!event.ok()) return event.status();
       ids_[std::string(EventIdOf(event.value()))] = entries_.size();
       entries_.push_back(std::move(bytes.value()));

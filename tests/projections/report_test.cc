@@ -217,6 +217,26 @@ TEST_F(BoardReportTest, GroupsOfFewerThanTenPeopleAreSuppressedWithTheirCompleme
   EXPECT_NE(csv.find("Classified staff,3,suppressed,suppressed"), std::string::npos) << csv;
 }
 
+TEST_F(BoardReportTest, EnrolmentCountsAreSuppressedByThePeopleBehindThem) {
+  // The three classified staff also take four 15-hour programmes: twelve
+  // enrolments of 14 to 49 hours, but only three people.
+  for (int k = 3; k <= 6; ++k) {
+    const std::string program = "pd-" + std::to_string(k);
+    Program(program, "Course " + std::to_string(k));
+    for (int i = 1; i <= 3; ++i) Attend("c-" + std::to_string(i), program, 900);
+  }
+  const Json s = Summary();
+  const Json& band = RowOf(s, "hours", "14 to 49 hours");
+  EXPECT_TRUE(band["enrolments"].is_null());
+  EXPECT_TRUE(projections::report::IsSuppressed(band, "enrolments"));
+  // Its complement: the under-14 band (15 people), not the empty 49-hour one.
+  EXPECT_TRUE(RowOf(s, "hours", "Under 14 hours")["enrolments"].is_null());
+  EXPECT_EQ(RowOf(s, "hours", "49 hours or more")["enrolments"], 0);
+  const Json* hours = projections::report::FindTable(s, "hours");
+  ASSERT_NE(hours, nullptr);
+  EXPECT_EQ(hours->at("total")["enrolments"], 27);  // 12 + 3 + 12
+}
+
 TEST_F(BoardReportTest, HtmlHasEverySectionChartsCaptionsAndTheCheckpoint) {
   const Json s = Summary();
   const std::string html = projections::report::RenderHtml(s);
