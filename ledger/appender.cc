@@ -340,4 +340,11 @@ Status Appender::CheckSigner(std::string_view signer_key_id, const schema::Event
   return registry_.CheckSigner(signer_key_id, event, size());
 }
 
+std::optional<KeyRegistry::KeyInfo> Appender::FindKey(std::string_view key_id) {
+  std::shared_lock lock(registry_mu_);
+  const KeyRegistry::KeyInfo* info = registry_.Find(key_id);
+  if (info == nullptr) return std::nullopt;
+  return *info;
+}
+
 }  // namespace evident

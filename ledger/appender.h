@@ -82,6 +82,10 @@ class Appender {
   // everything again.
   Status CheckSigner(std::string_view signer_key_id, const schema::Event& event);
 
+  // The key registered under `key_id` as the log stands now (revoked or
+  // not), or nullopt.
+  std::optional<KeyRegistry::KeyInfo> FindKey(std::string_view key_id);
+
   uint64_t size() const { return size_.load(std::memory_order_acquire); }
 
  private:

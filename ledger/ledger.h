@@ -62,6 +62,11 @@ class Ledger {
     return appender_->CheckSigner(signer_key_id, event);
   }
 
+  // See Appender::FindKey.
+  std::optional<KeyRegistry::KeyInfo> FindKey(std::string_view key_id) {
+    return appender_->FindKey(key_id);
+  }
+
   // The stored entry bytes at `sequence`. NotFound past the end.
   StatusOr<std::string> ReadEntry(uint64_t sequence);
   // Calls fn(sequence, entry bytes) for each entry in [from, to), in order,

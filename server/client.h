@@ -1,0 +1,95 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ledger/appender.h"
+#include "ledger/event.h"
+#include "ledger/keys.h"
+#include "ledger/status.h"
+
+// The client library of `evident serve`: one authenticated connection, and a
+// blocking call per request. Used by `evident append --server`, `evident
+// tail --server` and the proof commands against a server. Not thread-safe:
+// one thread per Client (open several for concurrent work).
+namespace evident::server {
+
+struct ClientOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  // The certificate (or CA) the server's certificate must chain to, PEM.
+  // The server's name is checked against `host`.
+  std::string trusted_cert_pem;
+  bool plaintext = false;
+  std::chrono::milliseconds timeout{30000};  // for each reply
+};
+
+struct Welcome {
+  std::string principal, role;
+  std::vector<std::string> allowed_event_types;
+  uint64_t tree_size = 0;
+};
+
+struct AppendReply {
+  std::vector<AppendResult> results;  // one per event, in order
+  std::string checkpoint;             // a signed checkpoint covering them all
+};
+
+struct ProofReply {
+  std::vector<std::string> hashes;  // 32 bytes each
+  std::string checkpoint;           // the signed checkpoint at the proof's size
+};
+
+class Client {
+ public:
+  // Connects, checks the server's certificate, and answers the challenge
+  // with `key`. Unauthenticated/PermissionDenied/... as the server says,
+  // IOError when the server cannot be reached.
+  static StatusOr<std::unique_ptr<Client>> Connect(const ClientOptions& options,
+                                                   const PrivateKey& key);
+  // Connect in two steps, for tests of what a server does with a wrong
+  // answer: Open reads the challenge (its origin and nonce are then here),
+  // Authenticate answers it.
+  static StatusOr<std::unique_ptr<Client>> Open(const ClientOptions& options);
+  Status Authenticate(const PrivateKey& key);
+  const std::string& origin() const { return origin_; }
+  const std::string& nonce() const { return nonce_; }
+  ~Client();
+
+  const Welcome& welcome() const { return welcome_; }
+
+  // Appends one batch: all of it or none. The error names the event at fault.
+  StatusOr<AppendReply> Append(const std::vector<SignedEvent>& events);
+  // Entries [from, to) the key may see, position and stored bytes; the server
+  // returns at most a batch (call again from the last position + 1).
+  StatusOr<std::vector<std::pair<uint64_t, std::string>>> Read(uint64_t from, uint64_t to);
+  // The signed checkpoint at `size` (0: the newest).
+  StatusOr<std::string> Checkpoint(uint64_t size = 0);
+  StatusOr<ProofReply> InclusionProof(uint64_t index, uint64_t size);
+  StatusOr<ProofReply> ConsistencyProof(uint64_t size1, uint64_t size2);
+  // Follows the log from `from`: calls on_entry for every entry, in order,
+  // granting the server `window` entries of credit at a time, until on_entry
+  // returns false (OK) or the connection ends (its Status). The connection
+  // is spent afterwards.
+  Status Subscribe(uint64_t from, uint32_t window,
+                   const std::function<bool(uint64_t, std::string_view)>& on_entry);
+
+  // For tests of hostile clients: bytes as they are, and the next frame's body.
+  Status SendRaw(const std::string& bytes);
+  StatusOr<std::string> ReceiveRaw();
+
+  class Connection;
+
+ private:
+  Client() = default;
+  std::unique_ptr<Connection> connection_;
+  Welcome welcome_;
+  std::string origin_, nonce_;
+  uint64_t next_id_ = 1;
+};
+
+}  // namespace evident::server

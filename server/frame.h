@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ledger/status.h"
+#include "schemas/wire_generated.h"
+
+// Frames on the wire: a 4-byte big-endian length, then one Frame FlatBuffer
+// (schemas/wire.fbs). Nothing of a frame is read before its length passed the
+// limit and its bytes passed the FlatBuffers verifier.
+namespace evident::server {
+
+// The largest frame either side accepts: a batch of up to kMaxBatchEvents
+// events of the largest size, with room to spare.
+constexpr size_t kMaxBatchEvents = 256;
+constexpr size_t kMaxFrameBytes = 24u << 20;
+// Entries in one ReadResponse or EntryBatch, at most.
+constexpr uint64_t kMaxReadEntries = 1024;
+
+// The length prefix and the bytes of a finished builder, ready to write.
+std::string Framed(const flatbuffers::FlatBufferBuilder& fbb);
+
+// The body length a 4-byte prefix announces.
+uint32_t FrameLength(const unsigned char prefix[4]);
+
+// Verifies a received body (which must start 8-byte aligned, as a
+// std::string's buffer does). InvalidArgument with a reason a person can
+// act on: "frame of N bytes is not a valid Frame", "frame has no message".
+StatusOr<const wire::Frame*> ParseFrame(std::string_view body, size_t limit = kMaxFrameBytes);
+
+// A finished Error frame.
+std::string ErrorFrame(uint64_t request_id, wire::ErrorCode code, const std::string& message,
+                       int index = -1);
+
+// "AppendRequest" etc., for messages and logs.
+const char* MessageName(wire::Message type);
+
+}  // namespace evident::server

@@ -1,0 +1,153 @@
+#include "server/server.h"
+
+#include <iostream>
+
+#include "server/server_impl.h"
+
+namespace evident::server {
+
+std::string AuthMessage(std::string_view origin, std::string_view nonce) {
+  std::string m = "evident-auth/1\n";
+  m.append(origin);
+  m += '\n';
+  m.append(nonce);
+  return m;
+}
+
+Server::Impl::Impl(Ledger* ledger, ServerOptions options)
+    : ledger_(ledger),
+      options_(std::move(options)),
+      pool_(size_t(std::max(1, options_.worker_threads))) {}
+
+void Server::Impl::Log(const std::string& line) {
+  if (options_.log) {
+    options_.log(line);
+  } else {
+    std::cerr << "evident serve: " << line << "\n";
+  }
+}
+
+Status Server::Impl::Listen() {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(options_.host, ec);
+  if (ec)
+    return Status::InvalidArgument("--listen: \"" + options_.host + "\" is not an IP address");
+  if (options_.plaintext && !address.is_loopback()) {
+    return Status::InvalidArgument(
+        "plaintext is allowed on a loopback address only; give a "
+        "certificate and key to serve " +
+        options_.host);
+  }
+  if (!options_.plaintext) {
+    if (options_.cert_pem.empty() || options_.key_pem.empty()) {
+      return Status::InvalidArgument("TLS needs a certificate and its key (--cert, --key)");
+    }
+    tls_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                     asio::ssl::context::no_tlsv1_1);
+    tls_.use_certificate_chain(asio::buffer(options_.cert_pem), ec);
+    if (ec) return Status::InvalidArgument("TLS certificate: " + ec.message());
+    tls_.use_private_key(asio::buffer(options_.key_pem), asio::ssl::context::pem, ec);
+    if (ec) return Status::InvalidArgument("TLS key: " + ec.message());
+  }
+  const tcp::endpoint endpoint(address, options_.port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::IOError("cannot listen on " + options_.host + ":" +
+                           std::to_string(options_.port) + ": " + ec.message());
+  }
+  port_ = acceptor_.local_endpoint().port();
+  return Status::OK();
+}
+
+void Server::Impl::Run() {
+  asio::co_spawn(io_, Accept(), asio::detached);
+  network_ = std::thread([this] { io_.run(); });
+}
+
+asio::awaitable<void> Server::Impl::Accept() {
+  while (!stopping()) {
+    tcp::socket socket(io_);
+    try {
+      socket = co_await acceptor_.async_accept(asio::use_awaitable);
+    } catch (const boost::system::system_error& e) {
+      if (stopping()) break;
+      Log(std::string("accept failed: ") + e.what());
+      continue;
+    }
+    boost::system::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    const std::string peer =
+        ec ? "unknown peer" : remote.address().to_string() + ":" + std::to_string(remote.port());
+    if (sessions_ >= options_.max_connections) {
+      Log("refused " + peer + ": " + std::to_string(sessions_) +
+          " connections already (the limit)");
+      socket.close(ec);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    ++sessions_;
+    if (options_.plaintext) {
+      asio::co_spawn(io_, RunSession(this, std::move(socket), peer), asio::detached);
+    } else {
+      asio::co_spawn(
+          io_, RunSession(this, asio::ssl::stream<tcp::socket>(std::move(socket), tls_), peer),
+          asio::detached);
+    }
+  }
+}
+
+void Server::Impl::LogGrew() {
+  for (asio::steady_timer* t : growth_waiters_) t->cancel();
+}
+
+void Server::Impl::SessionEnded() {
+  --sessions_;
+  if (stopping() && sessions_ == 0) {
+    std::lock_guard<std::mutex> lock(done_mu_);
+    all_done_ = true;
+    done_cv_.notify_all();
+  }
+}
+
+void Server::Impl::Shutdown() {
+  if (shut_down_.exchange(true)) return;
+  asio::post(io_, [this] {
+    stopping_ = true;
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    for (tcp::socket* s : sockets_) s->cancel(ec);  // reads end; requests in flight finish
+    LogGrew();
+    if (sessions_ == 0) {
+      std::lock_guard<std::mutex> lock(done_mu_);
+      all_done_ = true;
+      done_cv_.notify_all();
+    }
+  });
+  {
+    std::unique_lock<std::mutex> lock(done_mu_);
+    if (!done_cv_.wait_for(lock, std::chrono::seconds(30), [this] { return all_done_; })) {
+      Log("shutdown: connections still open after 30 s; closing them");
+    }
+  }
+  io_.stop();
+  if (network_.joinable()) network_.join();
+  pool_.join();
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() { Shutdown(); }
+uint16_t Server::port() const { return impl_->port(); }
+void Server::Shutdown() { impl_->Shutdown(); }
+
+StatusOr<std::unique_ptr<Server>> Server::Start(Ledger* ledger, ServerOptions options) {
+  auto impl = std::make_unique<Impl>(ledger, std::move(options));
+  EVIDENT_RETURN_IF_ERROR(impl->Listen());
+  impl->Run();
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+}  // namespace evident::server

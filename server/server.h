@@ -1,0 +1,73 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "ledger/ledger.h"
+#include "ledger/status.h"
+
+// `evident serve`: the ledger's one network face (docs/protocol.md).
+//
+// Every connection is TLS unless plaintext is asked for, and plaintext is
+// allowed on loopback only. A client proves it holds the private key of a
+// principal registered in the log (challenge-response with the same Ed25519
+// keys that sign events); what it may then do follows the key's role:
+//
+//   Admin        everything: append any event the key rules allow (key
+//                registrations and revocations among them), read, subscribe,
+//                checkpoints and proofs
+//   Integration  append events it signed itself, of the types its
+//                registration lists; read and subscribe to its own appends;
+//                checkpoints and proofs
+//   Auditor      read and subscribe to everything, checkpoints and proofs;
+//                append only what its key may sign (AuditAttested)
+//   Board        checkpoints only over the wire; its reports come from
+//                `evident report`, never raw events
+//
+// Everything else is refused with an Error frame naming the reason, and
+// logged. Network I/O runs on one thread; appends, reads and proofs run on a
+// small pool, so a slow disk or a slow client never holds up the others.
+namespace evident::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0: any free port (see Server::port)
+  std::string cert_pem, key_pem;
+  bool plaintext = false;  // refused unless `host` is a loopback address
+  size_t max_connections = 256;
+  std::chrono::milliseconds handshake_timeout{10000};
+  std::chrono::milliseconds idle_timeout{300000};
+  int worker_threads = 4;
+  // Where a line about each refusal and each connection goes (stderr when
+  // empty).
+  std::function<void(const std::string&)> log;
+};
+
+class Server {
+ public:
+  // Binds and starts serving `ledger` (opened read-write; it must outlive
+  // the server). InvalidArgument for options that cannot work (plaintext off
+  // loopback, TLS without a certificate); IOError if the address is taken.
+  static StatusOr<std::unique_ptr<Server>> Start(Ledger* ledger, ServerOptions options);
+  ~Server();
+
+  uint16_t port() const;
+  // Stops accepting, lets every request in flight finish and be answered,
+  // then closes every connection. Idempotent; the destructor calls it.
+  void Shutdown();
+
+  class Impl;
+
+ private:
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The message a client signs to authenticate: "evident-auth/1\n" + origin +
+// "\n" + nonce.
+std::string AuthMessage(std::string_view origin, std::string_view nonce);
+
+}  // namespace evident::server

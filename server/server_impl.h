@@ -1,0 +1,77 @@
+#pragma once
+
+// Inside the server: what its sessions share. Not part of the API.
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <list>
+#include <set>
+#include <thread>
+#include <utility>  // before asio: Boost 1.74's awaitable.hpp needs std::exchange
+#include <vector>
+
+#include "server/server.h"
+
+namespace evident::server {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+class Server::Impl {
+ public:
+  Impl(Ledger* ledger, ServerOptions options);
+  Status Listen();
+  void Run();
+  void Shutdown();
+  uint16_t port() const { return port_; }
+
+  // What sessions use. Called on the network thread.
+  Ledger* ledger() { return ledger_; }
+  const ServerOptions& options() const { return options_; }
+  asio::thread_pool& pool() { return pool_; }
+  bool stopping() const { return stopping_.load(); }
+  void Log(const std::string& line);
+
+  // A session registers what to cancel on shutdown, and subscribers the
+  // timer to wake when the log grows.
+  void Track(tcp::socket* socket) { sockets_.insert(socket); }
+  void Untrack(tcp::socket* socket) { sockets_.erase(socket); }
+  void WatchGrowth(asio::steady_timer* timer) { growth_waiters_.insert(timer); }
+  void UnwatchGrowth(asio::steady_timer* timer) { growth_waiters_.erase(timer); }
+  void LogGrew();  // after an append: wake the subscribers
+
+  void SessionEnded();
+
+ private:
+  asio::awaitable<void> Accept();
+  template <typename Stream>
+  void StartSession(Stream stream, std::string peer);
+
+  Ledger* ledger_;
+  ServerOptions options_;
+  asio::io_context io_;
+  asio::thread_pool pool_;
+  asio::ssl::context tls_{asio::ssl::context::tls_server};
+  tcp::acceptor acceptor_{io_};
+  uint16_t port_ = 0;
+  std::thread network_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> shut_down_{false};
+  size_t sessions_ = 0;  // network thread only
+  std::set<tcp::socket*> sockets_;
+  std::set<asio::steady_timer*> growth_waiters_;
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  bool all_done_ = false;
+};
+
+// Runs one connection to its end (session.cc).
+template <typename Stream>
+asio::awaitable<void> RunSession(Server::Impl* server, Stream stream, std::string peer);
+
+// The socket under a stream.
+inline tcp::socket& Socket(tcp::socket& s) { return s; }
+inline tcp::socket& Socket(asio::ssl::stream<tcp::socket>& s) { return s.next_layer(); }
+
+}  // namespace evident::server

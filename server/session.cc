@@ -1,0 +1,477 @@
+// One connection: TLS handshake, challenge-response, then requests until the
+// client leaves, a timeout, or shutdown.
+
+#include <openssl/rand.h>
+
+#include <optional>
+
+#include "ledger/coding.h"
+#include "ledger/entry.h"
+#include "server/frame.h"
+#include "server/server_impl.h"
+
+namespace evident::server {
+namespace {
+
+using KeyInfo = KeyRegistry::KeyInfo;
+
+wire::ErrorCode CodeOf(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kInvalidArgument:
+    case Status::Code::kNotFound:
+      return wire::ErrorCode::InvalidArgument;
+    case Status::Code::kPermissionDenied:
+      return wire::ErrorCode::PermissionDenied;
+    case Status::Code::kVerificationFailed:
+      return wire::ErrorCode::BadRequest;
+    case Status::Code::kConflict:
+      return wire::ErrorCode::Conflict;
+    case Status::Code::kIOError:
+      return wire::ErrorCode::Unavailable;
+    default:
+      return wire::ErrorCode::Internal;
+  }
+}
+
+std::string Bytes(const flatbuffers::Vector<uint8_t>* v) {
+  return v == nullptr ? std::string() : std::string(AsView(v));
+}
+
+// Why this role may not make this request, or empty when it may.
+std::string Refusal(schema::Role role, wire::Message request) {
+  using wire::Message;
+  const bool reads = request == Message::ReadRequest || request == Message::SubscribeRequest;
+  const bool proofs =
+      request == Message::InclusionProofRequest || request == Message::ConsistencyProofRequest;
+  if (role == schema::Role::Board && (reads || proofs || request == Message::AppendRequest)) {
+    return "board keys receive report summaries and checkpoints only, never raw events";
+  }
+  return "";
+}
+
+class Closed : public std::exception {};  // the connection is over; nothing more to say
+
+template <typename Stream>
+class Session {
+ public:
+  Session(Server::Impl* server, Stream stream, std::string peer)
+      : server_(server),
+        stream_(std::move(stream)),
+        peer_(std::move(peer)),
+        deadline_(Socket(stream_).get_executor()),
+        wake_(Socket(stream_).get_executor()) {}
+
+  asio::awaitable<void> Run() {
+    server_->Track(&Socket(stream_));
+    try {
+      if constexpr (!std::is_same_v<Stream, tcp::socket>) {
+        Arm(server_->options().handshake_timeout);
+        co_await stream_.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
+        deadline_.cancel();
+      }
+      if (co_await Authenticate()) co_await Serve();
+    } catch (const Closed&) {
+    } catch (const boost::system::system_error& e) {
+      if (timed_out_) {
+        const char* which = authenticated_ ? "idle" : "handshake";
+        server_->Log(peer_ + ": closed after the " + which + " timeout");
+      } else if (e.code() != asio::error::eof && e.code() != asio::error::operation_aborted &&
+                 e.code() != asio::ssl::error::stream_truncated) {
+        server_->Log(peer_ + ": connection ended: " + e.code().message());
+      }
+    }
+    boost::system::error_code ec;
+    deadline_.cancel();
+    Socket(stream_).close(ec);
+    server_->Untrack(&Socket(stream_));
+    server_->SessionEnded();
+  }
+
+ private:
+  // Cancels the socket's operations when `timeout` passes first.
+  void Arm(std::chrono::milliseconds timeout) {
+    deadline_.expires_after(timeout);
+    deadline_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      timed_out_ = true;
+      boost::system::error_code ignored;
+      Socket(stream_).cancel(ignored);
+    });
+  }
+
+  // One frame's body, checked; throws when the connection is over.
+  asio::awaitable<std::string> ReadBody(std::optional<std::chrono::milliseconds> timeout) {
+    if (timeout) Arm(*timeout);
+    unsigned char prefix[4];
+    co_await asio::async_read(stream_, asio::buffer(prefix), asio::use_awaitable);
+    const uint32_t n = FrameLength(prefix);
+    if (n == 0 || n > kMaxFrameBytes) {
+      co_await Fail(
+          0, wire::ErrorCode::BadRequest,
+          "frame length " + std::to_string(n) + " is outside 1.." + std::to_string(kMaxFrameBytes));
+    }
+    std::string body(n, '\0');
+    co_await asio::async_read(stream_, asio::buffer(body), asio::use_awaitable);
+    if (timeout) deadline_.cancel();
+    co_return body;
+  }
+
+  asio::awaitable<void> Write(std::string bytes) {
+    co_await asio::async_write(stream_, asio::buffer(bytes), asio::use_awaitable);
+  }
+
+  // Sends an Error and ends the connection.
+  asio::awaitable<void> Fail(uint64_t id, wire::ErrorCode code, std::string message) {
+    std::string who = peer_;
+    if (key_) who += " (" + key_->principal_id + ")";
+    server_->Log(who + ": refused: " + message);
+    co_await Write(ErrorFrame(id, code, message));
+    throw Closed();
+  }
+
+  // Sends an Error; the connection goes on.
+  asio::awaitable<void> Refuse(uint64_t id, wire::ErrorCode code, std::string message,
+                               int index = -1) {
+    server_->Log(peer_ + " (" + key_->principal_id + "): refused: " + message);
+    co_await Write(ErrorFrame(id, code, message, index));
+  }
+
+  // Runs blocking ledger work on the pool; the session resumes on the
+  // network thread.
+  template <typename F>
+  asio::awaitable<std::invoke_result_t<F>> OnPool(F work) {
+    using R = std::invoke_result_t<F>;
+    std::optional<R> result = co_await asio::co_spawn(
+        server_->pool(), [&]() -> asio::awaitable<std::optional<R>> { co_return work(); },
+        asio::use_awaitable);
+    co_return std::move(*result);
+  }
+
+  asio::awaitable<bool> Authenticate() {
+    std::string nonce(32, '\0');
+    RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), int(nonce.size()));
+    const std::string& origin = server_->ledger()->origin();
+    {
+      flatbuffers::FlatBufferBuilder fbb;
+      auto nv = fbb.CreateVector(reinterpret_cast<const uint8_t*>(nonce.data()), nonce.size());
+      auto ov = fbb.CreateString(origin);
+      auto c = wire::CreateChallenge(fbb, nv, ov, 1);
+      fbb.Finish(wire::CreateFrame(fbb, 0, wire::Message::Challenge, c.Union()),
+                 wire::FrameIdentifier());
+      co_await Write(Framed(fbb));
+    }
+    const std::string body = co_await ReadBody(server_->options().handshake_timeout);
+    auto frame = ParseFrame(body);
+    if (!frame.ok()) co_await Fail(0, wire::ErrorCode::BadRequest, frame.status().message());
+    const wire::Authenticate* auth = frame.value()->message_as_Authenticate();
+    if (auth == nullptr) {
+      co_await Fail(frame.value()->request_id(), wire::ErrorCode::Unauthenticated,
+                    "authenticate first: the first message must be Authenticate");
+    }
+    key_id_ = Bytes(auth->key_id());
+    const std::string signature = Bytes(auth->signature());
+    key_ = server_->ledger()->FindKey(key_id_);
+    const std::string who = "key " + ShortKeyId(key_id_);
+    if (!key_) {
+      co_await Fail(0, wire::ErrorCode::Unauthenticated, who + " is not registered in this log");
+    }
+    if (key_->revoked_at) {
+      co_await Fail(0, wire::ErrorCode::Unauthenticated,
+                    who + " (" + key_->principal_id + ") was revoked at position " +
+                        std::to_string(*key_->revoked_at));
+    }
+    if (key_->role == schema::Role::Ledger || key_->role == schema::Role::Unspecified) {
+      co_await Fail(
+          0, wire::ErrorCode::Unauthenticated,
+          who + " is the ledger's checkpoint key; it signs checkpoints, it cannot log in");
+    }
+    if (!key_->key.Verify(AuthMessage(origin, nonce), signature)) {
+      co_await Fail(0, wire::ErrorCode::Unauthenticated,
+                    "the challenge signature does not verify for " + who);
+    }
+    authenticated_ = true;
+    flatbuffers::FlatBufferBuilder fbb;
+    std::vector<flatbuffers::Offset<flatbuffers::String>> types;
+    for (const auto& t : key_->allowed_event_types) types.push_back(fbb.CreateString(t));
+    auto welcome = wire::CreateWelcome(fbb, fbb.CreateString(key_->principal_id),
+                                       fbb.CreateString(schema::EnumNameRole(key_->role)),
+                                       fbb.CreateVector(types), server_->ledger()->size());
+    fbb.Finish(wire::CreateFrame(fbb, 0, wire::Message::Welcome, welcome.Union()),
+               wire::FrameIdentifier());
+    co_await Write(Framed(fbb));
+    server_->Log(peer_ + ": authenticated as " + key_->principal_id + " (" +
+                 schema::EnumNameRole(key_->role) + ")");
+    co_return true;
+  }
+
+  asio::awaitable<void> Serve() {
+    while (!server_->stopping()) {
+      const std::string body = co_await ReadBody(server_->options().idle_timeout);
+      auto parsed = ParseFrame(body);
+      if (!parsed.ok()) co_await Fail(0, wire::ErrorCode::BadRequest, parsed.status().message());
+      const wire::Frame* frame = parsed.value();
+      const uint64_t id = frame->request_id();
+      // A key revoked while connected loses its connection at its next request.
+      auto now = server_->ledger()->FindKey(key_id_);
+      if (!now || now->revoked_at) {
+        co_await Fail(id, wire::ErrorCode::Unauthenticated,
+                      "key " + ShortKeyId(key_id_) + " was revoked");
+      }
+      const std::string refusal = Refusal(key_->role, frame->message_type());
+      if (!refusal.empty()) {
+        co_await Refuse(id, wire::ErrorCode::PermissionDenied, refusal);
+        continue;
+      }
+      switch (frame->message_type()) {
+        case wire::Message::AppendRequest:
+          co_await Append(id, frame->message_as_AppendRequest());
+          break;
+        case wire::Message::ReadRequest:
+          co_await Read(id, frame->message_as_ReadRequest());
+          break;
+        case wire::Message::SubscribeRequest:
+          co_await Subscribe(id, frame->message_as_SubscribeRequest());
+          co_return;
+        case wire::Message::CheckpointRequest:
+          co_await Checkpoint(id, frame->message_as_CheckpointRequest()->size());
+          break;
+        case wire::Message::InclusionProofRequest: {
+          const auto* r = frame->message_as_InclusionProofRequest();
+          co_await Proof(id, r->size(), [this, r] {
+            return server_->ledger()->InclusionProof(r->index(), r->size());
+          });
+          break;
+        }
+        case wire::Message::ConsistencyProofRequest: {
+          const auto* r = frame->message_as_ConsistencyProofRequest();
+          co_await Proof(id, r->size2(), [this, r] {
+            return server_->ledger()->ConsistencyProof(r->size1(), r->size2());
+          });
+          break;
+        }
+        default:
+          co_await Refuse(
+              id, wire::ErrorCode::BadRequest,
+              std::string(MessageName(frame->message_type())) + " is not a request a client sends");
+      }
+    }
+  }
+
+  asio::awaitable<void> Append(uint64_t id, const wire::AppendRequest* request) {
+    const auto* events = request->events();
+    if (events == nullptr || events->size() == 0 || events->size() > kMaxBatchEvents) {
+      co_await Refuse(id, wire::ErrorCode::BadRequest,
+                      "an append carries 1 to " + std::to_string(kMaxBatchEvents) + " events");
+      co_return;
+    }
+    std::vector<SignedEvent> batch;
+    for (uint32_t i = 0; i < events->size(); ++i) {
+      const wire::SignedEvent* e = events->Get(i);
+      SignedEvent s{Bytes(e->event()), Bytes(e->signer_key_id()), Bytes(e->signature())};
+      if (key_->role == schema::Role::Integration && s.signer_key_id != key_id_) {
+        co_await Refuse(id, wire::ErrorCode::PermissionDenied,
+                        "event " + std::to_string(i) + " is signed by key " +
+                            ShortKeyId(s.signer_key_id) +
+                            "; an integration appends only events it signed itself",
+                        int(i));
+        co_return;
+      }
+      batch.push_back(std::move(s));
+    }
+    size_t failed = 0;
+    auto results = co_await OnPool([&] { return server_->ledger()->Append(batch, &failed); });
+    if (!results.ok()) {
+      const int index = failed < batch.size() ? int(failed) : -1;
+      std::string message = results.status().message() + "; nothing of the batch was appended";
+      if (index >= 0) message = "event " + std::to_string(index) + ": " + message;
+      co_await Refuse(id, CodeOf(results.status()), std::move(message), index);
+      co_return;
+    }
+    server_->LogGrew();
+    auto note = co_await OnPool([&] { return server_->ledger()->LatestCheckpointNote(); });
+    flatbuffers::FlatBufferBuilder fbb;
+    std::vector<wire::Appended> appended;
+    for (const AppendResult& r : results.value()) appended.emplace_back(r.sequence, r.duplicate);
+    auto response = wire::CreateAppendResponse(fbb, fbb.CreateVectorOfStructs(appended),
+                                               fbb.CreateString(note.ok() ? note.value() : ""));
+    fbb.Finish(wire::CreateFrame(fbb, id, wire::Message::AppendResponse, response.Union()),
+               wire::FrameIdentifier());
+    co_await Write(Framed(fbb));
+  }
+
+  // Entries [from, to) this key may see: everything, or an integration's own.
+  std::vector<std::pair<uint64_t, std::string>> Entries(uint64_t from, uint64_t to,
+                                                        uint64_t* scanned_to) {
+    std::vector<std::pair<uint64_t, std::string>> out;
+    *scanned_to = from;
+    const bool own_only = key_->role == schema::Role::Integration;
+    (void)server_->ledger()->Scan(from, to, [&](uint64_t position, std::string_view bytes) {
+      *scanned_to = position + 1;
+      if (own_only) {
+        std::string copy(bytes);  // aligned for the verifier
+        auto entry = ParseEntry(copy);
+        if (!entry.ok() || AsView(entry.value()->signer_key_id()) != key_id_) return true;
+      }
+      out.emplace_back(position, std::string(bytes));
+      return true;
+    });
+    return out;
+  }
+
+  static flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<wire::Entry>>> EntryVector(
+      flatbuffers::FlatBufferBuilder& fbb,
+      const std::vector<std::pair<uint64_t, std::string>>& entries) {
+    std::vector<flatbuffers::Offset<wire::Entry>> out;
+    for (const auto& [position, bytes] : entries) {
+      out.push_back(wire::CreateEntry(
+          fbb, position,
+          fbb.CreateVector(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size())));
+    }
+    return fbb.CreateVector(out);
+  }
+
+  asio::awaitable<void> Read(uint64_t id, const wire::ReadRequest* r) {
+    const uint64_t size = server_->ledger()->size();
+    if (r->from() > size || r->to() < r->from()) {
+      co_await Refuse(id, wire::ErrorCode::InvalidArgument,
+                      "range " + std::to_string(r->from()) + ".." + std::to_string(r->to()) +
+                          " is not within the log's " + std::to_string(size) + " entries");
+      co_return;
+    }
+    const uint64_t to = std::min({r->to(), size, r->from() + kMaxReadEntries});
+    uint64_t scanned = 0;
+    auto entries = co_await OnPool([&] { return Entries(r->from(), to, &scanned); });
+    flatbuffers::FlatBufferBuilder fbb;
+    auto response = wire::CreateReadResponse(fbb, EntryVector(fbb, entries), size);
+    fbb.Finish(wire::CreateFrame(fbb, id, wire::Message::ReadResponse, response.Union()),
+               wire::FrameIdentifier());
+    co_await Write(Framed(fbb));
+  }
+
+  asio::awaitable<void> Checkpoint(uint64_t id, uint64_t size) {
+    auto note = co_await OnPool([&] {
+      return size == 0 ? server_->ledger()->LatestCheckpointNote()
+                       : server_->ledger()->CheckpointNote(size);
+    });
+    if (!note.ok()) {
+      std::string message = "no signed checkpoint at tree size " + std::to_string(size);
+      if (size == 0) message = "the log has no checkpoint yet";
+      co_await Refuse(id, CodeOf(note.status()), std::move(message));
+      co_return;
+    }
+    flatbuffers::FlatBufferBuilder fbb;
+    auto response = wire::CreateCheckpointResponse(fbb, fbb.CreateString(note.value()));
+    fbb.Finish(wire::CreateFrame(fbb, id, wire::Message::CheckpointResponse, response.Union()),
+               wire::FrameIdentifier());
+    co_await Write(Framed(fbb));
+  }
+
+  template <typename F>
+  asio::awaitable<void> Proof(uint64_t id, uint64_t size, F prove) {
+    if (size == 0 || size > server_->ledger()->size()) {
+      co_await Refuse(id, wire::ErrorCode::InvalidArgument,
+                      "tree size " + std::to_string(size) + " is not within the log's " +
+                          std::to_string(server_->ledger()->size()) + " entries");
+      co_return;
+    }
+    auto proof = co_await OnPool(prove);
+    auto note = co_await OnPool([&] { return server_->ledger()->CheckpointNote(size); });
+    if (!proof.ok()) {
+      co_await Refuse(id, CodeOf(proof.status()), proof.status().message());
+      co_return;
+    }
+    std::string hashes;
+    for (const std::string& h : proof.value()) hashes += h;
+    flatbuffers::FlatBufferBuilder fbb;
+    auto response = wire::CreateProofResponse(
+        fbb, fbb.CreateVector(reinterpret_cast<const uint8_t*>(hashes.data()), hashes.size()),
+        fbb.CreateString(note.ok() ? note.value() : ""));
+    fbb.Finish(wire::CreateFrame(fbb, id, wire::Message::ProofResponse, response.Union()),
+               wire::FrameIdentifier());
+    co_await Write(Framed(fbb));
+  }
+
+  // Streams entries from `from` on, never more than the credit the client
+  // granted; a second coroutine reads the client's Credit frames.
+  asio::awaitable<void> Subscribe(uint64_t id, const wire::SubscribeRequest* r) {
+    uint64_t next = r->from();
+    credit_ = r->credit();
+    if (next > server_->ledger()->size()) {
+      co_await Fail(id, wire::ErrorCode::InvalidArgument,
+                    "subscription from " + std::to_string(next) + " is past the log's end (" +
+                        std::to_string(server_->ledger()->size()) + ")");
+    }
+    asio::co_spawn(Socket(stream_).get_executor(), ReadCredits(), asio::detached);
+    while (!client_gone_ && !server_->stopping()) {
+      const uint64_t size = server_->ledger()->size();
+      if (credit_ > 0 && next < size) {
+        const uint64_t to = std::min({size, next + credit_, next + kMaxReadEntries});
+        uint64_t scanned = next;
+        auto entries = co_await OnPool([&] { return Entries(next, to, &scanned); });
+        next = scanned;
+        if (entries.empty()) continue;
+        credit_ -= std::min<uint64_t>(credit_, entries.size());
+        flatbuffers::FlatBufferBuilder fbb;
+        auto batch = wire::CreateEntryBatch(fbb, EntryVector(fbb, entries));
+        fbb.Finish(wire::CreateFrame(fbb, id, wire::Message::EntryBatch, batch.Union()),
+                   wire::FrameIdentifier());
+        co_await Write(Framed(fbb));
+        continue;
+      }
+      // Wait for more credit or more entries (or a second, whichever first).
+      wake_.expires_after(std::chrono::seconds(1));
+      server_->WatchGrowth(&wake_);
+      boost::system::error_code ec;
+      co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      server_->UnwatchGrowth(&wake_);
+    }
+    while (reading_credits_) {  // let the reader see the socket closed first
+      boost::system::error_code ec;
+      Socket(stream_).cancel(ec);
+      wake_.expires_after(std::chrono::milliseconds(5));
+      co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  asio::awaitable<void> ReadCredits() {
+    reading_credits_ = true;
+    try {
+      for (;;) {
+        const std::string body = co_await ReadBody(std::nullopt);
+        auto frame = ParseFrame(body);
+        const wire::Credit* credit = frame.ok() ? frame.value()->message_as_Credit() : nullptr;
+        if (credit == nullptr) break;  // a subscription takes Credit frames only
+        credit_ += credit->entries();
+        wake_.cancel();
+      }
+    } catch (...) {
+    }
+    client_gone_ = true;
+    reading_credits_ = false;
+    wake_.cancel();
+  }
+
+  Server::Impl* server_;
+  Stream stream_;
+  std::string peer_;
+  asio::steady_timer deadline_, wake_;
+  bool timed_out_ = false, authenticated_ = false;
+  std::optional<KeyInfo> key_;
+  std::string key_id_;
+  uint64_t credit_ = 0;
+  bool client_gone_ = false, reading_credits_ = false;
+};
+
+}  // namespace
+
+template <typename Stream>
+asio::awaitable<void> RunSession(Server::Impl* server, Stream stream, std::string peer) {
+  Session<Stream> session(server, std::move(stream), std::move(peer));
+  co_await session.Run();
+}
+
+template asio::awaitable<void> RunSession(Server::Impl*, tcp::socket, std::string);
+template asio::awaitable<void> RunSession(Server::Impl*, asio::ssl::stream<tcp::socket>,
+                                          std::string);
+
+}  // namespace evident::server

@@ -1,0 +1,360 @@
+// The server end to end over loopback TLS: concurrent appends, a subscriber
+// across a reconnect, proofs checked offline, who may do what, and hostile
+// bytes.
+
+#include "server/server.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "ledger/checkpoint.h"
+#include "ledger/coding.h"
+#include "ledger/merkle/hash.h"
+#include "ledger/merkle/proof.h"
+#include "server/client.h"
+#include "server/frame.h"
+#include "server/tls.h"
+#include "tests/testutil/test_util.h"
+
+namespace evident::testing {
+namespace {
+
+using server::Client;
+using server::ClientOptions;
+namespace wire = evident::wire;
+
+class ServerTest : public LedgerFixture {
+ protected:
+  void SetUp() override {
+    LedgerFixture::SetUp();
+    tls_ = Must(server::MakeSelfSignedCertificate("localhost"));
+    integration_ = RegisterKey("lms", "Integration", "[\"AttendanceRecorded\"]");
+    other_integration_ = RegisterKey("hr", "Integration", "[\"AttendanceRecorded\"]");
+    auditor_ = RegisterKey("state-auditor", "Auditor");
+    board_ = RegisterKey("school-board", "Board");
+    server::ServerOptions options;
+    options.cert_pem = tls_.cert_pem;
+    options.key_pem = tls_.key_pem;
+    options.log = [this](const std::string& line) {
+      std::lock_guard<std::mutex> lock(log_mu_);
+      log_ += line + "\n";
+    };
+    server_ = Must(server::Server::Start(ledger_.get(), options));
+  }
+  void TearDown() override {
+    server_.reset();
+    LedgerFixture::TearDown();
+  }
+
+  ClientOptions Options() const {
+    ClientOptions o;
+    o.host = "localhost";
+    o.port = server_->port();
+    o.trusted_cert_pem = tls_.cert_pem;
+    o.timeout = std::chrono::milliseconds(10000);
+    return o;
+  }
+  std::unique_ptr<Client> Connect(const PrivateKey& key) {
+    auto c = Client::Connect(Options(), key);
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    return c.ok() ? std::move(c.value()) : nullptr;
+  }
+  SignedEvent Attendance(const PrivateKey& key, uint64_t id) {
+    return Sign(key, AttendanceJson(IdHex(id), "p-" + std::to_string(id % 50), 60));
+  }
+  std::string Log() {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    return log_;
+  }
+  // The server still answers a well-behaved client.
+  void ExpectServing() {
+    auto c = Connect(*auditor_);
+    ASSERT_NE(c, nullptr);
+    EXPECT_TRUE(c->Checkpoint().ok());
+  }
+
+  server::TlsPair tls_;
+  std::optional<PrivateKey> integration_, other_integration_, auditor_, board_;
+  std::unique_ptr<server::Server> server_;
+  std::mutex log_mu_;
+  std::string log_;
+};
+
+TEST_F(ServerTest, TwoConcurrentClientsAppendAndEveryAckIsDurableAndCovered) {
+  const uint64_t before = ledger_->size();
+  constexpr int kBatches = 25, kPerBatch = 4;
+  std::vector<uint64_t> positions[2];
+  std::string last_checkpoint[2];
+  // Signed up front: the test's JSON codec is not shared between threads.
+  std::vector<std::vector<SignedEvent>> batches[2];
+  for (int who = 0; who < 2; ++who) {
+    const PrivateKey& key = who == 0 ? *integration_ : *other_integration_;
+    for (int b = 0; b < kBatches; ++b) {
+      std::vector<SignedEvent> batch;
+      for (int i = 0; i < kPerBatch; ++i) {
+        batch.push_back(Attendance(key, 100000 * (who + 1) + b * kPerBatch + i));
+      }
+      batches[who].push_back(std::move(batch));
+    }
+  }
+  auto run = [&](int who, const PrivateKey& key) {
+    auto c = Connect(key);
+    ASSERT_NE(c, nullptr);
+    for (const auto& batch : batches[who]) {
+      auto reply = c->Append(batch);
+      ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+      for (const AppendResult& r : reply.value().results) positions[who].push_back(r.sequence);
+      last_checkpoint[who] = reply.value().checkpoint;
+    }
+  };
+  std::thread a(run, 0, *integration_), b(run, 1, *other_integration_);
+  a.join();
+  b.join();
+  std::set<uint64_t> all(positions[0].begin(), positions[0].end());
+  all.insert(positions[1].begin(), positions[1].end());
+  ASSERT_EQ(all.size(), size_t(2 * kBatches * kPerBatch));
+  EXPECT_EQ(*all.begin(), before);
+  EXPECT_EQ(*all.rbegin(), before + 2 * kBatches * kPerBatch - 1);
+  EXPECT_EQ(ledger_->size(), before + 2 * kBatches * kPerBatch);
+  // The checkpoint in each ack covers the acknowledged positions.
+  auto verifier = Must(ledger_->CheckpointVerifier());
+  for (int who = 0; who < 2; ++who) {
+    auto cp = OpenCheckpoint(last_checkpoint[who], verifier);
+    ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+    EXPECT_GT(cp.value().size, positions[who].back());
+  }
+  // Re-sending a batch is idempotent: the original positions come back.
+  auto c = Connect(*integration_);
+  auto again = c->Append({Attendance(*integration_, 100000)});
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again.value().results[0].duplicate);
+  EXPECT_EQ(again.value().results[0].sequence, positions[0][0]);
+}
+
+TEST_F(ServerTest, ASubscriberSeesEveryEntryOnceInOrderAcrossAReconnect) {
+  constexpr uint64_t kNew = 120;
+  const uint64_t total = ledger_->size() + kNew;
+  std::vector<uint64_t> seen;
+  std::vector<std::vector<SignedEvent>> batches;
+  for (uint64_t i = 0; i < kNew; i += 3) {
+    std::vector<SignedEvent> batch;
+    for (uint64_t k = i; k < std::min(kNew, i + 3); ++k) {
+      batch.push_back(Attendance(*integration_, 500 + k));
+    }
+    batches.push_back(std::move(batch));
+  }
+  std::thread writer([&] {
+    auto c = Connect(*integration_);
+    for (const auto& batch : batches) ASSERT_TRUE(c->Append(batch).ok());
+  });
+  // First connection: stop part-way, as a crashed subscriber would.
+  {
+    auto c = Connect(*auditor_);
+    Status s = c->Subscribe(0, 8, [&](uint64_t position, std::string_view) {
+      seen.push_back(position);
+      return seen.size() < total / 2;
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+  // Reconnect from the last position seen + 1, until the end.
+  {
+    auto c = Connect(*auditor_);
+    Status s = c->Subscribe(seen.back() + 1, 8, [&](uint64_t position, std::string_view) {
+      seen.push_back(position);
+      return seen.size() < total;
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+  writer.join();
+  ASSERT_EQ(seen.size(), total);
+  for (uint64_t i = 0; i < total; ++i) ASSERT_EQ(seen[i], i);
+}
+
+TEST_F(ServerTest, AnIntegrationReadsAndFollowsOnlyItsOwnAppends) {
+  auto mine = Connect(*integration_);
+  auto theirs = Connect(*other_integration_);
+  auto first = mine->Append({Attendance(*integration_, 300001)});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto r = theirs->Append({Attendance(*other_integration_, 300002)});
+  ASSERT_TRUE(r.ok());
+  auto entries = mine->Read(0, ledger_->size());
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries.value().size(), 1u);
+  EXPECT_EQ(entries.value()[0].first, r.value().results[0].sequence - 1);
+  auto everything = Connect(*auditor_)->Read(0, ledger_->size());
+  ASSERT_TRUE(everything.ok());
+  EXPECT_EQ(everything.value().size(), ledger_->size());
+}
+
+TEST_F(ServerTest, ProofsFetchedOverTheWireVerifyOffline) {
+  auto writer = Connect(*integration_);
+  for (uint64_t i = 0; i < 10; ++i)
+    ASSERT_TRUE(writer->Append({Attendance(*integration_, 700 + i)}).ok());
+  auto c = Connect(*auditor_);
+  const uint64_t size = ledger_->size();
+  auto verifier = Must(ledger_->CheckpointVerifier());
+  auto entries = Must(c->Read(0, size));
+  for (uint64_t index : {uint64_t{0}, uint64_t{7}, size - 1}) {
+    auto proof = c->InclusionProof(index, size);
+    ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+    auto cp = Must(OpenCheckpoint(proof.value().checkpoint, verifier));
+    EXPECT_EQ(cp.size, size);
+    EXPECT_TRUE(merkle::VerifyInclusion(index, size, merkle::LeafHash(entries[index].second),
+                                        proof.value().hashes, cp.root)
+                    .ok());
+    // A flipped bit in the entry does not verify.
+    std::string changed = entries[index].second;
+    changed[changed.size() / 2] ^= 1;
+    EXPECT_FALSE(merkle::VerifyInclusion(index, size, merkle::LeafHash(changed),
+                                         proof.value().hashes, cp.root)
+                     .ok());
+  }
+  const uint64_t old_size = size - 5;
+  auto consistency = c->ConsistencyProof(old_size, size);
+  ASSERT_TRUE(consistency.ok()) << consistency.status().ToString();
+  auto old_cp = Must(OpenCheckpoint(Must(c->Checkpoint(old_size)), verifier));
+  auto new_cp = Must(OpenCheckpoint(consistency.value().checkpoint, verifier));
+  EXPECT_TRUE(merkle::VerifyConsistency(old_size, size, old_cp.root, new_cp.root,
+                                        consistency.value().hashes)
+                  .ok());
+}
+
+TEST_F(ServerTest, UnknownRevokedAndWrongKeysAreRefusedAndNothingIsAppended) {
+  const uint64_t before = ledger_->size();
+  PrivateKey stranger = Must(PrivateKey::Generate());
+  auto unknown = Client::Connect(Options(), stranger);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("not registered"), std::string::npos)
+      << unknown.status().ToString();
+
+  // The challenge signed by another key than the one named.
+  auto open = Must(Client::Open(Options()));
+  flatbuffers::FlatBufferBuilder fbb;
+  const std::string& id = integration_->public_key().key_id();
+  const std::string wrong = stranger.Sign(server::AuthMessage(open->origin(), open->nonce()));
+  auto auth = wire::CreateAuthenticate(
+      fbb, fbb.CreateVector(reinterpret_cast<const uint8_t*>(id.data()), id.size()),
+      fbb.CreateVector(reinterpret_cast<const uint8_t*>(wrong.data()), wrong.size()));
+  fbb.Finish(wire::CreateFrame(fbb, 0, wire::Message::Authenticate, auth.Union()),
+             wire::FrameIdentifier());
+  ASSERT_TRUE(open->SendRaw(server::Framed(fbb)).ok());
+  auto answer = Must(open->ReceiveRaw());
+  auto frame = Must(server::ParseFrame(answer));
+  ASSERT_EQ(frame->message_type(), wire::Message::Error);
+  EXPECT_EQ(frame->message_as_Error()->code(), wire::ErrorCode::Unauthenticated);
+  EXPECT_NE(frame->message_as_Error()->message()->str().find("does not verify"), std::string::npos);
+  EXPECT_FALSE(open->ReceiveRaw().ok());  // and the connection is closed
+
+  // A revoked key.
+  PrivateKey revoked = RegisterKey("old-lms", "Integration", "[\"AttendanceRecorded\"]");
+  ASSERT_TRUE(ledger_
+                  ->Append({Sign(*admin_, EventJson(IdHex(next_id_++), "KeyRevoked", "",
+                                                    "\"key_id\":\"" +
+                                                        HexEncode(revoked.public_key().key_id()) +
+                                                        "\",\"reason_code\":\"retired\""))})
+                  .ok());
+  auto gone = Client::Connect(Options(), revoked);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_NE(gone.status().message().find("revoked"), std::string::npos);
+  EXPECT_EQ(ledger_->size(), before + 2);  // the registration and revocation only
+  EXPECT_NE(Log().find("refused"), std::string::npos);
+  ExpectServing();
+}
+
+TEST_F(ServerTest, RolesLimitWhatAPrincipalMayDo) {
+  const uint64_t before = ledger_->size();
+  // An integration appending a type its registration does not list.
+  auto lms = Connect(*integration_);
+  auto goal = lms->Append({Sign(
+      *integration_, EventJson(IdHex(900), "GoalSet", "\"person_id\":\"p-1\"",
+                               "\"goal_title\":\"G-1\",\"assignment_date\":\"2025-01-02\""))});
+  ASSERT_FALSE(goal.ok());
+  EXPECT_EQ(goal.status().code(), Status::Code::kPermissionDenied) << goal.status().ToString();
+  // ...or relaying an event another integration signed.
+  auto relay = lms->Append({Attendance(*integration_, 901), Attendance(*other_integration_, 902)});
+  ASSERT_FALSE(relay.ok());
+  EXPECT_NE(relay.status().message().find("event 1"), std::string::npos)
+      << relay.status().ToString();
+  // The board asks for raw events: refused, but may still read checkpoints.
+  auto board = Connect(*board_);
+  for (auto result :
+       {board->Read(0, 5).status(), board->InclusionProof(0, ledger_->size()).status()}) {
+    EXPECT_EQ(result.code(), Status::Code::kPermissionDenied);
+    EXPECT_NE(result.message().find("report summaries"), std::string::npos) << result.ToString();
+  }
+  EXPECT_TRUE(board->Checkpoint().ok());
+  EXPECT_EQ(ledger_->size(), before);
+  // The connection survives a refused request.
+  EXPECT_TRUE(lms->Append({Attendance(*integration_, 903)}).ok());
+}
+
+TEST_F(ServerTest, HostileBytesGetAnErrorOrAClosedConnectionAndOthersAreServed) {
+  auto frame_of = [](const std::string& body) {
+    const uint32_t n = uint32_t(body.size());
+    return std::string{char(n >> 24), char(n >> 16), char(n >> 8), char(n)} + body;
+  };
+  // An oversize length.
+  {
+    auto c = Connect(*auditor_);
+    ASSERT_TRUE(c->SendRaw(std::string("\x7f\xff\xff\xff", 4)).ok());
+    auto reply = c->ReceiveRaw();
+    ASSERT_TRUE(reply.ok());
+    EXPECT_NE(reply.value().find("outside"), std::string::npos);
+    EXPECT_FALSE(c->ReceiveRaw().ok());
+  }
+  // A valid length with bytes that are no FlatBuffer.
+  {
+    auto c = Connect(*auditor_);
+    ASSERT_TRUE(c->SendRaw(frame_of(std::string(64, 'x'))).ok());
+    auto reply = Must(c->ReceiveRaw());
+    auto frame = Must(server::ParseFrame(reply));
+    EXPECT_EQ(frame->message_as_Error()->code(), wire::ErrorCode::BadRequest);
+  }
+  // Garbage straight after the handshake; a truncated frame, then hanging up.
+  {
+    auto c = Connect(*auditor_);
+    ASSERT_TRUE(c->SendRaw(std::string("\0\0\0\x10garb", 8)).ok());
+  }
+  // A valid request dribbled a byte at a time.
+  {
+    auto c = Connect(*auditor_);
+    flatbuffers::FlatBufferBuilder fbb;
+    auto req = wire::CreateCheckpointRequest(fbb, uint64_t{0});
+    fbb.Finish(wire::CreateFrame(fbb, 9, wire::Message::CheckpointRequest, req.Union()),
+               wire::FrameIdentifier());
+    const std::string bytes = server::Framed(fbb);
+    for (char ch : bytes) ASSERT_TRUE(c->SendRaw(std::string(1, ch)).ok());
+    const std::string body = Must(c->ReceiveRaw());  // the frame points into it
+    auto reply = Must(server::ParseFrame(body));
+    EXPECT_EQ(reply->request_id(), 9u);
+    EXPECT_EQ(reply->message_type(), wire::Message::CheckpointResponse);
+  }
+  // A request before authenticating.
+  {
+    auto c = Must(Client::Open(Options()));
+    flatbuffers::FlatBufferBuilder fbb;
+    auto req = wire::CreateCheckpointRequest(fbb, uint64_t{0});
+    fbb.Finish(wire::CreateFrame(fbb, 1, wire::Message::CheckpointRequest, req.Union()),
+               wire::FrameIdentifier());
+    ASSERT_TRUE(c->SendRaw(server::Framed(fbb)).ok());
+    const std::string body = Must(c->ReceiveRaw());  // the frame points into it
+    auto reply = Must(server::ParseFrame(body));
+    EXPECT_EQ(reply->message_as_Error()->code(), wire::ErrorCode::Unauthenticated);
+  }
+  ExpectServing();
+}
+
+TEST_F(ServerTest, ShutdownAnswersWhatIsInFlightAndClosesTheRest) {
+  auto idle = Connect(*auditor_);
+  auto writer = Connect(*integration_);
+  ASSERT_TRUE(writer->Append({Attendance(*integration_, 42)}).ok());
+  server_->Shutdown();
+  EXPECT_FALSE(idle->Checkpoint().ok());
+  EXPECT_FALSE(Client::Connect(Options(), *auditor_).ok());
+}
+
+}  // namespace
+}  // namespace evident::testing
