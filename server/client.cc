@@ -186,7 +186,7 @@ StatusOr<std::unique_ptr<Client>> Client::Connect(const ClientOptions& options,
   return client;
 }
 
-StatusOr<AppendReply> Client::Append(const std::vector<SignedEvent>& events) {
+StatusOr<AppendReply> Client::Append(const std::vector<SignedEvent>& events, size_t* failed_index) {
   flatbuffers::FlatBufferBuilder fbb;
   std::vector<flatbuffers::Offset<wire::SignedEvent>> list;
   auto vec = [&](const std::string& s) {
@@ -202,7 +202,14 @@ StatusOr<AppendReply> Client::Append(const std::vector<SignedEvent>& events) {
   auto body = connection_->Receive();
   if (!body.ok()) return body.status();
   auto frame = Expect(body.value(), wire::Message::AppendResponse);
-  if (!frame.ok()) return frame.status();
+  if (!frame.ok()) {
+    auto error = ParseFrame(body.value());
+    if (failed_index != nullptr && error.ok() && error.value()->message_as_Error() != nullptr &&
+        error.value()->message_as_Error()->index() >= 0) {
+      *failed_index = size_t(error.value()->message_as_Error()->index());
+    }
+    return frame.status();
+  }
   const auto* r = frame.value()->message_as_AppendResponse();
   AppendReply reply;
   if (r->results()) {

@@ -62,8 +62,10 @@ class Client {
 
   const Welcome& welcome() const { return welcome_; }
 
-  // Appends one batch: all of it or none. The error names the event at fault.
-  StatusOr<AppendReply> Append(const std::vector<SignedEvent>& events);
+  // Appends one batch: all of it or none. The error names the event at
+  // fault, whose index is also put in `*failed_index` (if given).
+  StatusOr<AppendReply> Append(const std::vector<SignedEvent>& events,
+                               size_t* failed_index = nullptr);
   // Entries [from, to) the key may see, position and stored bytes; the server
   // returns at most a batch (call again from the last position + 1).
   StatusOr<std::vector<std::pair<uint64_t, std::string>>> Read(uint64_t from, uint64_t to);

@@ -12,9 +12,27 @@
 #include <sstream>
 
 #include "ledger/coding.h"
+#include "ledger/entry.h"
 #include "ledger/file_util.h"
 
 namespace evident::cli {
+
+StatusOr<std::string> EntryJson(EventJsonCodec* codec, uint64_t sequence, std::string_view bytes) {
+  auto entry = ParseEntry(bytes);
+  if (!entry.ok()) return entry.status();
+  const schema::Entry* e = entry.value();
+  auto event = ParseEvent(AsView(e->event()));
+  if (!event.ok()) return event.status();
+  auto event_json = codec->ToJson(AsView(e->event()));
+  if (!event_json.ok()) return event_json.status();
+  nlohmann::ordered_json line = {{"sequence", sequence},
+                                 {"recorded_at", FormatMicros(e->recorded_at_micros())},
+                                 {"signer_key_id", HexEncode(AsView(e->signer_key_id()))},
+                                 {"signature", HexEncode(AsView(e->signature()))},
+                                 {"event", nlohmann::ordered_json::parse(event_json.value())}};
+  return line.dump();
+}
+
 namespace {
 
 std::string FormatTime(std::time_t seconds, const char* format) {
@@ -102,6 +120,35 @@ std::string VerifySummary(const VerifyReport& r) {
          " signatures, " + std::to_string(r.key_events) + " key events, " +
          std::to_string(r.merkle_nodes) + " Merkle nodes, " + std::to_string(r.checkpoints) +
          " signed checkpoints, every index)";
+}
+
+StatusOr<std::unique_ptr<server::Client>> ConnectServerFlag(const Flags& flags,
+                                                            const PrivateKey& key) {
+  auto address = flags.Require("server");
+  if (!address.ok()) return address.status();
+  const size_t colon = address->rfind(':');
+  server::ClientOptions options;
+  options.host = address->substr(0, colon);
+  const std::string port = colon == std::string::npos ? "" : address->substr(colon + 1);
+  if (options.host.empty() || port.empty() ||
+      port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
+      std::stoul(port) > 65535) {
+    return Status::InvalidArgument("--server must be HOST:PORT, e.g. localhost:7420; got \"" +
+                                   *address + "\"");
+  }
+  options.port = uint16_t(std::stoul(port));
+  options.plaintext = flags.Has("plaintext");
+  if (!options.plaintext) {
+    auto trust = flags.Require("trust");
+    if (!trust.ok()) {
+      return Status::InvalidArgument(
+          "give the server's certificate with --trust FILE (its ledger's keys/tls-cert.pem)");
+    }
+    auto pem = ReadFile(trust.value(), "trusted certificate");
+    if (!pem.ok()) return pem.status();
+    options.trusted_cert_pem = pem.value();
+  }
+  return server::Client::Connect(options, key);
 }
 
 }  // namespace evident::cli

@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "ledger/event_json.h"
 #include "ledger/keys.h"
 #include "ledger/ledger.h"
 #include "ledger/note.h"
 #include "ledger/status.h"
 #include "ledger/verify.h"
+#include "server/client.h"
 #include "tools/evident/flags.h"
 
 // Small pieces several subcommands share.
@@ -44,6 +46,16 @@ StatusOr<std::optional<NoteVerifier>> VkeyFromFlags(const Flags& flags);
 // events, M Merkle nodes, C signed checkpoints, every index)", or
 // "FAILED: " and the problem (which names the position).
 std::string VerifySummary(const VerifyReport& r);
+
+// One entry as a JSON line: position, time, signer, signature, and the event
+// in the form `evident append` reads (`evident log`, `evident tail`).
+StatusOr<std::string> EntryJson(EventJsonCodec* codec, uint64_t sequence, std::string_view bytes);
+
+// A connection to `evident serve` from --server HOST:PORT, trusting the
+// certificate in --trust FILE (or plaintext with --plaintext), authenticated
+// with `key`.
+StatusOr<std::unique_ptr<server::Client>> ConnectServerFlag(const Flags& flags,
+                                                            const PrivateKey& key);
 
 // Splits "a,b,c" into its non-empty parts.
 std::vector<std::string> SplitCommas(const std::string& text);

@@ -12,6 +12,7 @@
 
 #include "ledger/event_json.h"
 #include "ledger/parallel.h"
+#include "server/frame.h"
 #include "tools/evident/cli_util.h"
 #include "tools/evident/command.h"
 
@@ -93,7 +94,7 @@ int RunAppend(const Flags& flags) {
   if (!key_path.ok()) return Fail(kName, key_path.status());
   if (flags.positional().size() > 1) return Fail(kName, "give at most one input file");
   const std::string source = flags.positional().empty() ? "-" : flags.positional()[0];
-  auto batch = flags.GetUint("batch", 1000);
+  auto batch = flags.GetUint("batch", flags.Has("server") ? server::kMaxBatchEvents : 1000);
   if (!batch.ok()) return Fail(kName, batch.status());
   if (batch.value() < 1 || batch.value() > Appender::kMaxEventsPerCall) {
     return Fail(kName,
@@ -101,8 +102,23 @@ int RunAppend(const Flags& flags) {
   }
   auto key = PrivateKey::LoadFile(key_path.value());
   if (!key.ok()) return Fail(kName, key.status());
-  auto ledger = OpenLedgerFlag(flags, OpenMode::kReadWrite);
-  if (!ledger.ok()) return Fail(kName, ledger.status());
+  const bool remote = flags.Has("server");
+  if (remote && batch.value() > server::kMaxBatchEvents) {
+    return Fail(kName, "--batch must be at most " + std::to_string(server::kMaxBatchEvents) +
+                           " with --server");
+  }
+  // Where the events go: the ledger itself, or a server.
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<server::Client> client;
+  if (remote) {
+    auto connected = ConnectServerFlag(flags, key.value());
+    if (!connected.ok()) return Fail(kName, connected.status());
+    client = std::move(connected.value());
+  } else {
+    auto opened = OpenLedgerFlag(flags, OpenMode::kReadWrite);
+    if (!opened.ok()) return Fail(kName, opened.status());
+    ledger = std::move(opened.value());
+  }
   auto text = ReadAll(source);
   if (!text.ok()) return Fail(kName, text.status());
 
@@ -111,17 +127,26 @@ int RunAppend(const Flags& flags) {
   std::vector<SignedEvent> events;
   const std::string where = source == "-" ? "stdin" : source;
   if (Status s = ParseAndSign(lines, key.value(), where, &events); !s.ok()) return Fail(kName, s);
-  if (Status s = CheckSignerForAll(ledger.value().get(), events, lines, where); !s.ok()) {
-    return Fail(kName, s.message() + " (nothing was appended)");
+  if (ledger) {
+    if (Status s = CheckSignerForAll(ledger.get(), events, lines, where); !s.ok()) {
+      return Fail(kName, s.message() + " (nothing was appended)");
+    }
   }
+  auto append = [&](std::vector<SignedEvent> chunk,
+                    size_t* failed) -> StatusOr<std::vector<AppendResult>> {
+    if (ledger) return ledger->Append(std::move(chunk), failed);
+    auto reply = client->Append(chunk, failed);
+    if (!reply.ok()) return reply.status();
+    return std::move(reply.value().results);
+  };
 
   uint64_t added = 0, duplicates = 0, first = 0, last = 0;
   for (size_t offset = 0; offset < events.size(); offset += batch.value()) {
     size_t end = std::min<size_t>(events.size(), offset + batch.value());
     std::vector<SignedEvent> chunk(std::make_move_iterator(events.begin() + offset),
                                    std::make_move_iterator(events.begin() + end));
-    size_t failed = 0;
-    auto results = ledger.value()->Append(std::move(chunk), &failed);
+    size_t failed = chunk.size();
+    auto results = append(std::move(chunk), &failed);
     if (!results.ok()) {
       std::string at = offset + failed < lines.size()
                            ? where + ":" + std::to_string(lines[offset + failed].number) + ": "
@@ -148,8 +173,9 @@ int RunAppend(const Flags& flags) {
   std::cout << "; " << duplicates << " were already in the ledger\n"
             << std::fixed << std::setprecision(2) << seconds << " s, " << std::setprecision(0)
             << (seconds > 0 ? double(events.size()) / seconds : 0)
-            << " events/s (parse, sign, verify, durable append); ledger size "
-            << ledger.value()->size() << "\n";
+            << " events/s (parse, sign, verify, durable append)";
+  if (ledger) std::cout << "; ledger size " << ledger->size();
+  std::cout << "\n";
   return 0;
 }
 
@@ -158,7 +184,8 @@ int RunAppend(const Flags& flags) {
 const Command kAppendCommand = {
     kName,
     "sign and append events given as JSON Lines",
-    "usage: evident append --ledger DIR --key KEY.pem [--batch N] [FILE]\n\n"
+    "usage: evident append --ledger DIR --key KEY.pem [--batch N] [FILE]\n"
+    "       evident append --server HOST:PORT --trust CERT --key KEY.pem [--batch N] [FILE]\n\n"
     "Reads events, one JSON object per line (docs/events.md), from FILE or standard\n"
     "input, signs each with KEY.pem and appends them in order. Every line is\n"
     "checked, and the key's right to sign it, before anything is appended: a bad\n"
@@ -167,9 +194,13 @@ const Command kAppendCommand = {
     "again (re-running a file is safe); the same id with other bytes is refused.\n\n"
     "  --ledger DIR   the ledger\n"
     "  --key FILE     the signer's Ed25519 private key (PEM), registered in the ledger\n"
-    "  --batch N      events per durable commit (default 1000, at most 10000)\n",
-    {"ledger", "key", "batch"},
-    {},
+    "  --batch N      events per durable commit (default 1000, at most 10000; with\n"
+    "                 --server default and most 256)\n"
+    "  --server HOST:PORT  append through `evident serve` instead of opening the\n"
+    "                 ledger; the server checks the key's rights (--trust CERT: the\n"
+    "                 server's TLS certificate; --plaintext for a loopback server)\n",
+    {"ledger", "key", "batch", "server", "trust"},
+    {"plaintext"},
     RunAppend};
 
 }  // namespace evident::cli

@@ -5,7 +5,9 @@
 #include <iostream>
 
 #include "ledger/event_json.h"
+#include "ledger/file_util.h"
 #include "ledger/key_registry.h"
+#include "server/tls.h"
 #include "tools/evident/cli_util.h"
 #include "tools/evident/command.h"
 
@@ -51,14 +53,29 @@ int RunInit(const Flags& flags) {
   }
   auto appended = ledger.value()->Append(std::move(genesis));
   if (!appended.ok()) return Fail(kName, appended.status());
+  // A self-signed TLS pair for `evident serve` on this machine.
+  const std::string tls_host = flags.Get("tls-host").value_or("localhost");
+  auto tls = server::MakeSelfSignedCertificate(tls_host);
+  if (!tls.ok()) return Fail(kName, tls.status());
+  const std::string cert_path = keys_dir + "/tls-cert.pem",
+                    tls_key_path = keys_dir + "/tls-key.pem";
+  if (Status s = WriteFile(cert_path, tls->cert_pem); !s.ok()) return Fail(kName, s);
+  // The key file is made owner-only before the key is written into it.
+  if (Status s = WriteFile(tls_key_path, ""); !s.ok()) return Fail(kName, s);
+  std::filesystem::permissions(
+      tls_key_path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+  if (ec) return Fail(kName, "cannot restrict " + tls_key_path + ": " + ec.message());
+  if (Status s = WriteFile(tls_key_path, tls->key_pem); !s.ok()) return Fail(kName, s);
 
   std::cout << "created ledger " << dir.value() << " (origin " << origin << ")\n"
             << "  admin key   " << admin_path << "  id " << ShortKeyId(admin->public_key().key_id())
             << "\n"
             << "  ledger key  " << ledger_key_path << "  id "
             << ShortKeyId(ledger_key->public_key().key_id()) << "\n"
-            << "Both are registered in the log (positions 0 and 1). Keep admin.pem somewhere "
-               "safe:\nit registers and revokes every other key.\n";
+            << "  TLS         " << cert_path << " (self-signed for " << tls_host
+            << ", for evident serve)\n"
+            << "Both keys are registered in the log (positions 0 and 1). Keep admin.pem "
+               "somewhere safe:\nit registers and revokes every other key.\n";
   return 0;
 }
 
@@ -75,8 +92,10 @@ const Command kInitCommand = {
     "  --ledger DIR       where to create the ledger (must not hold one)\n"
     "  --origin ORIGIN    the log's name in its checkpoints, e.g.\n"
     "                     evident.example/springfield (default evident.example/district)\n"
-    "  --district ID      the district id written on the key events (default district)\n",
-    {"ledger", "origin", "district"},
+    "  --district ID      the district id written on the key events (default district)\n"
+    "  --tls-host NAME    the name in the self-signed TLS certificate written to\n"
+    "                     DIR/keys/tls-cert.pem and tls-key.pem (default localhost)\n",
+    {"ledger", "origin", "district", "tls-host"},
     {},
     RunInit};
 

@@ -14,24 +14,6 @@ namespace {
 
 constexpr char kName[] = "log";
 
-// One entry as a JSON line: position, time, signer, signature, and the event
-// in the form `evident append` reads.
-StatusOr<std::string> EntryJson(EventJsonCodec* codec, uint64_t sequence, std::string_view bytes) {
-  auto entry = ParseEntry(bytes);
-  if (!entry.ok()) return entry.status();
-  const schema::Entry* e = entry.value();
-  auto event = ParseEvent(AsView(e->event()));
-  if (!event.ok()) return event.status();
-  auto event_json = codec->ToJson(AsView(e->event()));
-  if (!event_json.ok()) return event_json.status();
-  nlohmann::ordered_json line = {{"sequence", sequence},
-                                 {"recorded_at", FormatMicros(e->recorded_at_micros())},
-                                 {"signer_key_id", HexEncode(AsView(e->signer_key_id()))},
-                                 {"signature", HexEncode(AsView(e->signature()))},
-                                 {"event", nlohmann::ordered_json::parse(event_json.value())}};
-  return line.dump();
-}
-
 int RunLog(const Flags& flags) {
   auto from = flags.GetUint("from", 0);
   if (!from.ok()) return Fail(kName, from.status());

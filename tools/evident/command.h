@@ -40,5 +40,7 @@ extern const Command kExportCommand;
 extern const Command kProjectCommand;
 extern const Command kQueryCommand;
 extern const Command kReportCommand;
+extern const Command kServeCommand;
+extern const Command kTailCommand;
 
 }  // namespace evident::cli

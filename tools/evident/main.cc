@@ -8,10 +8,11 @@
 namespace evident::cli {
 
 const std::vector<Command>& AllCommands() {
-  static const std::vector<Command> commands = {kInitCommand,   kKeygenCommand, kAppendCommand,
-                                                kLogCommand,    kVerifyCommand, kCheckpointCommand,
-                                                kPubkeyCommand, kProveCommand,  kCheckProofCommand,
-                                                kExportCommand, kProjectCommand, kQueryCommand, kReportCommand, kSchemaCommand};
+  static const std::vector<Command> commands = {
+      kInitCommand,       kKeygenCommand,     kAppendCommand,  kLogCommand,
+      kVerifyCommand,     kCheckpointCommand, kPubkeyCommand,  kProveCommand,
+      kCheckProofCommand, kExportCommand,     kProjectCommand, kQueryCommand,
+      kReportCommand,     kServeCommand,      kTailCommand,    kSchemaCommand};
   return commands;
 }
 

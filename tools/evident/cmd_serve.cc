@@ -1,0 +1,103 @@
+// evident serve: the ledger over TCP, until SIGTERM or SIGINT.
+
+#include <signal.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "ledger/file_util.h"
+#include "server/server.h"
+#include "tools/evident/cli_util.h"
+#include "tools/evident/command.h"
+
+namespace evident::cli {
+namespace {
+
+constexpr char kName[] = "serve";
+
+int RunServe(const Flags& flags) {
+  auto dir = flags.Require("ledger");
+  if (!dir.ok()) return Fail(kName, dir.status());
+  server::ServerOptions options;
+  const std::string listen = flags.Get("listen").value_or("127.0.0.1:7420");
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Fail(kName, "--listen must be HOST:PORT, e.g. 127.0.0.1:7420; got \"" + listen + "\"");
+  }
+  options.host = listen.substr(0, colon);
+  if (options.host.size() > 2 && options.host.front() == '[') {
+    options.host = options.host.substr(1, options.host.size() - 2);  // [::1]
+  }
+  const std::string port = listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
+    return Fail(kName, "--listen port must be a number from 0 to 65535; got \"" + port + "\"");
+  }
+  options.port = uint16_t(std::stoul(port));
+  options.plaintext = flags.Has("plaintext");
+  auto limit = flags.GetUint("max-connections", options.max_connections);
+  if (!limit.ok()) return Fail(kName, limit.status());
+  options.max_connections = limit.value();
+  auto idle = flags.GetUint("idle-timeout", 300);
+  if (!idle.ok()) return Fail(kName, idle.status());
+  options.idle_timeout = std::chrono::seconds(idle.value());
+  if (!options.plaintext) {
+    const std::string cert = flags.Get("cert").value_or(dir.value() + "/keys/tls-cert.pem");
+    const std::string key = flags.Get("key").value_or(dir.value() + "/keys/tls-key.pem");
+    auto cert_pem = ReadFile(cert, "TLS certificate (--cert)");
+    if (!cert_pem.ok()) return Fail(kName, cert_pem.status());
+    auto key_pem = ReadFile(key, "TLS key (--key)");
+    if (!key_pem.ok()) return Fail(kName, key_pem.status());
+    options.cert_pem = cert_pem.value();
+    options.key_pem = key_pem.value();
+  }
+
+  // Signals are taken by this thread alone, with sigwait; every thread the
+  // server starts inherits the mask.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+  auto ledger = OpenLedgerFlag(flags, OpenMode::kReadWrite);
+  if (!ledger.ok()) return Fail(kName, ledger.status());
+  auto server = server::Server::Start(ledger.value().get(), options);
+  if (!server.ok()) return Fail(kName, server.status());
+  std::cout << "serving " << dir.value() << " (" << ledger.value()->origin() << ", "
+            << ledger.value()->size() << " entries) on " << options.host << ":"
+            << server.value()->port() << (options.plaintext ? " in plaintext" : " over TLS")
+            << std::endl;
+  int signal_number = 0;
+  sigwait(&stop, &signal_number);
+  std::cout << "stopping (" << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT")
+            << "): no new connections; requests in flight are answered" << std::endl;
+  server.value()->Shutdown();
+  const uint64_t size = ledger.value()->size();
+  server.value().reset();
+  ledger.value().reset();  // closes the database cleanly
+  std::cout << "stopped; the ledger holds " << size << " entries" << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+const Command kServeCommand = {
+    kName,
+    "serve the ledger over TCP (TLS) until SIGTERM",
+    "usage: evident serve --ledger DIR [--listen HOST:PORT] [--cert FILE --key FILE]\n"
+    "                     [--plaintext] [--max-connections N] [--idle-timeout SECONDS]\n\n"
+    "Serves appends, reads, subscriptions, checkpoints and proofs to clients that\n"
+    "prove they hold a key registered in the log (docs/protocol.md). TLS by default,\n"
+    "with DIR/keys/tls-cert.pem and tls-key.pem (written by `evident init`) unless\n"
+    "--cert and --key name others. On SIGTERM or SIGINT it stops accepting, answers\n"
+    "every request in flight, and closes the ledger cleanly.\n\n"
+    "  --listen HOST:PORT     default 127.0.0.1:7420 (port 0: any free port)\n"
+    "  --plaintext            no TLS; allowed on a loopback address only\n"
+    "  --max-connections N    default 256; more are refused\n"
+    "  --idle-timeout S       close a connection idle this long (default 300)\n",
+    {"ledger", "listen", "cert", "key", "max-connections", "idle-timeout"},
+    {"plaintext"},
+    RunServe};
+
+}  // namespace evident::cli
