@@ -1,13 +1,20 @@
 // The evident command line, run as a user would run it.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "tests/testutil/test_util.h"
+
+extern char** environ;
 
 namespace evident {
 namespace {
@@ -442,6 +449,75 @@ TEST_F(CliTest, ReportBoardWritesAReportThatVerifiesUntilEdited) {
       Evident({"report", "verify", dir_.path() + "/nothing", "--ledger", ledger_});
   EXPECT_EQ(no_report.exit_code, 1);
   EXPECT_NE(no_report.err.find("summary.json"), std::string::npos) << no_report.err;
+}
+
+TEST_F(CliTest, ServeTakesAppendsTailsAndProofsOverTlsAndStopsCleanlyOnSigterm) {
+  Init();
+  const std::string out = dir_.path() + "/serve.out";
+  // The server in the background, on any free port; it names the port.
+  pid_t pid = 0;
+  {
+    std::vector<std::string> args = {EVIDENT_BIN, "serve",    "--ledger",
+                                     ledger_,     "--listen", "127.0.0.1:0"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, (out + ".err").c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ASSERT_EQ(posix_spawn(&pid, EVIDENT_BIN, &actions, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+  }
+  std::string port;
+  for (int i = 0; i < 200 && port.empty(); ++i) {
+    const std::string text = ReadFile(out);
+    const size_t at = text.find(" over TLS");
+    if (at != std::string::npos)
+      port = text.substr(text.rfind(':', at) + 1, at - text.rfind(':', at) - 1);
+    if (port.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(port.empty()) << ReadFile(out) << ReadFile(out + ".err");
+  const std::string server = "localhost:" + port, trust = ledger_ + "/keys/tls-cert.pem";
+
+  std::string events = dir_.path() + "/events.jsonl";
+  ASSERT_EQ(Exec(GEN_EVENTS_BIN, {"--count", "300", "--seed", "5"}, events).exit_code, 0);
+  CommandResult append =
+      Evident({"append", "--server", server, "--trust", trust, "--key", admin_, events});
+  ASSERT_EQ(append.exit_code, 0) << append.err;
+  EXPECT_NE(append.out.find("appended 300 events at positions 2..301"), std::string::npos)
+      << append.out;
+  CommandResult tail = Evident({"tail", "--server", server, "--trust", trust, "--key", admin_,
+                                "--from", "299", "--limit", "3"});
+  ASSERT_EQ(tail.exit_code, 0) << tail.err;
+  ASSERT_EQ(CountLines(tail.out), 3u) << tail.out;
+  EXPECT_EQ(nlohmann::json::parse(tail.out.substr(0, tail.out.find('\n')))["sequence"], 299);
+
+  // A proof fetched from the server checks offline against the ledger's key.
+  CommandResult proof = Evident({"prove", "--server", server, "--trust", trust, "--key", admin_,
+                                 "--index", "120", "--tlog-proof"});
+  ASSERT_EQ(proof.exit_code, 0) << proof.err;
+  Write("entry.tlog-proof", proof.out);
+  CommandResult vkey = Evident({"pubkey", "--ledger", ledger_});
+  Write("ledger.vkey", vkey.out);
+  CommandResult checked = Evident({"check-proof", "--vkey-file", dir_.path() + "/ledger.vkey",
+                                   dir_.path() + "/entry.tlog-proof"});
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+
+  // Without the certificate, or with a wrong one, nothing connects.
+  CommandResult untrusted = Evident({"tail", "--server", server, "--key", admin_});
+  EXPECT_EQ(untrusted.exit_code, 1);
+  EXPECT_NE(untrusted.err.find("--trust"), std::string::npos);
+
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadFile(out + ".err");
+  EXPECT_NE(ReadFile(out).find("stopped; the ledger holds 302 entries"), std::string::npos)
+      << ReadFile(out);
+  CommandResult verify = Evident({"verify", "--ledger", ledger_});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // evident prove: inclusion and consistency proofs from the stored tree.
 
+#include <functional>
 #include <iostream>
 
+#include "ledger/checkpoint.h"
 #include "ledger/merkle/hash.h"
 #include "ledger/proof_files.h"
 #include "tools/evident/cli_util.h"
@@ -12,22 +14,57 @@ namespace {
 
 constexpr char kName[] = "prove";
 
-// The size to prove against: --size, or the newest checkpoint's. Either way
-// it must have a checkpoint, so that the proof can be checked.
-StatusOr<uint64_t> CheckpointedSize(Ledger* ledger, const char* flag,
-                                    std::optional<uint64_t> given) {
-  if (!given) {
-    auto sizes = ledger->CheckpointSizes(ledger->size(), 1);
-    if (!sizes.ok()) return sizes.status();
-    if (sizes->empty()) return Status::NotFound("the ledger has no checkpoint yet");
-    return sizes->front();
-  }
-  auto note = ledger->CheckpointNote(*given);
-  if (!note.ok()) return note.status().WithContext(std::string("--") + flag);
-  return *given;
+// Where proofs come from: the ledger itself, or `evident serve`.
+struct Source {
+  std::function<StatusOr<std::string>(uint64_t)> entry;
+  std::function<StatusOr<std::string>(uint64_t)> note;  // 0: the newest checkpoint
+  std::function<StatusOr<std::vector<std::string>>(uint64_t, uint64_t)> inclusion, consistency;
+};
+
+Source FromLedger(Ledger* ledger) {
+  return {[ledger](uint64_t i) { return ledger->ReadEntry(i); },
+          [ledger](uint64_t n) {
+            return n == 0 ? ledger->LatestCheckpointNote() : ledger->CheckpointNote(n);
+          },
+          [ledger](uint64_t i, uint64_t n) { return ledger->InclusionProof(i, n); },
+          [ledger](uint64_t m, uint64_t n) { return ledger->ConsistencyProof(m, n); }};
 }
 
-int Inclusion(Ledger* ledger, const Flags& flags) {
+Source FromServer(server::Client* c) {
+  return {[c](uint64_t i) -> StatusOr<std::string> {
+            auto entries = c->Read(i, i + 1);
+            if (!entries.ok()) return entries.status();
+            if (entries->empty())
+              return Status::NotFound("the server sent no entry " + std::to_string(i) +
+                                      " (an integration key sees only its own)");
+            return entries->front().second;
+          },
+          [c](uint64_t n) { return c->Checkpoint(n); },
+          [c](uint64_t i, uint64_t n) -> StatusOr<std::vector<std::string>> {
+            auto p = c->InclusionProof(i, n);
+            if (!p.ok()) return p.status();
+            return p->hashes;
+          },
+          [c](uint64_t m, uint64_t n) -> StatusOr<std::vector<std::string>> {
+            auto p = c->ConsistencyProof(m, n);
+            if (!p.ok()) return p.status();
+            return p->hashes;
+          }};
+}
+
+// The size to prove against: --size, or the newest checkpoint's. Either way
+// it must have a checkpoint, so that the proof can be checked.
+StatusOr<uint64_t> CheckpointedSize(const Source& source, const char* flag,
+                                    std::optional<uint64_t> given) {
+  auto note = source.note(given.value_or(0));
+  if (!note.ok()) return note.status().WithContext(std::string("--") + flag);
+  if (given) return *given;
+  auto checkpoint = ParseCheckpointText(note->substr(0, note->find("\n\n") + 1));
+  if (!checkpoint.ok()) return checkpoint.status();
+  return checkpoint->size;
+}
+
+int Inclusion(const Source& source, const Flags& flags) {
   auto index = flags.GetUint("index", 0);
   if (!index.ok()) return Fail(kName, index.status());
   std::optional<uint64_t> given;
@@ -36,14 +73,14 @@ int Inclusion(Ledger* ledger, const Flags& flags) {
     if (!s.ok()) return Fail(kName, s.status());
     given = s.value();
   }
-  auto size = CheckpointedSize(ledger, "size", given);
+  auto size = CheckpointedSize(source, "size", given);
   if (!size.ok()) return Fail(kName, size.status());
-  auto entry = ledger->ReadEntry(index.value());
+  auto entry = source.entry(index.value());
   if (!entry.ok()) return Fail(kName, entry.status());
-  auto proof = ledger->InclusionProof(index.value(), size.value());
+  auto proof = source.inclusion(index.value(), size.value());
   if (!proof.ok()) return Fail(kName, proof.status());
   if (flags.Has("tlog-proof")) {
-    auto note = ledger->CheckpointNote(size.value());
+    auto note = source.note(size.value());
     if (!note.ok()) return Fail(kName, note.status());
     std::cout << TlogProofText({entry.value(), index.value(), proof.value(), note.value()});
     return 0;
@@ -53,7 +90,7 @@ int Inclusion(Ledger* ledger, const Flags& flags) {
   return 0;
 }
 
-int Consistency(Ledger* ledger, const Flags& flags) {
+int Consistency(const Source& source, const Flags& flags) {
   if (flags.positional().size() != 2) {
     return Fail(kName, "--consistency takes two sizes: --consistency M N");
   }
@@ -61,22 +98,39 @@ int Consistency(Ledger* ledger, const Flags& flags) {
   for (int i = 0; i < 2; ++i) {
     auto n = ParseUint(flags.positional()[i], "--consistency sizes");
     if (!n.ok()) return Fail(kName, n.status());
-    auto checked = CheckpointedSize(ledger, "consistency", n.value());
+    auto checked = CheckpointedSize(source, "consistency", n.value());
     if (!checked.ok()) return Fail(kName, checked.status());
     sizes[i] = n.value();
   }
-  auto proof = ledger->ConsistencyProof(sizes[0], sizes[1]);
+  auto proof = source.consistency(sizes[0], sizes[1]);
   if (!proof.ok()) return Fail(kName, proof.status());
   std::cout << ConsistencyJson({sizes[0], sizes[1], proof.value()});
   return 0;
 }
 
 int RunProve(const Flags& flags) {
-  auto ledger = OpenLedgerFlag(flags);
-  if (!ledger.ok()) return Fail(kName, ledger.status());
-  if (flags.Has("consistency")) return Consistency(ledger.value().get(), flags);
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<server::Client> client;
+  Source source;
+  if (flags.Has("server")) {
+    auto key_path = flags.Require("key");
+    if (!key_path.ok())
+      return Fail(kName, "with --server, give the key to log in with: --key FILE");
+    auto key = PrivateKey::LoadFile(key_path.value());
+    if (!key.ok()) return Fail(kName, key.status());
+    auto connected = ConnectServerFlag(flags, key.value());
+    if (!connected.ok()) return Fail(kName, connected.status());
+    client = std::move(connected.value());
+    source = FromServer(client.get());
+  } else {
+    auto opened = OpenLedgerFlag(flags);
+    if (!opened.ok()) return Fail(kName, opened.status());
+    ledger = std::move(opened.value());
+    source = FromLedger(ledger.get());
+  }
+  if (flags.Has("consistency")) return Consistency(source, flags);
   if (!flags.Has("index")) return Fail(kName, "give --index I or --consistency M N");
-  return Inclusion(ledger.value().get(), flags);
+  return Inclusion(source, flags);
 }
 
 }  // namespace
@@ -85,7 +139,8 @@ const Command kProveCommand = {
     kName,
     "prove an entry is in the log, or that the log only grew",
     "usage: evident prove --ledger DIR --index I [--size N] [--tlog-proof]\n"
-    "       evident prove --ledger DIR --consistency M N\n\n"
+    "       evident prove --ledger DIR --consistency M N\n"
+    "       (or --server HOST:PORT --trust CERT --key KEY in place of --ledger DIR)\n\n"
     "With --index: an RFC 9162 inclusion proof that the entry at position I is in\n"
     "the tree of size N (default: the newest checkpoint), as JSON\n"
     "  {\"index\", \"size\", \"leaf_hash\", \"entry\" (base64), \"proof\" (hex hashes)}\n"
@@ -94,8 +149,8 @@ const Command kProveCommand = {
     "With --consistency: a proof that the tree of size N extends the tree of size M,\n"
     "as JSON {\"size1\", \"size2\", \"proof\"}.\n"
     "Sizes must be ones a checkpoint was signed for ('evident checkpoint --list').\n",
-    {"ledger", "index", "size"},
-    {"consistency", "tlog-proof"},
+    {"ledger", "index", "size", "server", "trust", "key"},
+    {"consistency", "tlog-proof", "plaintext"},
     RunProve};
 
 }  // namespace evident::cli
