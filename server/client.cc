@@ -4,6 +4,7 @@
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
+#include <nlohmann/json.hpp>
 #include <utility>  // before asio: Boost 1.74's awaitable.hpp needs std::exchange
 
 #include "server/frame.h"
@@ -272,6 +273,24 @@ StatusOr<ProofReply> Client::ConsistencyProof(uint64_t size1, uint64_t size2) {
   auto body = connection_->Receive();
   if (!body.ok()) return body.status();
   return ProofOf(body.value());
+}
+
+StatusOr<std::string> Client::Query(const std::string& view,
+                                    const std::map<std::string, std::string>& filters,
+                                    const std::string& as_of) {
+  nlohmann::json f = nlohmann::json::object();
+  for (const auto& [name, value] : filters) f[name] = value;
+  flatbuffers::FlatBufferBuilder fbb;
+  auto request = wire::CreateQueryRequest(fbb, fbb.CreateString(view), fbb.CreateString(f.dump()),
+                                          fbb.CreateString(as_of));
+  EVIDENT_RETURN_IF_ERROR(
+      connection_->Send(Request(fbb, next_id_++, wire::Message::QueryRequest, request)));
+  auto body = connection_->Receive();
+  if (!body.ok()) return body.status();
+  auto frame = Expect(body.value(), wire::Message::QueryResponse);
+  if (!frame.ok()) return frame.status();
+  const auto* json = frame.value()->message_as_QueryResponse()->json();
+  return json ? json->str() : std::string();
 }
 
 Status Client::Subscribe(uint64_t from, uint32_t window,

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -73,6 +74,11 @@ class Client {
   StatusOr<std::string> Checkpoint(uint64_t size = 0);
   StatusOr<ProofReply> InclusionProof(uint64_t index, uint64_t size);
   StatusOr<ProofReply> ConsistencyProof(uint64_t size1, uint64_t size2);
+  // A view's rows as `evident query` prints them (filters: person, site,
+  // programme, fy, row; as_of: YYYY-MM-DD or empty).
+  StatusOr<std::string> Query(const std::string& view,
+                              const std::map<std::string, std::string>& filters,
+                              const std::string& as_of = "");
   // Follows the log from `from`: calls on_entry for every entry, in order,
   // granting the server `window` entries of credit at a time, until on_entry
   // returns false (OK) or the connection ends (its Status). The connection

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "projections/query.h"
 #include "server/server_impl.h"
 
 namespace evident::server {
@@ -136,6 +137,42 @@ void Server::Impl::Shutdown() {
   io_.stop();
   if (network_.joinable()) network_.join();
   pool_.join();
+}
+
+StatusOr<std::string> Server::Impl::Query(const std::string& view, const std::string& filters_json,
+                                          const std::string& as_of) {
+  projections::QuerySpec spec;
+  spec.view = view;
+  if (!filters_json.empty()) {
+    const projections::Json filters = projections::Json::parse(filters_json, nullptr, false);
+    if (filters.is_discarded() || !filters.is_object()) {
+      return Status::InvalidArgument("filters_json must be a JSON object of strings");
+    }
+    for (auto it = filters.begin(); it != filters.end(); ++it) {
+      if (!it.value().is_string()) {
+        return Status::InvalidArgument("filter \"" + it.key() + "\" must be a string");
+      }
+      spec.filters[it.key()] = it.value().get<std::string>();
+    }
+  }
+  if (!as_of.empty()) {
+    spec.as_of_day = projections::DayOf(as_of);
+    if (spec.as_of_day == projections::kNoDay || as_of.size() != 10) {
+      return Status::InvalidArgument("as_of must be a date, YYYY-MM-DD; got \"" + as_of + "\"");
+    }
+  }
+  std::lock_guard<std::mutex> lock(query_mu_);
+  if (options_.projection_dir.empty()) {
+    return Status::FailedPrecondition("this server answers no queries (no projection store)");
+  }
+  if (!store_) {
+    auto store = projections::ProjectionStore::Open(options_.projection_dir);
+    if (!store.ok()) return store.status();
+    store_ = std::move(store.value());
+  }
+  auto answer = projections::QueryStore(store_.get(), ledger_, spec);
+  if (!answer.ok()) return answer.status();
+  return projections::QueryText(view, answer.value());
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

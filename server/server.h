@@ -18,14 +18,15 @@
 //
 //   Admin        everything: append any event the key rules allow (key
 //                registrations and revocations among them), read, subscribe,
-//                checkpoints and proofs
+//                checkpoints, proofs, every view
 //   Integration  append events it signed itself, of the types its
 //                registration lists; read and subscribe to its own appends;
-//                checkpoints and proofs
-//   Auditor      read and subscribe to everything, checkpoints and proofs;
-//                append only what its key may sign (AuditAttested)
-//   Board        checkpoints only over the wire; its reports come from
-//                `evident report`, never raw events
+//                checkpoints and proofs; no views (they hold every system's
+//                records)
+//   Auditor      read and subscribe to everything, checkpoints, proofs, every
+//                view; append only what its key may sign (AuditAttested)
+//   Board        checkpoints and the summary views (accountability, equity);
+//                never raw events or per-person rows
 //
 // Everything else is refused with an Error frame naming the reason, and
 // logged. Network I/O runs on one thread; appends, reads and proofs run on a
@@ -41,6 +42,9 @@ struct ServerOptions {
   std::chrono::milliseconds handshake_timeout{10000};
   std::chrono::milliseconds idle_timeout{300000};
   int worker_threads = 4;
+  // The projection store Query answers from (ProjectionStore::PathFor the
+  // ledger's folder); empty: Query is refused.
+  std::string projection_dir;
   // Where a line about each refusal and each connection goes (stderr when
   // empty).
   std::function<void(const std::string&)> log;

@@ -11,6 +11,7 @@
 #include <utility>  // before asio: Boost 1.74's awaitable.hpp needs std::exchange
 #include <vector>
 
+#include "projections/store.h"
 #include "server/server.h"
 
 namespace evident::server {
@@ -43,6 +44,11 @@ class Server::Impl {
 
   void SessionEnded();
 
+  // Answers a query from the projection store (opened on first use); on the
+  // pool, one query at a time.
+  StatusOr<std::string> Query(const std::string& view, const std::string& filters_json,
+                              const std::string& as_of);
+
  private:
   asio::awaitable<void> Accept();
   template <typename Stream>
@@ -64,6 +70,8 @@ class Server::Impl {
   std::mutex done_mu_;
   std::condition_variable done_cv_;
   bool all_done_ = false;
+  std::mutex query_mu_;
+  std::unique_ptr<projections::ProjectionStore> store_;
 };
 
 // Runs one connection to its end (session.cc).

@@ -27,6 +27,7 @@ wire::ErrorCode CodeOf(const Status& s) {
     case Status::Code::kConflict:
       return wire::ErrorCode::Conflict;
     case Status::Code::kIOError:
+    case Status::Code::kFailedPrecondition:
       return wire::ErrorCode::Unavailable;
     default:
       return wire::ErrorCode::Internal;
@@ -45,6 +46,18 @@ std::string Refusal(schema::Role role, wire::Message request) {
       request == Message::InclusionProofRequest || request == Message::ConsistencyProofRequest;
   if (role == schema::Role::Board && (reads || proofs || request == Message::AppendRequest)) {
     return "board keys receive report summaries and checkpoints only, never raw events";
+  }
+  if (role == schema::Role::Integration && request == Message::QueryRequest) {
+    return "integration keys may not query the views: they hold every system's records";
+  }
+  return "";
+}
+
+// Why this role may not see this view, or empty when it may.
+std::string ViewRefusal(schema::Role role, const std::string& view) {
+  if (role == schema::Role::Board && view != "accountability" && view != "equity") {
+    return "board keys see the summary views (accountability, equity), not " + view +
+           ", which has per-person rows";
   }
   return "";
 }
@@ -249,10 +262,14 @@ class Session {
           });
           break;
         }
-        default:
-          co_await Refuse(
-              id, wire::ErrorCode::BadRequest,
-              std::string(MessageName(frame->message_type())) + " is not a request a client sends");
+        case wire::Message::QueryRequest:
+          co_await Query(id, frame->message_as_QueryRequest());
+          break;
+        default: {
+          std::string message =
+              std::string(MessageName(frame->message_type())) + " is not a request a client sends";
+          co_await Refuse(id, wire::ErrorCode::BadRequest, std::move(message));
+        }
       }
     }
   }
@@ -387,6 +404,27 @@ class Session {
         fbb, fbb.CreateVector(reinterpret_cast<const uint8_t*>(hashes.data()), hashes.size()),
         fbb.CreateString(note.ok() ? note.value() : ""));
     fbb.Finish(wire::CreateFrame(fbb, id, wire::Message::ProofResponse, response.Union()),
+               wire::FrameIdentifier());
+    co_await Write(Framed(fbb));
+  }
+
+  asio::awaitable<void> Query(uint64_t id, const wire::QueryRequest* r) {
+    const std::string view = r->view() ? r->view()->str() : "";
+    const std::string refusal = ViewRefusal(key_->role, view);
+    if (!refusal.empty()) {
+      co_await Refuse(id, wire::ErrorCode::PermissionDenied, refusal);
+      co_return;
+    }
+    const std::string filters = r->filters_json() ? r->filters_json()->str() : "";
+    const std::string as_of = r->as_of() ? r->as_of()->str() : "";
+    auto text = co_await OnPool([&] { return server_->Query(view, filters, as_of); });
+    if (!text.ok()) {
+      co_await Refuse(id, CodeOf(text.status()), text.status().message());
+      co_return;
+    }
+    flatbuffers::FlatBufferBuilder fbb;
+    auto response = wire::CreateQueryResponse(fbb, fbb.CreateString(text.value()));
+    fbb.Finish(wire::CreateFrame(fbb, id, wire::Message::QueryResponse, response.Union()),
                wire::FrameIdentifier());
     co_await Write(Framed(fbb));
   }

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -38,6 +39,7 @@ class ServerTest : public LedgerFixture {
     server::ServerOptions options;
     options.cert_pem = tls_.cert_pem;
     options.key_pem = tls_.key_pem;
+    options.projection_dir = dir_.path() + "/projections";
     options.log = [this](const std::string& line) {
       std::lock_guard<std::mutex> lock(log_mu_);
       log_ += line + "\n";
@@ -289,6 +291,34 @@ TEST_F(ServerTest, RolesLimitWhatAPrincipalMayDo) {
   EXPECT_EQ(ledger_->size(), before);
   // The connection survives a refused request.
   EXPECT_TRUE(lms->Append({Attendance(*integration_, 903)}).ok());
+}
+
+TEST_F(ServerTest, ViewsAreQueriedOverTheWireAsTheRoleAllows) {
+  auto lms = Connect(*integration_);
+  ASSERT_TRUE(lms->Append({Attendance(*integration_, 800), Attendance(*integration_, 801)}).ok());
+  // The auditor sees a person's row; the views are brought up to date first.
+  auto auditor = Connect(*auditor_);
+  auto rows = auditor->Query("reciprocity", {{"person", "p-0"}, {"row", "person_program"}});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  const auto doc = nlohmann::json::parse(rows.value());
+  EXPECT_EQ(doc["tree_size"], ledger_->size());
+  EXPECT_EQ(doc["checkpoint_verified"], true);
+  ASSERT_EQ(doc["rows"].size(), 1u) << rows.value();
+  EXPECT_EQ(doc["rows"][0]["person"], "p-0");
+  EXPECT_EQ(doc["rows"][0]["district_side"]["hours"], 1.0);  // 60 minutes
+  // The board gets the summary views only; an integration none.
+  auto board = Connect(*board_);
+  EXPECT_TRUE(board->Query("accountability", {{"row", "district_year"}}).ok());
+  auto per_person = board->Query("reciprocity", {});
+  EXPECT_EQ(per_person.status().code(), Status::Code::kPermissionDenied);
+  EXPECT_NE(per_person.status().message().find("per-person"), std::string::npos);
+  EXPECT_EQ(lms->Query("equity", {}).status().code(), Status::Code::kPermissionDenied);
+  // Bad questions get a clear answer and the connection goes on.
+  auto unknown = auditor->Query("popularity", {});
+  EXPECT_NE(unknown.status().message().find("no view"), std::string::npos);
+  auto filter = auditor->Query("equity", {{"colour", "red"}});
+  EXPECT_NE(filter.status().message().find("no filter"), std::string::npos);
+  EXPECT_TRUE(auditor->Checkpoint().ok());
 }
 
 TEST_F(ServerTest, HostileBytesGetAnErrorOrAClosedConnectionAndOthersAreServed) {

@@ -4,6 +4,7 @@
 
 #include "ledger/coding.h"
 #include "projections/fact.h"
+#include "projections/query.h"
 #include "projections/store.h"
 #include "tools/evident/cli_util.h"
 #include "tools/evident/command.h"
@@ -17,29 +18,6 @@ using projections::ViewRow;
 
 constexpr char kName[] = "query";
 
-// Rows must have each field a filter names, with the value given.
-bool Matches(const Json& row, const Flags& flags) {
-  auto field_is = [&](const char* field, const std::string& want) {
-    auto it = row.find(field);
-    if (it == row.end()) return false;
-    return it->is_string() ? it->get<std::string>() == want : it->dump() == want;
-  };
-  if (auto v = flags.Get("person"); v && !field_is("person", *v)) return false;
-  if (auto v = flags.Get("site"); v && !field_is("site", *v)) return false;
-  if (auto v = flags.Get("programme"); v && !field_is("program", *v)) return false;
-  if (auto v = flags.Get("row"); v && !field_is("row", *v)) return false;
-  if (auto v = flags.Get("fy"); v && !field_is("fiscal_year", *v) && !field_is("school_year", *v)) {
-    return false;
-  }
-  return true;
-}
-
-struct Result {
-  std::vector<ViewRow> rows;
-  projections::LogContext log;
-  std::string as_of;
-};
-
 // With --verify: the whole log re-checked, as `evident verify` does.
 StatusOr<std::string> FullVerification(Ledger* ledger) {
   auto report = VerifyLog(ledger->storage());
@@ -48,8 +26,8 @@ StatusOr<std::string> FullVerification(Ledger* ledger) {
 }
 
 // The view as of a past tree size, folded afresh in memory.
-StatusOr<Result> AtSize(Ledger* ledger, const std::string& view, uint64_t size, int32_t as_of_day,
-                        const std::string& verification) {
+StatusOr<projections::QueryAnswer> AtSize(Ledger* ledger, const projections::QuerySpec& spec,
+                                          uint64_t size) {
   if (size > ledger->size()) {
     return Status::InvalidArgument("--size " + std::to_string(size) + " is past the log's end (" +
                                    std::to_string(ledger->size()) + ")");
@@ -57,44 +35,41 @@ StatusOr<Result> AtSize(Ledger* ledger, const std::string& view, uint64_t size, 
   projections::LedgerSource source(ledger);
   projections::Projector projector(&source);
   EVIDENT_RETURN_IF_ERROR(projections::FoldLedger(ledger, 0, size, &projector));
-  Result r;
-  r.log = projections::LogContextAt(ledger, size);
-  r.log.full_verification = verification;
-  for (auto& [name, rows] : projections::RenderAll(projector, r.log, as_of_day)) {
-    if (name == view) r.rows = std::move(rows);
+  projections::QueryAnswer answer;
+  answer.log = projections::LogContextAt(ledger, size);
+  answer.log.full_verification = spec.verification;
+  for (auto& [name, rows] : projections::RenderAll(projector, answer.log, spec.as_of_day)) {
+    if (name != spec.view) continue;
+    for (ViewRow& r : rows) {
+      if (projections::RowMatches(r.row, spec.filters)) answer.rows.push_back(std::move(r.row));
+    }
   }
-  const int32_t day = as_of_day == projections::kNoDay ? projector.last_day() : as_of_day;
-  r.as_of = day == projections::kNoDay ? "" : projections::DateOf(day);
-  return r;
+  const int32_t day = spec.as_of_day == projections::kNoDay ? projector.last_day() : spec.as_of_day;
+  answer.as_of = day == projections::kNoDay ? "" : projections::DateOf(day);
+  return answer;
 }
 
-StatusOr<Result> FromStore(Ledger* ledger, const std::string& dir, const std::string& view,
-                           int32_t as_of_day, const std::string& verification) {
-  auto store = projections::ProjectionStore::Open(projections::ProjectionStore::PathFor(dir));
-  if (!store.ok()) return store.status();
-  projections::UpdateReport report;
-  EVIDENT_RETURN_IF_ERROR(store.value()->Update(ledger, &report));
-  auto status = store.value()->GetStatus();
-  if (!status.ok()) return status.status();
-  Result r;
-  r.log = projections::LogContextAt(ledger, status.value().position);
-  r.log.full_verification = verification;
-  if (as_of_day == projections::kNoDay && verification.empty()) {
-    auto rows = store.value()->ReadView(view);
-    if (!rows.ok()) return rows.status();
-    r.rows = std::move(rows.value());
-    r.as_of = status.value().as_of;
-    return r;
+// The same asked of `evident serve`.
+int OverTheWire(const Flags& flags, const projections::QuerySpec& spec) {
+  if (flags.Has("size") || flags.Has("verify")) {
+    return Fail(kName, "--size and --verify need the ledger itself (--ledger DIR)");
   }
-  projections::LedgerSource source(ledger);
-  auto projector = store.value()->LoadProjector(&source);
-  if (!projector.ok()) return projector.status();
-  for (auto& [name, rows] : projections::RenderAll(*projector.value(), r.log, as_of_day)) {
-    if (name == view) r.rows = std::move(rows);
+  auto key_path = flags.Require("key");
+  if (!key_path.ok()) return Fail(kName, "with --server, give the key to log in with: --key FILE");
+  auto key = PrivateKey::LoadFile(key_path.value());
+  if (!key.ok()) return Fail(kName, key.status());
+  auto client = ConnectServerFlag(flags, key.value());
+  if (!client.ok()) return Fail(kName, client.status());
+  auto text = client.value()->Query(spec.view, spec.filters, flags.Get("as-of").value_or(""));
+  if (!text.ok()) return Fail(kName, text.status());
+  if (flags.Has("csv")) {
+    const Json doc = Json::parse(text.value(), nullptr, false);
+    if (doc.is_discarded()) return Fail(kName, "the server's answer is not JSON");
+    PrintCsv(std::vector<Json>(doc["rows"].begin(), doc["rows"].end()), std::cout);
+    return 0;
   }
-  const int32_t day = as_of_day == projections::kNoDay ? projector.value()->last_day() : as_of_day;
-  r.as_of = day == projections::kNoDay ? "" : projections::DateOf(day);
-  return r;
+  std::cout << text.value();
+  return 0;
 }
 
 int RunQuery(const Flags& flags) {
@@ -102,48 +77,42 @@ int RunQuery(const Flags& flags) {
     return Fail(kName,
                 "name one view: reciprocity, accountability, equity or compliance (see --help)");
   }
-  const std::string view = flags.positional()[0];
-  int32_t as_of_day = projections::kNoDay;
+  projections::QuerySpec spec;
+  spec.view = flags.positional()[0];
+  for (const std::string& name : projections::QueryFilterNames()) {
+    if (auto v = flags.Get(name)) spec.filters[name] = *v;
+  }
   if (auto as_of = flags.Get("as-of")) {
-    as_of_day = projections::DayOf(*as_of);
-    if (as_of_day == projections::kNoDay || as_of->size() != 10) {
+    spec.as_of_day = projections::DayOf(*as_of);
+    if (spec.as_of_day == projections::kNoDay || as_of->size() != 10) {
       return Fail(kName, "--as-of must be a date, YYYY-MM-DD; got \"" + *as_of + "\"");
     }
   }
   auto size = flags.GetUint("size", 0);
   if (!size.ok()) return Fail(kName, size.status());
+  if (flags.Has("server")) return OverTheWire(flags, spec);
   auto ledger = OpenLedgerFlag(flags);
   if (!ledger.ok()) return Fail(kName, ledger.status());
-  std::string verification;
   if (flags.Has("verify")) {
     auto verified = FullVerification(ledger.value().get());
     if (!verified.ok()) return Fail(kName, verified.status());
-    verification = verified.value();
+    spec.verification = verified.value();
   }
-  auto result =
-      flags.Has("size")
-          ? AtSize(ledger.value().get(), view, size.value(), as_of_day, verification)
-          : FromStore(ledger.value().get(), *flags.Get("ledger"), view, as_of_day, verification);
-  if (!result.ok()) return Fail(kName, result.status());
-  std::vector<Json> rows;
-  for (ViewRow& r : result.value().rows) {
-    if (Matches(r.row, flags)) rows.push_back(std::move(r.row));
+  StatusOr<projections::QueryAnswer> answer = Status::InvalidArgument("");
+  if (flags.Has("size")) {
+    answer = AtSize(ledger.value().get(), spec, size.value());
+  } else {
+    auto store = projections::ProjectionStore::Open(
+        projections::ProjectionStore::PathFor(*flags.Get("ledger")));
+    if (!store.ok()) return Fail(kName, store.status());
+    answer = projections::QueryStore(store.value().get(), ledger.value().get(), spec);
   }
+  if (!answer.ok()) return Fail(kName, answer.status());
   if (flags.Has("csv")) {
-    PrintCsv(rows, std::cout);
+    PrintCsv(answer.value().rows, std::cout);
     return 0;
   }
-  const auto& log = result.value().log;
-  Json head{{"view", view},
-            {"tree_size", log.tree_size},
-            {"root_hash", log.root_hash_hex},
-            {"checkpoint_verified", log.checkpoint_verified},
-            {"as_of", result.value().as_of}};
-  std::string text = head.dump();
-  text.pop_back();  // the closing brace: the rows follow, one per line
-  std::cout << text << ",\"rows\":[";
-  for (size_t i = 0; i < rows.size(); ++i) std::cout << (i ? ",\n" : "\n") << rows[i].dump();
-  std::cout << "\n]}\n";
+  std::cout << projections::QueryText(spec.view, answer.value());
   return 0;
 }
 
@@ -153,7 +122,8 @@ const Command kQueryCommand = {
     kName,
     "print a view's rows as JSON or CSV",
     "usage: evident query VIEW --ledger DIR [--person ID] [--site ID] [--programme ID]\n"
-    "                    [--fy YEAR] [--row KIND] [--as-of YYYY-MM-DD] [--size N] [--csv]\n\n"
+    "                    [--fy YEAR] [--row KIND] [--as-of YYYY-MM-DD] [--size N] [--csv]\n"
+    "       evident query VIEW --server HOST:PORT --trust CERT --key KEY [filters] [--csv]\n\n"
     "VIEW is reciprocity, accountability, equity or compliance (docs/metrics.md).\n"
     "The views are brought up to date with the log first. The JSON names the tree\n"
     "size and root hash the rows were computed from, so anyone can recompute them.\n\n"
@@ -164,9 +134,12 @@ const Command kQueryCommand = {
     "  --size N        the view as of tree size N, folded afresh from the log\n"
     "  --verify        re-check the whole log first (as 'evident verify') and state\n"
     "                  the result in the compliance view's log row\n"
-    "  --csv           one line per row; nested fields flattened as a.b, lists as JSON\n",
-    {"ledger", "person", "site", "programme", "fy", "row", "as-of", "size"},
-    {"csv", "verify"},
+    "  --csv           one line per row; nested fields flattened as a.b, lists as JSON\n"
+    "  --server HOST:PORT --trust CERT --key KEY   ask `evident serve` instead of\n"
+    "                  opening the ledger (a board key sees accountability and equity)\n",
+    {"ledger", "person", "site", "programme", "fy", "row", "as-of", "size", "server", "trust",
+     "key"},
+    {"csv", "verify", "plaintext"},
     RunQuery};
 
 }  // namespace evident::cli

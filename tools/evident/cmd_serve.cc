@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "ledger/file_util.h"
+#include "projections/store.h"
 #include "server/server.h"
 #include "tools/evident/cli_util.h"
 #include "tools/evident/command.h"
@@ -35,6 +36,7 @@ int RunServe(const Flags& flags) {
   }
   options.port = uint16_t(std::stoul(port));
   options.plaintext = flags.Has("plaintext");
+  options.projection_dir = projections::ProjectionStore::PathFor(dir.value());
   auto limit = flags.GetUint("max-connections", options.max_connections);
   if (!limit.ok()) return Fail(kName, limit.status());
   options.max_connections = limit.value();
@@ -87,7 +89,8 @@ const Command kServeCommand = {
     "serve the ledger over TCP (TLS) until SIGTERM",
     "usage: evident serve --ledger DIR [--listen HOST:PORT] [--cert FILE --key FILE]\n"
     "                     [--plaintext] [--max-connections N] [--idle-timeout SECONDS]\n\n"
-    "Serves appends, reads, subscriptions, checkpoints and proofs to clients that\n"
+    "Serves appends, reads, subscriptions, checkpoints, proofs and the views to\n"
+    "clients that\n"
     "prove they hold a key registered in the log (docs/protocol.md). TLS by default,\n"
     "with DIR/keys/tls-cert.pem and tls-key.pem (written by `evident init`) unless\n"
     "--cert and --key name others. On SIGTERM or SIGINT it stops accepting, answers\n"
