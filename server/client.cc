@@ -1,7 +1,5 @@
 #include "server/client.h"
 
-#include <sys/socket.h>
-
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <nlohmann/json.hpp>
@@ -32,23 +30,50 @@ class Client::Connection {
       op(*plain);
     }
   }
+  std::chrono::milliseconds timeout{30000};
+
+  // Runs one asynchronous operation to its end or the timeout, whichever
+  // comes first (on a timeout the connection is spent).
+  template <typename Start>
+  boost::system::error_code Timed(Start start) {
+    boost::system::error_code result;
+    bool done = false;
+    start([&](const boost::system::error_code& ec, size_t) {
+      result = ec;
+      done = true;
+    });
+    io.restart();
+    io.run_for(timeout);
+    if (!done) {
+      boost::system::error_code ignored;
+      socket().cancel(ignored);
+      io.restart();
+      io.run();  // let the cancelled operation finish
+      return asio::error::timed_out;
+    }
+    return result;
+  }
   Status Send(const std::string& bytes) {
-    boost::system::error_code ec;
-    Io([&](auto& s) { asio::write(s, asio::buffer(bytes), ec); });
+    auto ec = Timed([&](auto handler) {
+      Io([&](auto& s) { asio::async_write(s, asio::buffer(bytes), handler); });
+    });
     if (ec) return Status::IOError("sending to the server: " + ec.message());
     return Status::OK();
   }
   StatusOr<std::string> Receive() {
-    boost::system::error_code ec;
     unsigned char prefix[4];
-    Io([&](auto& s) { asio::read(s, asio::buffer(prefix), ec); });
+    auto ec = Timed([&](auto handler) {
+      Io([&](auto& s) { asio::async_read(s, asio::buffer(prefix), handler); });
+    });
     if (ec) return Status::IOError("reading from the server: " + ec.message());
     const uint32_t n = FrameLength(prefix);
     if (n == 0 || n > kMaxFrameBytes) {
       return Status::IOError("the server sent a frame of " + std::to_string(n) + " bytes");
     }
     std::string body(n, '\0');
-    Io([&](auto& s) { asio::read(s, asio::buffer(body), ec); });
+    ec = Timed([&](auto handler) {
+      Io([&](auto& s) { asio::async_read(s, asio::buffer(body), handler); });
+    });
     if (ec) return Status::IOError("reading from the server: " + ec.message());
     return body;
   }
@@ -138,9 +163,7 @@ StatusOr<std::unique_ptr<Client>> Client::Open(const ClientOptions& options) {
     return Status::IOError("cannot connect to " + options.host + ":" +
                            std::to_string(options.port) + ": " + ec.message());
   }
-  const auto ms = options.timeout.count();
-  const timeval tv{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>(ms % 1000 * 1000)};
-  ::setsockopt(c.socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  c.timeout = options.timeout;
   c.socket().set_option(tcp::no_delay(true), ec);
   if (c.secure) {
     c.secure->handshake(asio::ssl::stream_base::client, ec);

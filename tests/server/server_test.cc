@@ -175,6 +175,32 @@ TEST_F(ServerTest, ASubscriberSeesEveryEntryOnceInOrderAcrossAReconnect) {
   for (uint64_t i = 0; i < total; ++i) ASSERT_EQ(seen[i], i);
 }
 
+TEST_F(ServerTest, ASubscriberThatGrantsNoCreditGetsNoMoreAndStallsNobody) {
+  ClientOptions o = Options();
+  o.timeout = std::chrono::milliseconds(2000);
+  auto slow = Must(Client::Connect(o, *auditor_));
+  flatbuffers::FlatBufferBuilder fbb;
+  auto subscribe = wire::CreateSubscribeRequest(fbb, uint64_t{0}, 4u);
+  fbb.Finish(wire::CreateFrame(fbb, 5, wire::Message::SubscribeRequest, subscribe.Union()),
+             wire::FrameIdentifier());
+  ASSERT_TRUE(slow->SendRaw(server::Framed(fbb)).ok());
+  // Appends go on at full speed while it sits there.
+  std::vector<SignedEvent> batch;
+  for (uint64_t i = 0; i < 200; ++i) batch.push_back(Attendance(*integration_, 600 + i));
+  auto writer = Connect(*integration_);
+  ASSERT_TRUE(writer->Append(batch).ok());
+  // It received its 4 entries and nothing more.
+  size_t received = 0;
+  for (;;) {
+    auto body = slow->ReceiveRaw();
+    if (!body.ok()) break;  // the read timed out: nothing more was sent
+    auto frame = Must(server::ParseFrame(body.value()));
+    ASSERT_EQ(frame->message_type(), wire::Message::EntryBatch);
+    received += frame->message_as_EntryBatch()->entries()->size();
+  }
+  EXPECT_EQ(received, 4u);
+}
+
 TEST_F(ServerTest, AnIntegrationReadsAndFollowsOnlyItsOwnAppends) {
   auto mine = Connect(*integration_);
   auto theirs = Connect(*other_integration_);
@@ -343,7 +369,15 @@ TEST_F(ServerTest, HostileBytesGetAnErrorOrAClosedConnectionAndOthersAreServed) 
     auto frame = Must(server::ParseFrame(reply));
     EXPECT_EQ(frame->message_as_Error()->code(), wire::ErrorCode::BadRequest);
   }
-  // Garbage straight after the handshake; a truncated frame, then hanging up.
+  // Garbage straight after login: its first four bytes read as a length.
+  {
+    auto c = Connect(*auditor_);
+    ASSERT_TRUE(c->SendRaw("GARBAGE! not a frame at all").ok());
+    auto reply = c->ReceiveRaw();
+    ASSERT_TRUE(reply.ok());
+    EXPECT_NE(reply.value().find("outside"), std::string::npos);
+  }
+  // A truncated frame (16 bytes announced, 4 sent), then hanging up.
   {
     auto c = Connect(*auditor_);
     ASSERT_TRUE(c->SendRaw(std::string("\0\0\0\x10garb", 8)).ok());
@@ -375,6 +409,41 @@ TEST_F(ServerTest, HostileBytesGetAnErrorOrAClosedConnectionAndOthersAreServed) 
     EXPECT_EQ(reply->message_as_Error()->code(), wire::ErrorCode::Unauthenticated);
   }
   ExpectServing();
+}
+
+TEST_F(ServerTest, LimitsAndTimeoutsCloseConnectionsThatOverstay) {
+  server::ServerOptions options;
+  options.cert_pem = tls_.cert_pem;
+  options.key_pem = tls_.key_pem;
+  options.max_connections = 1;
+  options.handshake_timeout = std::chrono::milliseconds(300);
+  options.idle_timeout = std::chrono::milliseconds(300);
+  options.log = [](const std::string&) {};
+  auto strict = Must(server::Server::Start(ledger_.get(), options));
+  ClientOptions o = Options();
+  o.port = strict->port();
+  {
+    // One connection in; a second is refused while it lasts.
+    auto first = Must(Client::Connect(o, *auditor_));
+    EXPECT_FALSE(Client::Connect(o, *auditor_).ok());
+    // Idle past the timeout: the server has closed it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    EXPECT_FALSE(first->Checkpoint().ok());
+  }
+  // A client that never answers the challenge is closed after the
+  // handshake timeout, and the slot is free again.
+  auto silent = Must(Client::Open(o));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  EXPECT_FALSE(silent->ReceiveRaw().ok());
+  auto next = Client::Connect(o, *auditor_);
+  EXPECT_TRUE(next.ok()) << next.status().ToString();
+  // Plaintext is for loopback only.
+  server::ServerOptions open_options;
+  open_options.host = "0.0.0.0";
+  open_options.plaintext = true;
+  auto refused = server::Server::Start(ledger_.get(), open_options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("loopback"), std::string::npos);
 }
 
 TEST_F(ServerTest, ShutdownAnswersWhatIsInFlightAndClosesTheRest) {
