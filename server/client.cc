@@ -120,8 +120,7 @@ StatusOr<const wire::Frame*> Expect(const std::string& body, wire::Message want)
 template <typename T>
 std::string Request(flatbuffers::FlatBufferBuilder& fbb, uint64_t id, wire::Message type,
                     flatbuffers::Offset<T> message) {
-  fbb.Finish(wire::CreateFrame(fbb, id, type, message.Union()), wire::FrameIdentifier());
-  return Framed(fbb);
+  return FrameOf(fbb, id, type, message.Union());
 }
 
 StatusOr<ProofReply> ProofOf(const std::string& body) {
@@ -221,9 +220,7 @@ StatusOr<AppendReply> Client::Append(const std::vector<SignedEvent>& events, siz
         wire::CreateSignedEvent(fbb, vec(e.event), vec(e.signer_key_id), vec(e.signature)));
   }
   auto request = wire::CreateAppendRequest(fbb, fbb.CreateVector(list));
-  EVIDENT_RETURN_IF_ERROR(
-      connection_->Send(Request(fbb, next_id_++, wire::Message::AppendRequest, request)));
-  auto body = connection_->Receive();
+  auto body = Call(Request(fbb, next_id_++, wire::Message::AppendRequest, request));
   if (!body.ok()) return body.status();
   auto frame = Expect(body.value(), wire::Message::AppendResponse);
   if (!frame.ok()) {
@@ -251,9 +248,7 @@ StatusOr<AppendReply> Client::Append(const std::vector<SignedEvent>& events, siz
 StatusOr<std::vector<std::pair<uint64_t, std::string>>> Client::Read(uint64_t from, uint64_t to) {
   flatbuffers::FlatBufferBuilder fbb;
   auto request = wire::CreateReadRequest(fbb, from, to);
-  EVIDENT_RETURN_IF_ERROR(
-      connection_->Send(Request(fbb, next_id_++, wire::Message::ReadRequest, request)));
-  auto body = connection_->Receive();
+  auto body = Call(Request(fbb, next_id_++, wire::Message::ReadRequest, request));
   if (!body.ok()) return body.status();
   auto frame = Expect(body.value(), wire::Message::ReadResponse);
   if (!frame.ok()) return frame.status();
@@ -268,9 +263,7 @@ StatusOr<std::vector<std::pair<uint64_t, std::string>>> Client::Read(uint64_t fr
 StatusOr<std::string> Client::Checkpoint(uint64_t size) {
   flatbuffers::FlatBufferBuilder fbb;
   auto request = wire::CreateCheckpointRequest(fbb, size);
-  EVIDENT_RETURN_IF_ERROR(
-      connection_->Send(Request(fbb, next_id_++, wire::Message::CheckpointRequest, request)));
-  auto body = connection_->Receive();
+  auto body = Call(Request(fbb, next_id_++, wire::Message::CheckpointRequest, request));
   if (!body.ok()) return body.status();
   auto frame = Expect(body.value(), wire::Message::CheckpointResponse);
   if (!frame.ok()) return frame.status();
@@ -281,9 +274,7 @@ StatusOr<std::string> Client::Checkpoint(uint64_t size) {
 StatusOr<ProofReply> Client::InclusionProof(uint64_t index, uint64_t size) {
   flatbuffers::FlatBufferBuilder fbb;
   auto request = wire::CreateInclusionProofRequest(fbb, index, size);
-  EVIDENT_RETURN_IF_ERROR(
-      connection_->Send(Request(fbb, next_id_++, wire::Message::InclusionProofRequest, request)));
-  auto body = connection_->Receive();
+  auto body = Call(Request(fbb, next_id_++, wire::Message::InclusionProofRequest, request));
   if (!body.ok()) return body.status();
   return ProofOf(body.value());
 }
@@ -291,9 +282,7 @@ StatusOr<ProofReply> Client::InclusionProof(uint64_t index, uint64_t size) {
 StatusOr<ProofReply> Client::ConsistencyProof(uint64_t size1, uint64_t size2) {
   flatbuffers::FlatBufferBuilder fbb;
   auto request = wire::CreateConsistencyProofRequest(fbb, size1, size2);
-  EVIDENT_RETURN_IF_ERROR(
-      connection_->Send(Request(fbb, next_id_++, wire::Message::ConsistencyProofRequest, request)));
-  auto body = connection_->Receive();
+  auto body = Call(Request(fbb, next_id_++, wire::Message::ConsistencyProofRequest, request));
   if (!body.ok()) return body.status();
   return ProofOf(body.value());
 }
@@ -306,9 +295,7 @@ StatusOr<std::string> Client::Query(const std::string& view,
   flatbuffers::FlatBufferBuilder fbb;
   auto request = wire::CreateQueryRequest(fbb, fbb.CreateString(view), fbb.CreateString(f.dump()),
                                           fbb.CreateString(as_of));
-  EVIDENT_RETURN_IF_ERROR(
-      connection_->Send(Request(fbb, next_id_++, wire::Message::QueryRequest, request)));
-  auto body = connection_->Receive();
+  auto body = Call(Request(fbb, next_id_++, wire::Message::QueryRequest, request));
   if (!body.ok()) return body.status();
   auto frame = Expect(body.value(), wire::Message::QueryResponse);
   if (!frame.ok()) return frame.status();
@@ -347,6 +334,11 @@ Status Client::Subscribe(uint64_t from, uint32_t window,
       since_credit = 0;
     }
   }
+}
+
+StatusOr<std::string> Client::Call(const std::string& request) {
+  EVIDENT_RETURN_IF_ERROR(connection_->Send(request));
+  return connection_->Receive();
 }
 
 Status Client::SendRaw(const std::string& bytes) { return connection_->Send(bytes); }

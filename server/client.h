@@ -94,6 +94,8 @@ class Client {
 
  private:
   Client() = default;
+  // Sends a framed request and returns the body of the answer.
+  StatusOr<std::string> Call(const std::string& request);
   std::unique_ptr<Connection> connection_;
   Welcome welcome_;
   std::string origin_, nonce_;

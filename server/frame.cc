@@ -13,6 +13,12 @@ std::string Framed(const flatbuffers::FlatBufferBuilder& fbb) {
   return out;
 }
 
+std::string FrameOf(flatbuffers::FlatBufferBuilder& fbb, uint64_t request_id, wire::Message type,
+                    flatbuffers::Offset<void> message) {
+  fbb.Finish(wire::CreateFrame(fbb, request_id, type, message), wire::FrameIdentifier());
+  return Framed(fbb);
+}
+
 uint32_t FrameLength(const unsigned char p[4]) {
   return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
 }
@@ -41,9 +47,7 @@ std::string ErrorFrame(uint64_t request_id, wire::ErrorCode code, const std::str
                        int index) {
   flatbuffers::FlatBufferBuilder fbb;
   auto error = wire::CreateErrorDirect(fbb, code, message.c_str(), index);
-  fbb.Finish(wire::CreateFrame(fbb, request_id, wire::Message::Error, error.Union()),
-             wire::FrameIdentifier());
-  return Framed(fbb);
+  return FrameOf(fbb, request_id, wire::Message::Error, error.Union());
 }
 
 const char* MessageName(wire::Message type) { return wire::EnumNameMessage(type); }

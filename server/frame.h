@@ -23,6 +23,10 @@ constexpr uint64_t kMaxReadEntries = 1024;
 // The length prefix and the bytes of a finished builder, ready to write.
 std::string Framed(const flatbuffers::FlatBufferBuilder& fbb);
 
+// Finishes `fbb` as a Frame of `message` and returns it framed.
+std::string FrameOf(flatbuffers::FlatBufferBuilder& fbb, uint64_t request_id, wire::Message type,
+                    flatbuffers::Offset<void> message);
+
 // The body length a 4-byte prefix announces.
 uint32_t FrameLength(const unsigned char prefix[4]);
 

@@ -169,9 +169,7 @@ class Session {
       auto nv = fbb.CreateVector(reinterpret_cast<const uint8_t*>(nonce.data()), nonce.size());
       auto ov = fbb.CreateString(origin);
       auto c = wire::CreateChallenge(fbb, nv, ov, 1);
-      fbb.Finish(wire::CreateFrame(fbb, 0, wire::Message::Challenge, c.Union()),
-                 wire::FrameIdentifier());
-      co_await Write(Framed(fbb));
+      co_await Write(FrameOf(fbb, 0, wire::Message::Challenge, c.Union()));
     }
     const std::string body = co_await ReadBody(server_->options().handshake_timeout);
     auto frame = ParseFrame(body);
@@ -209,9 +207,7 @@ class Session {
     auto welcome = wire::CreateWelcome(fbb, fbb.CreateString(key_->principal_id),
                                        fbb.CreateString(schema::EnumNameRole(key_->role)),
                                        fbb.CreateVector(types), server_->ledger()->size());
-    fbb.Finish(wire::CreateFrame(fbb, 0, wire::Message::Welcome, welcome.Union()),
-               wire::FrameIdentifier());
-    co_await Write(Framed(fbb));
+    co_await Write(FrameOf(fbb, 0, wire::Message::Welcome, welcome.Union()));
     server_->Log(peer_ + ": authenticated as " + key_->principal_id + " (" +
                  schema::EnumNameRole(key_->role) + ")");
     co_return true;
@@ -311,9 +307,7 @@ class Session {
     for (const AppendResult& r : results.value()) appended.emplace_back(r.sequence, r.duplicate);
     auto response = wire::CreateAppendResponse(fbb, fbb.CreateVectorOfStructs(appended),
                                                fbb.CreateString(note.ok() ? note.value() : ""));
-    fbb.Finish(wire::CreateFrame(fbb, id, wire::Message::AppendResponse, response.Union()),
-               wire::FrameIdentifier());
-    co_await Write(Framed(fbb));
+    co_await Write(FrameOf(fbb, id, wire::Message::AppendResponse, response.Union()));
   }
 
   // Entries [from, to) this key may see: everything, or an integration's own.
@@ -360,9 +354,7 @@ class Session {
     auto entries = co_await OnPool([&] { return Entries(r->from(), to, &scanned); });
     flatbuffers::FlatBufferBuilder fbb;
     auto response = wire::CreateReadResponse(fbb, EntryVector(fbb, entries), size);
-    fbb.Finish(wire::CreateFrame(fbb, id, wire::Message::ReadResponse, response.Union()),
-               wire::FrameIdentifier());
-    co_await Write(Framed(fbb));
+    co_await Write(FrameOf(fbb, id, wire::Message::ReadResponse, response.Union()));
   }
 
   asio::awaitable<void> Checkpoint(uint64_t id, uint64_t size) {
@@ -378,9 +370,7 @@ class Session {
     }
     flatbuffers::FlatBufferBuilder fbb;
     auto response = wire::CreateCheckpointResponse(fbb, fbb.CreateString(note.value()));
-    fbb.Finish(wire::CreateFrame(fbb, id, wire::Message::CheckpointResponse, response.Union()),
-               wire::FrameIdentifier());
-    co_await Write(Framed(fbb));
+    co_await Write(FrameOf(fbb, id, wire::Message::CheckpointResponse, response.Union()));
   }
 
   template <typename F>
@@ -403,9 +393,7 @@ class Session {
     auto response = wire::CreateProofResponse(
         fbb, fbb.CreateVector(reinterpret_cast<const uint8_t*>(hashes.data()), hashes.size()),
         fbb.CreateString(note.ok() ? note.value() : ""));
-    fbb.Finish(wire::CreateFrame(fbb, id, wire::Message::ProofResponse, response.Union()),
-               wire::FrameIdentifier());
-    co_await Write(Framed(fbb));
+    co_await Write(FrameOf(fbb, id, wire::Message::ProofResponse, response.Union()));
   }
 
   asio::awaitable<void> Query(uint64_t id, const wire::QueryRequest* r) {
@@ -424,9 +412,7 @@ class Session {
     }
     flatbuffers::FlatBufferBuilder fbb;
     auto response = wire::CreateQueryResponse(fbb, fbb.CreateString(text.value()));
-    fbb.Finish(wire::CreateFrame(fbb, id, wire::Message::QueryResponse, response.Union()),
-               wire::FrameIdentifier());
-    co_await Write(Framed(fbb));
+    co_await Write(FrameOf(fbb, id, wire::Message::QueryResponse, response.Union()));
   }
 
   // Streams entries from `from` on, never more than the credit the client
@@ -451,9 +437,7 @@ class Session {
         credit_ -= std::min<uint64_t>(credit_, entries.size());
         flatbuffers::FlatBufferBuilder fbb;
         auto batch = wire::CreateEntryBatch(fbb, EntryVector(fbb, entries));
-        fbb.Finish(wire::CreateFrame(fbb, id, wire::Message::EntryBatch, batch.Union()),
-                   wire::FrameIdentifier());
-        co_await Write(Framed(fbb));
+        co_await Write(FrameOf(fbb, id, wire::Message::EntryBatch, batch.Union()));
         continue;
       }
       // Wait for more credit or more entries (or a second, whichever first).
