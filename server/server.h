@@ -17,7 +17,8 @@
 // keys that sign events); what it may then do follows the key's role:
 //
 //   Admin        everything: append any event the key rules allow (key
-//                registrations and revocations among them), read, subscribe,
+//                registrations and revocations among them, and events other
+//                keys signed, passed on), read, subscribe,
 //                checkpoints, proofs, every view
 //   Integration  append events it signed itself, of the types its
 //                registration lists; read and subscribe to its own appends;

@@ -281,12 +281,11 @@ class Session {
     for (uint32_t i = 0; i < events->size(); ++i) {
       const wire::SignedEvent* e = events->Get(i);
       SignedEvent s{Bytes(e->event()), Bytes(e->signer_key_id()), Bytes(e->signature())};
-      if (key_->role == schema::Role::Integration && s.signer_key_id != key_id_) {
-        co_await Refuse(id, wire::ErrorCode::PermissionDenied,
-                        "event " + std::to_string(i) + " is signed by key " +
-                            ShortKeyId(s.signer_key_id) +
-                            "; an integration appends only events it signed itself",
-                        int(i));
+      if (key_->role != schema::Role::Admin && s.signer_key_id != key_id_) {
+        std::string message = "event " + std::to_string(i) + " is signed by key " +
+                              ShortKeyId(s.signer_key_id) +
+                              "; only an admin may pass on events other keys signed";
+        co_await Refuse(id, wire::ErrorCode::PermissionDenied, std::move(message), int(i));
         co_return;
       }
       batch.push_back(std::move(s));

@@ -306,6 +306,7 @@ TEST_F(ServerTest, RolesLimitWhatAPrincipalMayDo) {
   ASSERT_FALSE(relay.ok());
   EXPECT_NE(relay.status().message().find("event 1"), std::string::npos)
       << relay.status().ToString();
+  EXPECT_NE(relay.status().message().find("only an admin"), std::string::npos);
   // The board asks for raw events: refused, but may still read checkpoints.
   auto board = Connect(*board_);
   for (auto result :
