@@ -138,7 +138,9 @@ class Session {
     std::string who = peer_;
     if (key_) who += " (" + key_->principal_id + ")";
     server_->Log(who + ": refused: " + message);
-    co_await Write(ErrorFrame(id, code, message));
+    // While a subscription streams, its writer owns the stream: the
+    // connection just ends.
+    if (!reading_credits_) co_await Write(ErrorFrame(id, code, message));
     throw Closed();
   }
 
@@ -461,7 +463,11 @@ class Session {
         const std::string body = co_await ReadBody(std::nullopt);
         auto frame = ParseFrame(body);
         const wire::Credit* credit = frame.ok() ? frame.value()->message_as_Credit() : nullptr;
-        if (credit == nullptr) break;  // a subscription takes Credit frames only
+        if (credit == nullptr) {  // a subscription takes Credit frames only
+          server_->Log(peer_ + " (" + key_->principal_id +
+                       "): subscription ended: the client sent something other than Credit");
+          break;
+        }
         credit_ += credit->entries();
         wake_.cancel();
       }
