@@ -92,6 +92,8 @@ class Session {
                  e.code() != asio::ssl::error::stream_truncated) {
         server_->Log(peer_ + ": connection ended: " + e.code().message());
       }
+    } catch (const std::exception& e) {  // one connection's failure never stops the server
+      server_->Log(peer_ + ": connection closed on an internal error: " + e.what());
     }
     boost::system::error_code ec;
     deadline_.cancel();
