@@ -15,7 +15,11 @@ bool AllSixFlags(const FactState& state, const std::string& program) {
   return v != nullptr && (v->flags & kAllSixFlags) == kAllSixFlags;
 }
 
-void Cell::AddPair(const PersonProgram& p, int32_t fy, bool all_six_flags) {
+int Cell::Band(int64_t minutes) {
+  return minutes >= rules::kDoseHighMinutes ? 2 : minutes >= rules::kDoseLowMinutes ? 1 : 0;
+}
+
+int64_t Cell::AddPair(const PersonProgram& p, int32_t fy, bool all_six_flags) {
   int64_t pair_spend = 0;
   for (const CostShare& c : p.costs) {
     if (c.line.fiscal_year != fy) continue;
@@ -32,7 +36,7 @@ void Cell::AddPair(const PersonProgram& p, int32_t fy, bool all_six_flags) {
   }
   spend_cents_ += pair_spend;
   if (p.standing == rules::Standing::kOwedByDistrict) ++owed_by_district_;
-  if (minutes == 0 && pair_spend == 0) return;  // not a participant this year
+  if (minutes == 0 && pair_spend == 0) return -1;  // not a participant this year
 
   participants_.insert(p.person);
   ++participant_programs_;
@@ -40,23 +44,20 @@ void Cell::AddPair(const PersonProgram& p, int32_t fy, bool all_six_flags) {
   if (p.evidence_of_change) changed_.insert(p.person);
   minutes_ += minutes;
   if (all_six_flags) flagged_minutes_ += minutes;
-  if (minutes >= rules::kDoseHighMinutes) {
-    ++from_49_;
-    band_people_[2].insert(p.person);
-  } else if (minutes >= rules::kDoseLowMinutes) {
-    ++from_14_to_49_;
-    band_people_[1].insert(p.person);
-  } else {
-    ++under_14_;
-    band_people_[0].insert(p.person);
+  switch (Band(minutes)) {
+    case 2:
+      ++from_49_;
+      break;
+    case 1:
+      ++from_14_to_49_;
+      break;
+    default:
+      ++under_14_;
   }
   records_ += p.records;
   present_ += p.present;
   for (int level = 1; level <= 5; ++level) {
-    if (p.levels & (1u << (level - 1))) {
-      ++level_[level - 1];
-      level_people_[level - 1].insert(p.person);
-    }
+    if (p.levels & (1u << (level - 1))) ++level_[level - 1];
   }
   post_observations_ += p.post_observations;
   post_practice_ += p.post_practice_observed;
@@ -66,6 +67,7 @@ void Cell::AddPair(const PersonProgram& p, int32_t fy, bool all_six_flags) {
   }
   if (p.highest_level < 4) no_level4_cents_ += pair_spend;
   if (p.standing == rules::Standing::kOwedByPerson) ++owed_by_person_;
+  return minutes;
 }
 
 Json Cell::Render(int64_t staff, int64_t teachers) const {

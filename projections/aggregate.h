@@ -25,14 +25,15 @@ class Cell {
  public:
   // Adds what row `p` contributes to fiscal year `fy`: its costs of that
   // year, its minutes of that year, and its evidence. `all_six_flags` says
-  // whether the programme meets the six statutory flags.
-  void AddPair(const PersonProgram& p, int32_t fy, bool all_six_flags);
+  // whether the programme meets the six statutory flags. Returns the row's
+  // minutes that year if its person took part then (had minutes or spend),
+  // else -1.
+  int64_t AddPair(const PersonProgram& p, int32_t fy, bool all_six_flags);
+  // The hours band of a participant-programme's minutes in a year: 0 under
+  // 14 hours, 1 from 14 to 49, 2 from 49.
+  static int Band(int64_t minutes);
   bool empty() const { return participants_.empty() && spend_cents_ == 0; }
   int64_t spend_cents() const { return spend_cents_; }
-  // People (not enrolments) with hours in band 0 (under 14), 1 (14 to 49) or
-  // 2 (49 and over); with evidence at `level` (1 to 5).
-  int64_t BandPeople(int band) const { return int64_t(band_people_[band].size()); }
-  int64_t LevelPeople(int level) const { return int64_t(level_people_[level - 1].size()); }
 
   // The figures (docs/metrics.md). `staff` is the number of staff the group
   // could reach; `teachers` the certificated staff among them.
@@ -46,7 +47,6 @@ class Cell {
   int64_t under_14_ = 0, from_14_to_49_ = 0, from_49_ = 0;  // participant-programmes by hours
   int64_t records_ = 0, present_ = 0;
   int64_t level_[5] = {0, 0, 0, 0, 0};  // participant-programmes with evidence at each level
-  std::set<std::string> band_people_[3], level_people_[5];
   int64_t participant_programs_ = 0;
   int64_t post_observations_ = 0, post_practice_ = 0;
   int64_t change_known_ = 0, improving_ = 0;

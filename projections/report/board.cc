@@ -7,12 +7,19 @@ namespace evident::projections::report {
 
 YearData::YearData(const FactState& state, const Figures& f, int32_t fiscal_year)
     : state(state), f(f), fy(fiscal_year) {
+  Cell whole;
   for (const PersonProgram& p : f.pairs) {
     if (!YearsOf(p).count(fy)) continue;
     auto who = f.people.find(p.person);
     const int32_t group = who == f.people.end() ? 0 : who->second.group;
     const bool flags = AllSixFlags(state, p.program);
-    whole.AddPair(p, fy, flags);
+    const int64_t minutes = whole.AddPair(p, fy, flags);
+    if (minutes >= 0) {
+      band_people[Cell::Band(minutes)].insert(p.person);
+      for (int level = 1; level <= 5; ++level) {
+        if (p.levels & (1u << (level - 1))) level_people[level - 1].insert(p.person);
+      }
+    }
     groups[group].AddPair(p, fy, flags);
     programs[p.program].AddPair(p, fy, flags);
     if (p.standing != rules::Standing::kNoInvestment) {

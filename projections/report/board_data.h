@@ -19,8 +19,7 @@ struct YearData {
   const FactState& state;
   const Figures& f;
   int32_t fy;
-  Cell whole;                                     // the whole district this year
-  Json district;                                  // whole.Render(...)
+  Json district;                                  // Cell::Render of the whole district this year
   std::vector<Json> unallocated, budget, equity;  // the views' rows of this year
   int64_t unallocated_cents = 0;
   std::map<int32_t, Cell> groups;
@@ -29,6 +28,9 @@ struct YearData {
   // Enrolments of this year by standing, and the people in them.
   std::map<rules::Standing, int64_t> standing_enrolments;
   std::map<rules::Standing, std::set<std::string>> standing_people;
+  // People (not enrolments) this year with hours in each band of
+  // Cell::Band, and with evidence at each level 1 to 5.
+  std::set<std::string> band_people[3], level_people[5];
   int64_t rows_suppressed = 0;
 
   // Adds a finished table to `tables` and returns its id.

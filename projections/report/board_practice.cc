@@ -33,7 +33,7 @@ Json EvidenceSection(YearData& d, Json* tables) {
     t.Row(Json{{"level", std::to_string(level) + ". " + kLevels[level - 1]},
                {"enrolments", n},
                {"share", Ratio(n, enrolments)}},
-          d.whole.LevelPeople(level));
+          int64_t(d.level_people[level - 1].size()));
   }
   t.Note("An enrolment can have evidence at several levels; shares are of all " +
          Count(enrolments) + " enrolments this year.");

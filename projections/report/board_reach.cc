@@ -152,7 +152,7 @@ Json ParticipationSection(YearData& d, Json* tables) {
     const auto& [key, label] = kBands[band];
     const int64_t n = Int(bands[key]);
     hours.Row(Json{{"band", label}, {"enrolments", n}, {"share", Ratio(n, enrolments)}},
-              d.whole.BandPeople(band));
+              int64_t(d.band_people[band].size()));
   }
   hours.Total(Json{{"band", "All enrolments"},
                    {"enrolments", enrolments},
