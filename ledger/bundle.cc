@@ -178,6 +178,16 @@ Status WriteBundle(Ledger* ledger, const std::string& dir, uint64_t from, uint64
   return WriteFile(dir + "/README.txt", kReadme);
 }
 
+StatusOr<NoteVerifier> BundledVerifier(const std::string& dir) {
+  auto vkey = ReadBundleFile(dir, "ledger.vkey");
+  if (!vkey.ok()) return vkey.status();
+  auto verifier = NoteVerifier::FromVkey(vkey->substr(0, vkey->find('\n')));
+  if (!verifier.ok()) {
+    return Status::InvalidArgument("ledger.vkey: " + verifier.status().message());
+  }
+  return verifier;
+}
+
 StatusOr<BundleReport> VerifyBundle(const std::string& dir,
                                     const std::optional<NoteVerifier>& trusted) {
   BundleReport report;
@@ -190,10 +200,11 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
   if (!note.ok()) return note.status();
   std::optional<NoteVerifier> verifier = trusted;
   if (!verifier) {
-    auto vkey = ReadBundleFile(dir, "ledger.vkey");
-    if (!vkey.ok()) return vkey.status();
-    auto bundled = NoteVerifier::FromVkey(vkey->substr(0, vkey->find('\n')));
-    if (!bundled.ok()) return fail({}, "ledger.vkey: " + bundled.status().message());
+    auto bundled = BundledVerifier(dir);
+    if (!bundled.ok()) {
+      if (bundled.status().code() != Status::Code::kInvalidArgument) return bundled.status();
+      return fail({}, bundled.status().message());
+    }
     verifier = bundled.value();
     report.trusted_bundled_key = true;
   }

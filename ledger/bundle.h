@@ -39,6 +39,11 @@ struct BundleReport {
   bool ok() const { return problem.empty(); }
 };
 
+// The verifier key in `dir`/ledger.vkey (its first line). NotFound/IOError
+// when the file cannot be read; InvalidArgument, naming the file, when it
+// holds no valid key.
+StatusOr<NoteVerifier> BundledVerifier(const std::string& dir);
+
 // Checks a bundle with no access to the ledger: the checkpoint's signature
 // (with `trusted` if given, else the bundle's own ledger.vkey), every entry's
 // and key event's inclusion proof against it, that the range is complete, and

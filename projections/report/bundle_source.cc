@@ -86,9 +86,7 @@ StatusOr<Json> BoardSummaryFromBundle(const std::string& dir, const BoardRequest
   }
   std::optional<NoteVerifier> verifier = trusted;
   if (!verifier) {
-    auto vkey = ReadFile(dir + "/ledger.vkey", "bundle key");
-    if (!vkey.ok()) return vkey.status();
-    auto bundled = NoteVerifier::FromVkey(vkey->substr(0, vkey->find('\n')));
+    auto bundled = BundledVerifier(dir);
     if (!bundled.ok()) return bundled.status();
     verifier = bundled.value();
   }
