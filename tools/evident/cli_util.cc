@@ -123,7 +123,18 @@ std::string VerifySummary(const VerifyReport& r) {
 }
 
 StatusOr<std::unique_ptr<server::Client>> ConnectServerFlag(const Flags& flags,
-                                                            const PrivateKey& key) {
+                                                            const PrivateKey* key) {
+  std::optional<PrivateKey> loaded;
+  if (key == nullptr) {
+    auto path = flags.Require("key");
+    if (!path.ok()) {
+      return Status::InvalidArgument("with --server, give the key to log in with: --key FILE");
+    }
+    auto read = PrivateKey::LoadFile(path.value());
+    if (!read.ok()) return read.status();
+    loaded = std::move(read.value());
+    key = &*loaded;
+  }
   auto address = flags.Require("server");
   if (!address.ok()) return address.status();
   const size_t colon = address->rfind(':');
@@ -148,7 +159,7 @@ StatusOr<std::unique_ptr<server::Client>> ConnectServerFlag(const Flags& flags,
     if (!pem.ok()) return pem.status();
     options.trusted_cert_pem = pem.value();
   }
-  return server::Client::Connect(options, key);
+  return server::Client::Connect(options, *key);
 }
 
 }  // namespace evident::cli

@@ -52,10 +52,10 @@ std::string VerifySummary(const VerifyReport& r);
 StatusOr<std::string> EntryJson(EventJsonCodec* codec, uint64_t sequence, std::string_view bytes);
 
 // A connection to `evident serve` from --server HOST:PORT, trusting the
-// certificate in --trust FILE (or plaintext with --plaintext), authenticated
-// with `key`.
+// certificate in --trust FILE (or plaintext with --plaintext), logged in
+// with `key`, or else with the key in --key FILE.
 StatusOr<std::unique_ptr<server::Client>> ConnectServerFlag(const Flags& flags,
-                                                            const PrivateKey& key);
+                                                            const PrivateKey* key = nullptr);
 
 // Splits "a,b,c" into its non-empty parts.
 std::vector<std::string> SplitCommas(const std::string& text);

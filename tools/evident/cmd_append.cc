@@ -111,7 +111,7 @@ int RunAppend(const Flags& flags) {
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<server::Client> client;
   if (remote) {
-    auto connected = ConnectServerFlag(flags, key.value());
+    auto connected = ConnectServerFlag(flags, &key.value());
     if (!connected.ok()) return Fail(kName, connected.status());
     client = std::move(connected.value());
   } else {

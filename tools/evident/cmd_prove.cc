@@ -113,12 +113,7 @@ int RunProve(const Flags& flags) {
   std::unique_ptr<server::Client> client;
   Source source;
   if (flags.Has("server")) {
-    auto key_path = flags.Require("key");
-    if (!key_path.ok())
-      return Fail(kName, "with --server, give the key to log in with: --key FILE");
-    auto key = PrivateKey::LoadFile(key_path.value());
-    if (!key.ok()) return Fail(kName, key.status());
-    auto connected = ConnectServerFlag(flags, key.value());
+    auto connected = ConnectServerFlag(flags);
     if (!connected.ok()) return Fail(kName, connected.status());
     client = std::move(connected.value());
     source = FromServer(client.get());

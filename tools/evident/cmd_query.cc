@@ -54,11 +54,7 @@ int OverTheWire(const Flags& flags, const projections::QuerySpec& spec) {
   if (flags.Has("size") || flags.Has("verify")) {
     return Fail(kName, "--size and --verify need the ledger itself (--ledger DIR)");
   }
-  auto key_path = flags.Require("key");
-  if (!key_path.ok()) return Fail(kName, "with --server, give the key to log in with: --key FILE");
-  auto key = PrivateKey::LoadFile(key_path.value());
-  if (!key.ok()) return Fail(kName, key.status());
-  auto client = ConnectServerFlag(flags, key.value());
+  auto client = ConnectServerFlag(flags);
   if (!client.ok()) return Fail(kName, client.status());
   auto text = client.value()->Query(spec.view, spec.filters, flags.Get("as-of").value_or(""));
   if (!text.ok()) return Fail(kName, text.status());

@@ -11,17 +11,13 @@ namespace {
 constexpr char kName[] = "tail";
 
 int RunTail(const Flags& flags) {
-  auto key_path = flags.Require("key");
-  if (!key_path.ok()) return Fail(kName, key_path.status());
   auto from = flags.GetUint("from", 0);
   if (!from.ok()) return Fail(kName, from.status());
   auto limit = flags.GetUint("limit", UINT64_MAX);
   if (!limit.ok()) return Fail(kName, limit.status());
-  auto key = PrivateKey::LoadFile(key_path.value());
-  if (!key.ok()) return Fail(kName, key.status());
   auto codec = EventJsonCodec::Create();
   if (!codec.ok()) return Fail(kName, codec.status());
-  auto client = ConnectServerFlag(flags, key.value());
+  auto client = ConnectServerFlag(flags);
   if (!client.ok()) return Fail(kName, client.status());
   uint64_t printed = 0;
   Status line_error;
