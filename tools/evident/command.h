@@ -42,5 +42,6 @@ extern const Command kQueryCommand;
 extern const Command kReportCommand;
 extern const Command kServeCommand;
 extern const Command kTailCommand;
+extern const Command kDemoDataCommand;
 
 }  // namespace evident::cli

@@ -12,7 +12,8 @@ const std::vector<Command>& AllCommands() {
       kInitCommand,       kKeygenCommand,     kAppendCommand,  kLogCommand,
       kVerifyCommand,     kCheckpointCommand, kPubkeyCommand,  kProveCommand,
       kCheckProofCommand, kExportCommand,     kProjectCommand, kQueryCommand,
-      kReportCommand,     kServeCommand,      kTailCommand,    kSchemaCommand};
+      kReportCommand,     kServeCommand,      kTailCommand,    kSchemaCommand,
+      kDemoDataCommand};
   return commands;
 }
 
