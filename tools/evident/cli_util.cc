@@ -75,6 +75,17 @@ std::string KeyRegisteredJson(const std::string& district, const std::string& pr
   return event.dump();
 }
 
+std::string KeyRevokedJson(const std::string& district, const std::string& key_id,
+                           const std::string& reason) {
+  nlohmann::ordered_json event = {{"event_id", NewEventIdHex()},
+                                  {"event_type", "KeyRevoked"},
+                                  {"occurred_at", NowTimestamp()},
+                                  {"district_id", district},
+                                  {"source_system", "evident-cli"},
+                                  {"body", {{"key_id", HexEncode(key_id)}, {"reason_code", reason}}}};
+  return event.dump();
+}
+
 StatusOr<std::unique_ptr<Ledger>> OpenLedgerFlag(const Flags& flags, OpenMode mode) {
   auto dir = flags.Require("ledger");
   if (!dir.ok()) return dir.status();

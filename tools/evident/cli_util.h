@@ -30,6 +30,10 @@ std::string KeyRegisteredJson(const std::string& district, const std::string& pr
                               const std::string& role, const PublicKey& key,
                               const std::vector<std::string>& allowed_event_types);
 
+// The JSON line of a KeyRevoked event for the key with id `key_id`.
+std::string KeyRevokedJson(const std::string& district, const std::string& key_id,
+                           const std::string& reason);
+
 // Opens the ledger named by --ledger (required). Commands that only read
 // open it read-only, so they run beside a process that appends.
 StatusOr<std::unique_ptr<Ledger>> OpenLedgerFlag(const Flags& flags,

@@ -43,5 +43,6 @@ extern const Command kReportCommand;
 extern const Command kServeCommand;
 extern const Command kTailCommand;
 extern const Command kDemoDataCommand;
+extern const Command kDemoCommand;
 
 }  // namespace evident::cli

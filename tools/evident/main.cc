@@ -13,7 +13,7 @@ const std::vector<Command>& AllCommands() {
       kVerifyCommand,     kCheckpointCommand, kPubkeyCommand,  kProveCommand,
       kCheckProofCommand, kExportCommand,     kProjectCommand, kQueryCommand,
       kReportCommand,     kServeCommand,      kTailCommand,    kSchemaCommand,
-      kDemoDataCommand};
+      kDemoCommand,       kDemoDataCommand};
   return commands;
 }
 

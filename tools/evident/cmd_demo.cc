@@ -1,0 +1,344 @@
+// evident demo: the demo district, end to end, in one command. Its steps
+// are the system's own: a new ledger, the server over TLS, the district's
+// systems streaming in at once while another follows, the projections, the
+// board report, and the auditor's bundle checked offline.
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "ledger/bundle.h"
+#include "ledger/checkpoint.h"
+#include "ledger/coding.h"
+#include "ledger/event_json.h"
+#include "ledger/file_util.h"
+#include "projections/report/compute.h"
+#include "projections/report/render.h"
+#include "projections/store.h"
+#include "server/server.h"
+#include "tools/evident/cli_util.h"
+#include "tools/evident/command.h"
+#include "tools/evident/demo_stream.h"
+#include "tools/evident/demo_terminal.h"
+#include "tools/evident/ledger_setup.h"
+
+namespace evident::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using projections::report::Json;
+
+constexpr char kName[] = "demo";
+constexpr char kMarker[] = ".evident-demo";
+constexpr char kFollower[] = "county-auditor";
+constexpr int32_t kReportYear = 2026;
+
+struct Demo {
+  std::string dir, ledger_dir, keys_dir, report_dir, bundle_dir;
+  demo::District district;
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<server::Server> server;
+  server::ClientOptions client;
+  demo_stream::Plan plan;
+  demo_stream::Result streamed;
+  uint64_t size = 0;
+  std::string root_hex;
+  Json summary;
+  BundleReport bundle;
+};
+
+// A fresh folder for the demo. An existing one is emptied only if an
+// earlier demo made it (it holds the marker file).
+Status PrepareFolder(const std::string& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    if (!fs::exists(fs::path(dir) / kMarker, ec)) {
+      return Status::FailedPrecondition(dir + " holds files the demo did not make; give --dir an "
+                                              "empty or new folder");
+    }
+    fs::remove_all(dir, ec);
+    if (ec) return Status::IOError("cannot empty " + dir + ": " + ec.message());
+  }
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  return WriteFile((fs::path(dir) / kMarker).string(),
+                   "Made by `evident demo`; the next run replaces this folder.\n");
+}
+
+Status WriteDistrict(Demo& d, const demo::DistrictOptions& options) {
+  d.district = demo::GenerateDistrict(options);
+  std::string text;
+  for (const demo::DemoEvent& e : d.district.events) text += e.json + "\n";
+  return WriteFile(d.dir + "/district.jsonl", text);
+}
+
+// Keys for each district system and for the follower, registered by the
+// admin over the server in one batch.
+Status RegisterSystems(Demo& d, Terminal& out) {
+  std::error_code ec;
+  fs::create_directories(d.keys_dir, ec);
+  if (ec) return Status::IOError("cannot create " + d.keys_dir + ": " + ec.message());
+  std::vector<std::string> lines;
+  auto add = [&](const std::string& principal, const std::string& role,
+                 const std::vector<std::string>& types) -> Status {
+    const std::string path = d.keys_dir + "/" + principal + ".pem";
+    auto key = PrivateKey::Generate();
+    if (!key.ok()) return key.status();
+    EVIDENT_RETURN_IF_ERROR(key->SaveFile(path));
+    lines.push_back(KeyRegisteredJson(demo::kDistrictId, principal, role, key->public_key(), types));
+    return Status::OK();
+  };
+  for (const demo::SourceSystem& s : demo::SourceSystems()) {
+    EVIDENT_RETURN_IF_ERROR(add(s.id, "Integration", s.event_types));
+    out.Detail(Pad(s.id, 18) + s.what);
+  }
+  EVIDENT_RETURN_IF_ERROR(add(kFollower, "Auditor", {}));
+  out.Detail(Pad(kFollower, 18) + "the county office's audit system: follows the whole log");
+  auto admin = PrivateKey::LoadFile(d.ledger_dir + "/keys/admin.pem");
+  if (!admin.ok()) return admin.status();
+  auto client = server::Client::Connect(d.client, admin.value());
+  if (!client.ok()) return client.status().WithContext("admin");
+  auto codec = EventJsonCodec::Create();
+  if (!codec.ok()) return codec.status();
+  std::vector<SignedEvent> batch;
+  for (const std::string& line : lines) {
+    auto bytes = codec.value()->FromJson(line);
+    if (!bytes.ok()) return bytes.status();
+    batch.push_back(SignEvent(admin.value(), std::move(bytes.value())));
+  }
+  auto reply = client.value()->Append(batch);
+  return reply.ok() ? Status::OK() : reply.status().WithContext("admin");
+}
+
+Status StartServer(Demo& d) {
+  server::ServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  auto cert = ReadFile(d.ledger_dir + "/keys/tls-cert.pem", "TLS certificate");
+  if (!cert.ok()) return cert.status();
+  auto key = ReadFile(d.ledger_dir + "/keys/tls-key.pem", "TLS key");
+  if (!key.ok()) return key.status();
+  options.cert_pem = cert.value();
+  options.key_pem = key.value();
+  options.projection_dir = projections::ProjectionStore::PathFor(d.ledger_dir);
+  auto log = std::make_shared<std::ofstream>(d.dir + "/server.log");
+  auto mu = std::make_shared<std::mutex>();
+  options.log = [log, mu](const std::string& line) {
+    std::lock_guard<std::mutex> lock(*mu);
+    *log << line << "\n";
+  };
+  auto server = server::Server::Start(d.ledger.get(), options);
+  if (!server.ok()) return server.status();
+  d.server = std::move(server.value());
+  d.client.host = "localhost";
+  d.client.port = d.server->port();
+  d.client.trusted_cert_pem = cert.value();
+  return Status::OK();
+}
+
+// The systems' lanes: each its own events, in order. The PD system's key is
+// rotated at the start of the second fiscal year.
+void PlanStreams(Demo& d) {
+  d.plan.server = d.client;
+  d.plan.admin_key_path = d.ledger_dir + "/keys/admin.pem";
+  d.plan.follower_key_path = d.keys_dir + "/" + kFollower + ".pem";
+  d.plan.district = demo::kDistrictId;
+  for (const demo::SourceSystem& s : demo::SourceSystems()) {
+    demo_stream::Lane lane;
+    lane.principal = s.id;
+    lane.key_path = d.keys_dir + "/" + s.id + ".pem";
+    for (const demo::DemoEvent& e : d.district.events) {
+      if (e.source == s.id) lane.events.push_back(&e);
+    }
+    lane.rotate_at = lane.events.size();
+    if (s.id == "pd-system") {
+      for (size_t i = 0; i < lane.events.size(); ++i) {
+        if (lane.events[i]->occurred_at >= demo::kSecondYearStart) {
+          lane.rotate_at = i;
+          break;
+        }
+      }
+      lane.rotated_key_path = d.keys_dir + "/" + s.id + "-2026.pem";
+    }
+    d.plan.lanes.push_back(std::move(lane));
+  }
+}
+
+Status Stream(Demo& d, Terminal& out) {
+  PlanStreams(d);
+  demo_stream::Progress progress;
+  Status status;
+  std::atomic<bool> done{false};
+  std::thread worker([&] {
+    status = demo_stream::Run(d.plan, &progress, [&] { return d.ledger->size(); }, &d.streamed);
+    done = true;
+  });
+  const uint64_t total = d.district.events.size();
+  while (!done) {
+    out.Progress(progress.sent, total, progress.followed);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  worker.join();
+  out.ProgressDone(progress.sent, total, progress.followed);
+  return status;
+}
+
+// The follower's copy must hash to the root the ledger key signed.
+Status CheckFollower(Demo& d, Terminal& out) {
+  d.size = d.ledger->size();
+  auto note = d.ledger->CheckpointNote(d.size);
+  if (!note.ok()) return note.status();
+  auto verifier = d.ledger->CheckpointVerifier();
+  if (!verifier.ok()) return verifier.status();
+  auto checkpoint = OpenCheckpoint(note.value(), verifier.value());
+  if (!checkpoint.ok()) return checkpoint.status();
+  d.root_hex = HexEncode(checkpoint->root);
+  if (d.streamed.followed != d.size || d.streamed.followed_root != checkpoint->root) {
+    return Status::VerificationFailed(
+        "the follower received " + std::to_string(d.streamed.followed) + " entries whose root " +
+        "is " + HexEncode(d.streamed.followed_root) + "; the checkpoint says " +
+        std::to_string(d.size) + " entries, root " + d.root_hex);
+  }
+  return Status::OK();
+}
+
+Status Report(Demo& d) {
+  projections::report::BoardRequest request;
+  request.fiscal_year = kReportYear;
+  request.tree_size = d.size;
+  request.as_of_day = projections::DayOf(demo::kLastDay);
+  auto summary = projections::report::BoardSummaryFromLedger(d.ledger.get(), request);
+  if (!summary.ok()) return summary.status();
+  auto files = projections::report::RenderAll(summary.value());
+  if (!files.ok()) return files.status();
+  EVIDENT_RETURN_IF_ERROR(projections::report::WriteReport(d.report_dir, files.value()));
+  d.summary = std::move(summary.value());
+  return Status::OK();
+}
+
+// What an auditor does with nothing but the bundle and the ledger's key:
+// check every entry, proof and signature, then recompute the report.
+Status Audit(Demo& d, Terminal& out) {
+  EVIDENT_RETURN_IF_ERROR(WriteBundle(d.ledger.get(), d.bundle_dir, 0, d.size));
+  auto trusted = d.ledger->CheckpointVerifier();
+  if (!trusted.ok()) return trusted.status();
+  auto bundle = VerifyBundle(d.bundle_dir, trusted.value());
+  if (!bundle.ok()) return bundle.status();
+  if (!bundle->ok()) return Status::VerificationFailed("the bundle: " + bundle->problem);
+  d.bundle = bundle.value();
+  out.Detail(d.bundle_dir + ": " + projections::report::Count(d.bundle.entries) + " entries and " +
+             projections::report::Count(d.bundle.key_events) +
+             " key events proven against the signed checkpoint; every signature checked");
+  auto request = projections::report::RequestOf(d.summary);
+  if (!request.ok()) return request.status();
+  auto again = projections::report::BoardSummaryFromBundle(
+      d.bundle_dir, request.value(), d.summary["log"]["checkpoint"].get<std::string>(),
+      trusted.value());
+  if (!again.ok()) return again.status();
+  auto files = projections::report::RenderAll(again.value());
+  if (!files.ok()) return files.status();
+  const auto check = projections::report::CompareReport(d.report_dir, files.value());
+  if (!check.ok()) {
+    return Status::VerificationFailed("the report differs from the one recomputed from the "
+                                      "bundle: " +
+                                      check.mismatches.front());
+  }
+  out.Detail("the report, recomputed from the bundle alone: every figure matches (" +
+             std::to_string(check.files_checked) + " files)");
+  return Status::OK();
+}
+
+int RunDemo(const Flags& flags) {
+  demo::DistrictOptions options;
+  auto seed = flags.GetUint("seed", options.seed);
+  if (!seed.ok()) return Fail(kName, seed.status());
+  auto sites = flags.GetUint("sites", options.sites);
+  if (!sites.ok()) return Fail(kName, sites.status());
+  if (sites.value() < 4 || sites.value() > 400) {
+    return Fail(kName, "--sites must be between 4 and 400");
+  }
+  options.seed = seed.value();
+  options.sites = int(sites.value());
+  Demo d;
+  d.dir = flags.Get("dir").value_or("var/demo");
+  d.ledger_dir = d.dir + "/ledger";
+  d.keys_dir = d.dir + "/keys";
+  d.report_dir = d.dir + "/report";
+  d.bundle_dir = d.dir + "/bundle";
+  Terminal out(std::cout, flags.Has("plain"));
+  out.Title(options, d.dir);
+  auto failed = [&](int step, const Status& s) {
+    return Fail(kName, "step " + std::to_string(step) + " failed: " + s.ToString());
+  };
+
+  out.Step(1, "The district's records, from its five systems");
+  if (Status s = PrepareFolder(d.dir); !s.ok()) return failed(1, s);
+  if (Status s = WriteDistrict(d, options); !s.ok()) return failed(1, s);
+  out.Detail(projections::report::Count(d.district.events.size()) + " events: " +
+             demo::DescribeFacts(d.district.facts));
+  out.Detail(d.dir + "/district.jsonl (the same seed gives the same file)");
+
+  out.Step(2, "A new ledger, and the server over TLS on loopback");
+  auto made = CreateLedger(d.ledger_dir, demo::kDistrictOrigin, demo::kDistrictId, "localhost");
+  if (!made.ok()) return failed(2, made.status());
+  d.ledger = std::move(made.value().ledger);
+  if (Status s = StartServer(d); !s.ok()) return failed(2, s);
+  out.Detail(d.ledger_dir + " (origin " + demo::kDistrictOrigin + "), serving on 127.0.0.1:" +
+             std::to_string(d.client.port) + "; its log is " + d.dir + "/server.log");
+
+  out.Step(3, "The admin registers a key for each system, over the server");
+  if (Status s = RegisterSystems(d, out); !s.ok()) return failed(3, s);
+
+  out.Step(4, "Five systems stream their records at once; the auditor's system follows");
+  if (Status s = Stream(d, out); !s.ok()) return failed(4, s);
+  if (Status s = CheckFollower(d, out); !s.ok()) return failed(4, s);
+  out.Streamed(d.streamed, d.size, d.root_hex);
+  d.server->Shutdown();
+  d.server.reset();
+
+  out.Step(5, "The server stops; the projections are rebuilt from the log alone");
+  auto store = projections::ProjectionStore::Open(projections::ProjectionStore::PathFor(d.ledger_dir));
+  if (!store.ok()) return failed(5, store.status());
+  projections::UpdateReport rebuilt;
+  if (Status s = store.value()->Rebuild(d.ledger.get(), &rebuilt); !s.ok()) return failed(5, s);
+  out.Rebuilt(rebuilt);
+
+  out.Step(6, "The board's accountability report for fiscal 2025-26");
+  if (Status s = Report(d); !s.ok()) return failed(6, s);
+  out.Detail(d.report_dir + ": report.html, report.pdf, report.md, summary.json and the CSVs");
+
+  out.Step(7, "An auditor's export bundle, checked offline");
+  if (Status s = Audit(d, out); !s.ok()) return failed(7, s);
+  d.ledger.reset();  // closes the database cleanly
+
+  out.Summary(d.summary, d.dir);
+  return 0;
+}
+
+}  // namespace
+
+const Command kDemoCommand = {
+    kName,
+    "the demo district end to end: stream, project, report, audit",
+    "usage: evident demo [--dir DIR] [--seed S] [--sites N] [--plain]\n\n"
+    "Makes the demo district's records (as `evident demo-data`), creates a ledger\n"
+    "in DIR/ledger, serves it over TLS on loopback, and has the district's five\n"
+    "systems stream their records in at once, each over its own authenticated\n"
+    "connection, while a county auditor's system follows the log. The PD system's\n"
+    "key is rotated on the way. Then it rebuilds the projections, writes the board\n"
+    "report for fiscal 2025-26 into DIR/report, exports an auditor's bundle of the\n"
+    "whole log into DIR/bundle, checks it offline and recomputes the report from it,\n"
+    "and prints what it found and what to try next.\n\n"
+    "  --dir DIR    where everything goes (default var/demo); emptied first if an\n"
+    "               earlier demo made it, refused if it holds anything else\n"
+    "  --seed S     the district's seed (default 2026)\n"
+    "  --sites N    the district's size (default 40)\n"
+    "  --plain      progress as plain lines, even on a terminal\n",
+    {"dir", "seed", "sites"},
+    {"plain"},
+    RunDemo};
+
+}  // namespace evident::cli
