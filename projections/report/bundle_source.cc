@@ -70,9 +70,11 @@ class BundleSource : public EntrySource {
 
 StatusOr<Json> BoardSummaryFromBundle(const std::string& dir, const BoardRequest& request,
                                       const std::string& checkpoint_note,
-                                      const std::optional<NoteVerifier>& trusted) {
+                                      const std::optional<NoteVerifier>& trusted,
+                                      BundleReport* bundle_report) {
   auto checked = VerifyBundle(dir, trusted);
   if (!checked.ok()) return checked.status();
+  if (bundle_report != nullptr) *bundle_report = checked.value();
   if (!checked->ok()) {
     return Status::VerificationFailed("the bundle does not verify: " + checked->problem);
   }

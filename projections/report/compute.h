@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/bundle.h"
 #include "ledger/ledger.h"
 #include "ledger/note.h"
 #include "projections/fact.h"
@@ -32,10 +33,12 @@ StatusOr<Json> BoardSummaryFromLedger(Ledger* ledger, const BoardRequest& reques
 // least `tree_size`. The bundle is checked in full first (VerifyBundle);
 // `checkpoint_note` (the report's own) must be signed by the ledger key --
 // `trusted`, or else the bundle's ledger.vkey -- and state `tree_size` and
-// the root of the bundle's first `tree_size` entries.
+// the root of the bundle's first `tree_size` entries. What the bundle's own
+// check found goes to `*bundle_report` when given, whatever the outcome.
 StatusOr<Json> BoardSummaryFromBundle(const std::string& bundle_dir, const BoardRequest& request,
                                       const std::string& checkpoint_note,
-                                      const std::optional<NoteVerifier>& trusted);
+                                      const std::optional<NoteVerifier>& trusted,
+                                      BundleReport* bundle_report = nullptr);
 
 // The summary of a folded log (both of the above end here). InvalidArgument
 // when the year has no records at all (a mistyped year, most likely).

@@ -56,8 +56,9 @@ Status PrepareFolder(const std::string& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
     if (!fs::exists(fs::path(dir) / kMarker, ec)) {
-      return Status::FailedPrecondition(dir + " holds files the demo did not make; give --dir an "
-                                              "empty or new folder");
+      return Status::FailedPrecondition(dir +
+                                        " holds files the demo did not make; give --dir an "
+                                        "empty or new folder");
     }
     fs::remove_all(dir, ec);
     if (ec) return Status::IOError("cannot empty " + dir + ": " + ec.message());
@@ -88,7 +89,8 @@ Status RegisterSystems(Demo& d, Terminal& out) {
     auto key = PrivateKey::Generate();
     if (!key.ok()) return key.status();
     EVIDENT_RETURN_IF_ERROR(key->SaveFile(path));
-    lines.push_back(KeyRegisteredJson(demo::kDistrictId, principal, role, key->public_key(), types));
+    lines.push_back(
+        KeyRegisteredJson(demo::kDistrictId, principal, role, key->public_key(), types));
     return Status::OK();
   };
   for (const demo::SourceSystem& s : demo::SourceSystems()) {
@@ -173,7 +175,8 @@ Status Stream(Demo& d, Terminal& out) {
   Status status;
   std::atomic<bool> done{false};
   std::thread worker([&] {
-    status = demo_stream::Run(d.plan, &progress, [&] { return d.ledger->size(); }, &d.streamed);
+    status = demo_stream::Run(
+        d.plan, &progress, [&] { return d.ledger->size(); }, &d.streamed);
     done = true;
   });
   const uint64_t total = d.district.events.size();
@@ -225,26 +228,25 @@ Status Audit(Demo& d, Terminal& out) {
   EVIDENT_RETURN_IF_ERROR(WriteBundle(d.ledger.get(), d.bundle_dir, 0, d.size));
   auto trusted = d.ledger->CheckpointVerifier();
   if (!trusted.ok()) return trusted.status();
-  auto bundle = VerifyBundle(d.bundle_dir, trusted.value());
-  if (!bundle.ok()) return bundle.status();
-  if (!bundle->ok()) return Status::VerificationFailed("the bundle: " + bundle->problem);
-  d.bundle = bundle.value();
+  auto request = projections::report::RequestOf(d.summary);
+  if (!request.ok()) return request.status();
+  // The bundle is checked in full before anything is read from it.
+  auto again = projections::report::BoardSummaryFromBundle(
+      d.bundle_dir, request.value(), d.summary["log"]["checkpoint"].get<std::string>(),
+      trusted.value(), &d.bundle);
+  if (!d.bundle.ok()) return Status::VerificationFailed("the bundle: " + d.bundle.problem);
+  if (!again.ok()) return again.status();
   out.Detail(d.bundle_dir + ": " + projections::report::Count(d.bundle.entries) + " entries and " +
              projections::report::Count(d.bundle.key_events) +
              " key events proven against the signed checkpoint; every signature checked");
-  auto request = projections::report::RequestOf(d.summary);
-  if (!request.ok()) return request.status();
-  auto again = projections::report::BoardSummaryFromBundle(
-      d.bundle_dir, request.value(), d.summary["log"]["checkpoint"].get<std::string>(),
-      trusted.value());
-  if (!again.ok()) return again.status();
   auto files = projections::report::RenderAll(again.value());
   if (!files.ok()) return files.status();
   const auto check = projections::report::CompareReport(d.report_dir, files.value());
   if (!check.ok()) {
-    return Status::VerificationFailed("the report differs from the one recomputed from the "
-                                      "bundle: " +
-                                      check.mismatches.front());
+    return Status::VerificationFailed(
+        "the report differs from the one recomputed from the "
+        "bundle: " +
+        check.mismatches.front());
   }
   out.Detail("the report, recomputed from the bundle alone: every figure matches (" +
              std::to_string(check.files_checked) + " files)");
@@ -277,8 +279,8 @@ int RunDemo(const Flags& flags) {
   out.Step(1, "The district's records, from its five systems");
   if (Status s = PrepareFolder(d.dir); !s.ok()) return failed(1, s);
   if (Status s = WriteDistrict(d, options); !s.ok()) return failed(1, s);
-  out.Detail(projections::report::Count(d.district.events.size()) + " events: " +
-             demo::DescribeFacts(d.district.facts));
+  out.Detail(projections::report::Count(d.district.events.size()) +
+             " events: " + demo::DescribeFacts(d.district.facts));
   out.Detail(d.dir + "/district.jsonl (the same seed gives the same file)");
 
   out.Step(2, "A new ledger, and the server over TLS on loopback");
@@ -300,7 +302,8 @@ int RunDemo(const Flags& flags) {
   d.server.reset();
 
   out.Step(5, "The server stops; the projections are rebuilt from the log alone");
-  auto store = projections::ProjectionStore::Open(projections::ProjectionStore::PathFor(d.ledger_dir));
+  auto store =
+      projections::ProjectionStore::Open(projections::ProjectionStore::PathFor(d.ledger_dir));
   if (!store.ok()) return failed(5, store.status());
   projections::UpdateReport rebuilt;
   if (Status s = store.value()->Rebuild(d.ledger.get(), &rebuilt); !s.ok()) return failed(5, s);

@@ -17,15 +17,14 @@ int RunInit(const Flags& flags) {
   if (!dir.ok()) return Fail(kName, dir.status());
   const std::string origin = flags.Get("origin").value_or("evident.example/district");
   const std::string tls_host = flags.Get("tls-host").value_or("localhost");
-  auto made = CreateLedger(dir.value(), origin, flags.Get("district").value_or("district"),
-                           tls_host);
+  auto made =
+      CreateLedger(dir.value(), origin, flags.Get("district").value_or("district"), tls_host);
   if (!made.ok()) return Fail(kName, made.status());
   const NewLedger& m = made.value();
   std::cout << "created ledger " << dir.value() << " (origin " << origin << ")\n"
-            << "  admin key   " << m.admin_path << "  id "
-            << ShortKeyId(m.admin_key_id) << "\n"
-            << "  ledger key  " << m.ledger_key_path << "  id "
-            << ShortKeyId(m.ledger_key_id) << "\n"
+            << "  admin key   " << m.admin_path << "  id " << ShortKeyId(m.admin_key_id) << "\n"
+            << "  ledger key  " << m.ledger_key_path << "  id " << ShortKeyId(m.ledger_key_id)
+            << "\n"
             << "  TLS         " << m.cert_path << " (self-signed for " << tls_host
             << ", for evident serve)\n"
             << "Both keys are registered in the log (positions 0 and 1). Keep admin.pem "

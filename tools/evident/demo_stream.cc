@@ -86,9 +86,8 @@ class LaneSender {
     std::vector<std::string> allowed;
     if (auto info = client_->welcome().allowed_event_types; !info.empty()) allowed = info;
     old_key_id_ = key_->public_key().key_id();
-    EVIDENT_RETURN_IF_ERROR(AsAdmin(KeyRegisteredJson(plan_.district, lane_.principal,
-                                                      "Integration", fresh->public_key(),
-                                                      allowed)));
+    EVIDENT_RETURN_IF_ERROR(AsAdmin(KeyRegisteredJson(
+        plan_.district, lane_.principal, "Integration", fresh->public_key(), allowed)));
     {
       std::lock_guard<std::mutex> lock(*result_mu_);
       result_->rotated_from = old_key_id_;
@@ -143,9 +142,8 @@ class Follower {
       Status s = client.value()->Subscribe(
           range_.size(), 4096, [&](uint64_t position, std::string_view entry) {
             if (position != range_.size()) {
-              gap_ = Status::Corruption("the follower was sent entry " +
-                                        std::to_string(position) + " where it expected " +
-                                        std::to_string(range_.size()));
+              gap_ = Status::Corruption("the follower was sent entry " + std::to_string(position) +
+                                        " where it expected " + std::to_string(range_.size()));
               return false;
             }
             range_.Append(merkle::LeafHash(entry));

@@ -45,7 +45,7 @@ struct Result {
   uint64_t appended = 0, duplicates = 0;
   double seconds = 0;  // from the first connection to the last acknowledgement
   uint64_t followed = 0;
-  std::string followed_root;  // RFC 9162 root of the entries the follower received
+  std::string followed_root;             // RFC 9162 root of the entries the follower received
   std::string rotated_from, rotated_to;  // key ids, when a lane rotated
 };
 

@@ -18,8 +18,7 @@ using projections::report::Money;
 using projections::report::Percent;
 
 double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 std::string Fixed(double x, int places) {
@@ -46,9 +45,10 @@ const Json* FindTable(const Json& summary, const std::string& id) {
   return nullptr;
 }
 
-// The programmes that clearly worked and clearly did not: the highest share
-// of participants with changed practice among programmes of 20 or more, and
-// the lowest among those that cost $50,000 or more.
+// The programmes that clearly worked and clearly did not: among those of 20
+// or more participants whose classroom practice was observed, the highest
+// share with changed practice, and the lowest of those that cost $50,000 or
+// more.
 std::vector<std::string> ProgrammeFindings(const Json& summary) {
   const Json* table = FindTable(summary, "programmes_all");
   if (table == nullptr) return {};
@@ -58,18 +58,19 @@ std::vector<std::string> ProgrammeFindings(const Json& summary) {
   };
   for (const Json& r : (*table)["rows"]) {
     if (!r["participants"].is_number() || !r["changed"].is_number() ||
-        r["participants"].get<int64_t>() < 20) {
+        !r["implementation_rate"].is_number() || r["participants"].get<int64_t>() < 20) {
       continue;
     }
     if (best == nullptr || share(r) > share(*best)) best = &r;
-    if (r["spend_cents"].get<int64_t>() >= 5000000 && (worst == nullptr || share(r) < share(*worst))) {
+    if (r["spend_cents"].get<int64_t>() >= 5000000 &&
+        (worst == nullptr || share(r) < share(*worst))) {
       worst = &r;
     }
   }
   std::vector<std::string> out;
   auto of = [](const Json& r) {
-    return Count(r["changed"].get<int64_t>()) + " of its " + Count(r["participants"].get<int64_t>()) +
-           " participants showed changed practice";
+    return Count(r["changed"].get<int64_t>()) + " of its " +
+           Count(r["participants"].get<int64_t>()) + " participants showed changed practice";
   };
   if (best != nullptr) {
     std::string line = "Worked: " + (*best)["programme"].get<std::string>() + ". " + of(*best);
@@ -119,17 +120,21 @@ void Terminal::Title(const demo::DistrictOptions& options, const std::string& di
 }
 
 void Terminal::Step(int number, const std::string& what) {
-  out_ << "\n" << (redraw_ ? "\033[1m" : "") << "[" << number << "/7] " << what
+  out_ << "\n"
+       << (redraw_ ? "\033[1m" : "") << "[" << number << "/7] " << what
        << (redraw_ ? "\033[0m" : "") << "  (" << Fixed(Now() - started_, 1) << " s)\n";
 }
 
-void Terminal::Detail(const std::string& line) { out_ << "      " << Wrap(line, 92, "      ") << "\n"; }
+void Terminal::Detail(const std::string& line) {
+  out_ << "      " << Wrap(line, 92, "      ") << "\n";
+}
 
 std::string Terminal::ProgressLine(uint64_t sent, uint64_t total, uint64_t followed) const {
   const size_t width = 30;
   const size_t filled = total == 0 ? width : size_t(width * std::min(sent, total) / total);
   return "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] " + Count(sent) +
-         " / " + Count(total) + " events stored; the follower has " + Count(followed);
+         " / " + Count(total) + " district events stored; the follower has read " +
+         Count(followed) + " entries";
 }
 
 void Terminal::Progress(uint64_t sent, uint64_t total, uint64_t followed) {
@@ -154,24 +159,26 @@ void Terminal::Streamed(const demo_stream::Result& r, uint64_t size, const std::
   Detail(Count(sent) + " events in " + Fixed(r.seconds, 1) + " s (" +
          Count(uint64_t(r.seconds > 0 ? sent / r.seconds : 0)) +
          " events/s): each signed by its system, checked against its key's rights, and stored "
-         "durably before it was acknowledged; " + Count(r.duplicates) + " duplicates");
+         "durably before it was acknowledged; " +
+         Count(r.duplicates) + " duplicates");
   if (!r.rotated_from.empty()) {
     Detail("pd-system's key was rotated at the start of fiscal 2025-26: key " +
            ShortKeyId(r.rotated_to) + " registered, then " + ShortKeyId(r.rotated_from) +
            " revoked once the new key had signed; both key events are in the log");
   }
   Detail("the follower received all " + Count(r.followed) +
-         " entries, in order, and their Merkle root is the checkpoint's: tree size " +
-         Count(size) + ", root " + root_hex);
+         " entries, in order, and their Merkle root is the checkpoint's: tree size " + Count(size) +
+         ", root " + root_hex);
 }
 
 void Terminal::Rebuilt(const projections::UpdateReport& r) {
-  Detail("reciprocity, accountability, equity and compliance views over entries 0.." +
-         Count(r.to) + " in " + Fixed(r.fold_seconds + r.commit_seconds, 1) + " s");
+  Detail("reciprocity, accountability, equity and compliance views over entries 0.." + Count(r.to) +
+         " in " + Fixed(r.fold_seconds + r.commit_seconds, 1) + " s");
 }
 
 void Terminal::Summary(const Json& summary, const std::string& dir) {
-  out_ << "\n" << (redraw_ ? "\033[1m" : "") << "What the report says about "
+  out_ << "\n"
+       << (redraw_ ? "\033[1m" : "") << "What the report says about "
        << summary["fiscal_year_label"].get<std::string>() << (redraw_ ? "\033[0m" : "") << "\n";
   for (const Json& section : summary["sections"]) {
     if (section["id"] != "summary") continue;
@@ -185,8 +192,10 @@ void Terminal::Summary(const Json& summary, const std::string& dir) {
   const std::string e = ProgramPath();
   out_ << "\nWhere to look (done in " << Fixed(Now() - started_, 0) << " s)\n"
        << "  " << Pad(dir + "/report/report.html", 34) << "the board report; open it in a browser\n"
-       << "  " << Pad(dir + "/report/", 34) << "report.pdf, report.md, summary.json and one CSV per table\n"
-       << "  " << Pad(dir + "/bundle/", 34) << "the auditor's bundle (README.txt says how to check it)\n"
+       << "  " << Pad(dir + "/report/", 34)
+       << "report.pdf, report.md, summary.json and one CSV per table\n"
+       << "  " << Pad(dir + "/bundle/", 34)
+       << "the auditor's bundle (README.txt says how to check it)\n"
        << "  " << Pad(dir + "/ledger/", 34) << "the ledger; keys of every system in " << dir
        << "/keys/\n"
        << "\nTry next\n"

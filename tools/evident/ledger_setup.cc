@@ -52,8 +52,8 @@ StatusOr<NewLedger> CreateLedger(const std::string& dir, const std::string& orig
   // The key file is made owner-only before the key is written into it.
   EVIDENT_RETURN_IF_ERROR(WriteFile(made.tls_key_path, ""));
   std::filesystem::permissions(
-      made.tls_key_path,
-      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+      made.tls_key_path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+      ec);
   if (ec) return Status::IOError("cannot restrict " + made.tls_key_path + ": " + ec.message());
   EVIDENT_RETURN_IF_ERROR(WriteFile(made.tls_key_path, tls->key_pem));
   made.ledger = std::move(ledger.value());

@@ -1,0 +1,247 @@
+// The demo district (evident demo-data) and the demo run (evident demo).
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "ledger/entry.h"
+#include "ledger/event.h"
+#include "ledger/event_json.h"
+#include "ledger/key_registry.h"
+#include "ledger/ledger.h"
+#include "tests/testutil/test_util.h"
+#include "tools/demo/district.h"
+
+namespace evident {
+namespace {
+
+using nlohmann::json;
+using testing::Must;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+std::vector<json> Parsed(const demo::District& d) {
+  std::vector<json> out;
+  for (const demo::DemoEvent& e : d.events) out.push_back(json::parse(e.json));
+  return out;
+}
+
+TEST(DemoDataTest, TheSameSeedGivesTheSameRecordsAndAnotherSeedOthers) {
+  const demo::District a = demo::GenerateDistrict({7, 6});
+  const demo::District b = demo::GenerateDistrict({7, 6});
+  const demo::District c = demo::GenerateDistrict({8, 6});
+  ASSERT_EQ(a.events.size(), b.events.size());
+  for (size_t i = 0; i < a.events.size(); ++i) {
+    ASSERT_EQ(a.events[i].json, b.events[i].json) << "event " << i;
+    ASSERT_EQ(a.events[i].source, b.events[i].source) << "event " << i;
+  }
+  size_t same = 0;
+  for (size_t i = 0; i < std::min(a.events.size(), c.events.size()); ++i) {
+    same += a.events[i].json == c.events[i].json;
+  }
+  EXPECT_LT(same, a.events.size() / 100) << "another seed should give other records";
+}
+
+// The default district against the sizes asked of it: about 40 sites,
+// 2,000-3,000 staff, a few hundred parents and community members, 100+
+// programmes of every design, two fiscal years.
+TEST(DemoDataTest, TheDefaultDistrictHasTheSizeAndSpreadAskedOfIt) {
+  const demo::District d = demo::GenerateDistrict({});
+  std::map<std::string, int> people, types, activities;
+  std::set<std::string> sites, years;
+  for (const json& e : Parsed(d)) {
+    const std::string type = e["event_type"];
+    ++types[type];
+    years.insert(e["occurred_at"].get<std::string>().substr(0, 7) >= "2025-07" ? "FY2026"
+                                                                               : "FY2025");
+    if (type == "PersonRegistered") ++people[e["body"]["participant_group"]];
+    if (type == "SiteRegistered") sites.insert(e["subject"]["site_id"]);
+    if (type == "ProgramDefined") ++activities[e["body"]["activity_type"]];
+  }
+  EXPECT_EQ(sites.size(), 40u);
+  const int staff = people["Certificated"] + people["Classified"] + people["Administrator"] +
+                    people["NewEmployeeOnboarding"];
+  EXPECT_GE(staff, 2000);
+  EXPECT_LE(staff, 3000);
+  EXPECT_GT(people["NewEmployeeOnboarding"], 50);
+  EXPECT_GT(people["Administrator"], 40);
+  const int families = people["ParentCaregiver"] + people["CommunityMember"];
+  EXPECT_GE(families, 200);
+  EXPECT_LE(families, 600);
+  EXPECT_GE(types["ProgramDefined"], 100);
+  for (const char* a : {"Workshop", "Conference", "CoachingCycle", "LearningCommunity", "Mentoring",
+                        "LessonStudy", "Onboarding", "ParentCommunityWorkshop"}) {
+    EXPECT_GT(activities[a], 0) << a;
+  }
+  EXPECT_EQ(years, (std::set<std::string>{"FY2025", "FY2026"}));
+  // Evidence at all five levels, expectations, money, and amendments.
+  for (const char* t :
+       {"ReactionSurveySubmitted", "LearningAssessed", "OrganizationalSupportRecorded",
+        "ObservationRecorded", "StudentOutcomeMeasured", "GoalSet", "EvaluationRatingFinalized",
+        "BudgetAllocated", "CostIncurred", "SubstituteCoverageRecorded", "RecordCorrected",
+        "RecordVoided"}) {
+    EXPECT_GT(types[t], 0) << t;
+  }
+  EXPECT_GT(d.facts.no_shows, 0);
+  EXPECT_GT(d.facts.underserved_sites, 0);
+  EXPECT_EQ(d.facts.corrections, types["RecordCorrected"]);
+  EXPECT_EQ(d.facts.voids, types["RecordVoided"]);
+}
+
+// Every line is an event `evident append` accepts, sent by a system whose
+// key may sign its type, and its systems' streams are each in date order.
+TEST(DemoDataTest, EveryEventParsesAndItsSystemMaySendIt) {
+  const demo::District d = demo::GenerateDistrict({3, 6});
+  std::map<std::string, std::set<std::string>> allowed;
+  for (const demo::SourceSystem& s : demo::SourceSystems()) {
+    allowed[s.id].insert(s.event_types.begin(), s.event_types.end());
+  }
+  auto codec = Must(EventJsonCodec::Create());
+  std::map<std::string, std::string> last_date;
+  for (const demo::DemoEvent& e : d.events) {
+    ASSERT_TRUE(codec->FromJson(e.json).ok()) << codec->FromJson(e.json).status().ToString() << "\n"
+                                              << e.json;
+    const json j = json::parse(e.json);
+    ASSERT_EQ(j["source_system"], e.source);
+    ASSERT_TRUE(allowed[e.source].count(e.type)) << e.source << " sends " << e.type;
+    ASSERT_LE(last_date[e.source], e.occurred_at) << e.json;
+    last_date[e.source] = e.occurred_at;
+  }
+}
+
+// A correction or void must come after what it amends, in the stream of the
+// system that sent it: only then is it in the log after it, however the
+// systems' streams interleave.
+TEST(DemoDataTest, EveryAmendmentFollowsWhatItAmendsInTheSameSystemsStream) {
+  const demo::District d = demo::GenerateDistrict({3, 6});
+  std::map<std::string, std::string> source_of;  // event id -> system
+  int amendments = 0;
+  for (const json& e : Parsed(d)) {
+    const std::string type = e["event_type"];
+    if (type == "RecordCorrected" || type == "RecordVoided") {
+      const std::string target = e["body"]["amends_event_id"];
+      ASSERT_TRUE(source_of.count(target)) << "amends an id not sent before: " << e.dump();
+      EXPECT_EQ(source_of[target], e["source_system"]) << e.dump();
+      ++amendments;
+    }
+    source_of[e["event_id"]] = e["source_system"];
+  }
+  EXPECT_GT(amendments, 5);
+}
+
+class DemoTest : public ::testing::Test {
+ protected:
+  struct Run {
+    int exit_code;
+    std::string out, err, dir;
+  };
+
+  Run Demo(const std::string& name, uint64_t seed) {
+    Run r;
+    r.dir = dir_.path() + "/" + name;
+    const std::string cmd = std::string(EVIDENT_BIN) + " demo --plain --sites 6 --seed " +
+                            std::to_string(seed) + " --dir " + r.dir + " >" + r.dir + ".out 2>" +
+                            r.dir + ".err </dev/null";
+    const int status = std::system(cmd.c_str());
+    r.exit_code = WEXITSTATUS(status);
+    r.out = ReadFile(r.dir + ".out");
+    r.err = ReadFile(r.dir + ".err");
+    return r;
+  }
+
+  // Each stored event's bytes, sorted, leaving out the key events (their
+  // keys are new each run); and the number of key events.
+  static std::pair<std::vector<std::string>, size_t> Contents(const std::string& ledger_dir) {
+    auto ledger = Must(Ledger::Open(ledger_dir, OpenMode::kReadOnly));
+    std::vector<std::string> events;
+    size_t key_events = 0;
+    Status s = ledger->Scan(0, ledger->size(), [&](uint64_t, std::string_view bytes) {
+      const SignedEvent signed_event = SignedEventOf(ParseEntry(bytes).value());
+      const schema::Event* event = ParseEvent(signed_event.event).value();
+      if (KeyRegistry::IsKeyEvent(event->body_type())) {
+        ++key_events;
+      } else {
+        events.push_back(signed_event.event);
+      }
+      return true;
+    });
+    EXPECT_OK(s);
+    std::sort(events.begin(), events.end());
+    return {events, key_events};
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(DemoTest, RunsEndToEndAndTheSameSeedGivesTheSameContentsAndFigures) {
+  const Run first = Demo("first", 11);
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  for (const char* file : {"district.jsonl", "report/report.html", "report/report.pdf",
+                           "report/summary.json", "report/programmes_all.csv", "bundle/README.txt",
+                           "bundle/entries.jsonl", "bundle/checkpoint.txt"}) {
+    EXPECT_TRUE(std::filesystem::exists(first.dir + "/" + file)) << file;
+  }
+  for (const char* said :
+       {"[7/7]", "the follower received all", "key was rotated", "every figure matches",
+        "What the report says about 2025", "Try next", "report verify"}) {
+    EXPECT_NE(first.out.find(said), std::string::npos) << said << "\n" << first.out;
+  }
+  const auto [events, key_events] = Contents(first.dir + "/ledger");
+  // Genesis, six systems' keys, and the PD system's rotation.
+  EXPECT_EQ(key_events, 2u + 6u + 2u);
+  const std::string district = ReadFile(first.dir + "/district.jsonl");
+  EXPECT_EQ(events.size(), size_t(std::count(district.begin(), district.end(), '\n')));
+
+  const Run second = Demo("second", 11);
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_EQ(district, ReadFile(second.dir + "/district.jsonl"));
+  const auto [events2, key_events2] = Contents(second.dir + "/ledger");
+  EXPECT_EQ(key_events2, key_events);
+  EXPECT_TRUE(events2 == events) << "the same seed stored other events";
+  // The same figures: summary.json apart from the log it names (whose root
+  // depends on keys and the streams' interleaving), and every table.
+  json a = json::parse(ReadFile(first.dir + "/report/summary.json"));
+  json b = json::parse(ReadFile(second.dir + "/report/summary.json"));
+  EXPECT_EQ(a["log"]["tree_size"], b["log"]["tree_size"]);
+  EXPECT_NE(a["log"]["root_hash"], b["log"]["root_hash"]);
+  for (json* s : {&a, &b}) {
+    s->erase("log");
+    for (json& section : (*s)["sections"]) {
+      if (section["id"] == "verification") section.erase("paragraphs");
+    }
+  }
+  EXPECT_EQ(a, b);
+  for (const auto& f : std::filesystem::directory_iterator(first.dir + "/report")) {
+    if (f.path().extension() != ".csv") continue;
+    EXPECT_EQ(ReadFile(f.path().string()),
+              ReadFile(second.dir + "/report/" + f.path().filename().string()))
+        << f.path().filename();
+  }
+}
+
+TEST_F(DemoTest, RefusesAFolderItDidNotMake) {
+  const std::string dir = dir_.path() + "/mine";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/notes.txt") << "keep me\n";
+  const std::string cmd = std::string(EVIDENT_BIN) + " demo --plain --sites 4 --dir " + dir +
+                          " >/dev/null 2>" + dir_.path() + "/err </dev/null";
+  EXPECT_NE(WEXITSTATUS(std::system(cmd.c_str())), 0);
+  EXPECT_NE(ReadFile(dir_.path() + "/err").find("holds files the demo did not make"),
+            std::string::npos);
+  EXPECT_EQ(ReadFile(dir + "/notes.txt"), "keep me\n");
+}
+
+}  // namespace
+}  // namespace evident
