@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Evident's one entry point: installs what is missing, builds, and runs.
 #
-#   tools/run.sh demo              a scripted session on a fresh ledger in var/demo
+#   tools/run.sh demo [--keep] [--seed S] [--sites N]
+#                                  the demo district end to end in var/demo: streamed
+#                                  over TLS, projected, reported on, and audited
+#   tools/run.sh tour              a scripted tour of the evident CLI in var/tour
 #   tools/run.sh test [--sanitize|--tsan]  the whole test suite (under ASan+UBSan or TSan)
 #   tools/run.sh build             install and build only
 #   tools/run.sh scale [N]         append N (default 100000) events, verify, and
@@ -10,7 +13,7 @@
 #                                  the rebuild of every view over 1,000,000 events
 #                                  (the signed ledger is made once, in minutes, and kept)
 #   tools/run.sh crash [KILLS]     the kill -9 test with KILLS kills (default 500)
-#   tools/run.sh pictures          the board report of a sample district, drawn in
+#   tools/run.sh pictures          the demo district's board report, drawn in
 #                                  headless Chromium and by pdftoppm, into docs/
 set -euo pipefail
 
@@ -120,34 +123,34 @@ run_crash() {
 
 run_pictures() {
   build "$root/build"
-  local evident="$root/build/tools/evident/evident" dir="$root/var/pictures"
-  rm -rf "$dir" && mkdir -p "$dir"
-  "$evident" init --ledger "$dir/ledger" --origin evident.example/sample-district >/dev/null
-  "$root/build/tools/bench/evident-gen-district" >"$dir/events.jsonl"
-  "$evident" append --ledger "$dir/ledger" --key "$dir/ledger/keys/admin.pem" "$dir/events.jsonl"
-  "$evident" report board --ledger "$dir/ledger" --fiscal-year 2025 --date 2025-06-30 \
-    --out "$dir/board-2025"
-  "$evident" report verify "$dir/board-2025" --ledger "$dir/ledger"
+  local dir="$root/var/pictures"
+  "$root/build/tools/evident/evident" demo --plain --dir "$dir" >/dev/null
   # Chromium renders the HTML as a board member's browser would; pdftoppm
   # draws the PDF's first page as a PDF viewer would.
   chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1000,1900 \
-    --screenshot="$root/docs/board-report-html.png" "file://$dir/board-2025/report.html" \
+    --screenshot="$root/docs/board-report-html.png" "file://$dir/report/report.html" \
     2>/dev/null
-  pdftoppm -png -r 70 -f 1 -l 3 "$dir/board-2025/report.pdf" "$dir/page"
-  pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$dir/board-2025/report.pdf" \
+  pdftoppm -png -r 70 -f 1 -l 3 "$dir/report/report.pdf" "$dir/page"
+  pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$dir/report/report.pdf" \
     "$root/docs/board-report-pdf"
   echo "wrote docs/board-report-html.png and docs/board-report-pdf.png (pages in $dir)"
 }
 
 run_demo() {
   build "$root/build"
-  bash "$root/tools/demo.sh" "$root/build" "$root/var/demo"
+  "$root/build/tools/evident/evident" demo --dir var/demo "$@"
+}
+
+run_tour() {
+  build "$root/build"
+  bash "$root/tools/tour.sh" "$root/build" "$root/var/tour"
 }
 
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
   demo) install_missing; run_demo "$@" ;;
+  tour) install_missing; run_tour "$@" ;;
   test) install_missing; run_test "$@" ;;
   build) install_missing; build "$root/build" ;;
   scale) install_missing; run_scale "$@" ;;
@@ -155,7 +158,7 @@ case "$cmd" in
   crash) install_missing; run_crash "$@" ;;
   pictures) install_missing chromium poppler-utils; run_pictures "$@" ;;
   *)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -148,12 +148,12 @@ class DemoTest : public ::testing::Test {
     std::string out, err, dir;
   };
 
-  Run Demo(const std::string& name, uint64_t seed) {
+  Run Demo(const std::string& name, uint64_t seed, const std::string& more = "") {
     Run r;
     r.dir = dir_.path() + "/" + name;
     const std::string cmd = std::string(EVIDENT_BIN) + " demo --plain --sites 6 --seed " +
-                            std::to_string(seed) + " --dir " + r.dir + " >" + r.dir + ".out 2>" +
-                            r.dir + ".err </dev/null";
+                            std::to_string(seed) + " --dir " + r.dir + more + " >" + r.dir +
+                            ".out 2>" + r.dir + ".err </dev/null";
     const int status = std::system(cmd.c_str());
     r.exit_code = WEXITSTATUS(status);
     r.out = ReadFile(r.dir + ".out");
@@ -229,6 +229,25 @@ TEST_F(DemoTest, RunsEndToEndAndTheSameSeedGivesTheSameContentsAndFigures) {
               ReadFile(second.dir + "/report/" + f.path().filename().string()))
         << f.path().filename();
   }
+}
+
+// --keep streams the same district into the last run's ledger: nothing is
+// stored twice, and the report comes out the same, file for file.
+TEST_F(DemoTest, KeepSendsEverythingAgainAndNothingIsStoredTwice) {
+  const Run first = Demo("kept", 12);
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  const std::string summary = ReadFile(first.dir + "/report/summary.json");
+  const std::string html = ReadFile(first.dir + "/report/report.html");
+  const auto before = Contents(first.dir + "/ledger");
+  const Run again = Demo("kept", 12, " --keep");
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find(" 0 new, "), std::string::npos) << again.out;
+  EXPECT_TRUE(Contents(first.dir + "/ledger") == before);
+  EXPECT_EQ(ReadFile(first.dir + "/report/summary.json"), summary);
+  EXPECT_EQ(ReadFile(first.dir + "/report/report.html"), html);
+  const Run other = Demo("kept", 13, " --keep");
+  EXPECT_NE(other.exit_code, 0);
+  EXPECT_NE(other.err.find("another seed's or size's district"), std::string::npos) << other.err;
 }
 
 TEST_F(DemoTest, RefusesAFolderItDidNotMake) {

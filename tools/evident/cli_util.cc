@@ -77,12 +77,13 @@ std::string KeyRegisteredJson(const std::string& district, const std::string& pr
 
 std::string KeyRevokedJson(const std::string& district, const std::string& key_id,
                            const std::string& reason) {
-  nlohmann::ordered_json event = {{"event_id", NewEventIdHex()},
-                                  {"event_type", "KeyRevoked"},
-                                  {"occurred_at", NowTimestamp()},
-                                  {"district_id", district},
-                                  {"source_system", "evident-cli"},
-                                  {"body", {{"key_id", HexEncode(key_id)}, {"reason_code", reason}}}};
+  nlohmann::ordered_json event = {
+      {"event_id", NewEventIdHex()},
+      {"event_type", "KeyRevoked"},
+      {"occurred_at", NowTimestamp()},
+      {"district_id", district},
+      {"source_system", "evident-cli"},
+      {"body", {{"key_id", HexEncode(key_id)}, {"reason_code", reason}}}};
   return event.dump();
 }
 

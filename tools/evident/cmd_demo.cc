@@ -37,6 +37,7 @@ constexpr char kFollower[] = "county-auditor";
 constexpr int32_t kReportYear = 2026;
 
 struct Demo {
+  bool keep = false;  // stream again into the last run's ledger
   std::string dir, ledger_dir, keys_dir, report_dir, bundle_dir;
   demo::District district;
   std::unique_ptr<Ledger> ledger;
@@ -73,7 +74,31 @@ Status WriteDistrict(Demo& d, const demo::DistrictOptions& options) {
   d.district = demo::GenerateDistrict(options);
   std::string text;
   for (const demo::DemoEvent& e : d.district.events) text += e.json + "\n";
-  return WriteFile(d.dir + "/district.jsonl", text);
+  const std::string path = d.dir + "/district.jsonl";
+  if (!d.keep) return WriteFile(path, text);
+  auto kept = ReadFile(path, "the last run's district");
+  if (!kept.ok()) return kept.status();
+  if (kept.value() != text) {
+    return Status::FailedPrecondition(
+        path +
+        " is another seed's or size's district; --keep streams the same district "
+        "again, so give the last run's --seed and --sites, or leave --keep out");
+  }
+  return Status::OK();
+}
+
+// With --keep: the last run's ledger, and a clean place for the new report
+// and bundle.
+Status ReopenKept(Demo& d) {
+  std::error_code ec;
+  for (const std::string& made : {d.report_dir, d.bundle_dir}) {
+    fs::remove_all(made, ec);
+    if (ec) return Status::IOError("cannot remove " + made + ": " + ec.message());
+  }
+  auto ledger = Ledger::Open(d.ledger_dir, OpenMode::kReadWrite);
+  if (!ledger.ok()) return ledger.status();
+  d.ledger = std::move(ledger.value());
+  return Status::OK();
 }
 
 // Keys for each district system and for the follower, registered by the
@@ -164,6 +189,10 @@ void PlanStreams(Demo& d) {
         }
       }
       lane.rotated_key_path = d.keys_dir + "/" + s.id + "-2026.pem";
+      if (d.keep && fs::exists(lane.rotated_key_path)) {  // rotated already, last run
+        lane.key_path = lane.rotated_key_path;
+        lane.rotate_at = lane.events.size();
+      }
     }
     d.plan.lanes.push_back(std::move(lane));
   }
@@ -266,6 +295,7 @@ int RunDemo(const Flags& flags) {
   options.sites = int(sites.value());
   Demo d;
   d.dir = flags.Get("dir").value_or("var/demo");
+  d.keep = flags.Has("keep") && fs::exists(d.dir + "/ledger/keys/admin.pem");
   d.ledger_dir = d.dir + "/ledger";
   d.keys_dir = d.dir + "/keys";
   d.report_dir = d.dir + "/report";
@@ -277,22 +307,35 @@ int RunDemo(const Flags& flags) {
   };
 
   out.Step(1, "The district's records, from its five systems");
-  if (Status s = PrepareFolder(d.dir); !s.ok()) return failed(1, s);
+  if (!d.keep) {
+    if (Status s = PrepareFolder(d.dir); !s.ok()) return failed(1, s);
+  }
   if (Status s = WriteDistrict(d, options); !s.ok()) return failed(1, s);
   out.Detail(projections::report::Count(d.district.events.size()) +
              " events: " + demo::DescribeFacts(d.district.facts));
   out.Detail(d.dir + "/district.jsonl (the same seed gives the same file)");
 
-  out.Step(2, "A new ledger, and the server over TLS on loopback");
-  auto made = CreateLedger(d.ledger_dir, demo::kDistrictOrigin, demo::kDistrictId, "localhost");
-  if (!made.ok()) return failed(2, made.status());
-  d.ledger = std::move(made.value().ledger);
+  out.Step(2, d.keep ? "The last run's ledger, and the server over TLS on loopback"
+                     : "A new ledger, and the server over TLS on loopback");
+  if (d.keep) {
+    if (Status s = ReopenKept(d); !s.ok()) return failed(2, s);
+  } else {
+    auto made = CreateLedger(d.ledger_dir, demo::kDistrictOrigin, demo::kDistrictId, "localhost");
+    if (!made.ok()) return failed(2, made.status());
+    d.ledger = std::move(made.value().ledger);
+  }
   if (Status s = StartServer(d); !s.ok()) return failed(2, s);
-  out.Detail(d.ledger_dir + " (origin " + demo::kDistrictOrigin + "), serving on 127.0.0.1:" +
+  out.Detail(d.ledger_dir + " (origin " + demo::kDistrictOrigin + ", " +
+             projections::report::Count(d.ledger->size()) + " entries), serving on 127.0.0.1:" +
              std::to_string(d.client.port) + "; its log is " + d.dir + "/server.log");
 
-  out.Step(3, "The admin registers a key for each system, over the server");
-  if (Status s = RegisterSystems(d, out); !s.ok()) return failed(3, s);
+  if (d.keep) {
+    out.Step(3, "The systems' keys, registered in the last run");
+    out.Detail(d.keys_dir + ": every event sent again must come back as already stored");
+  } else {
+    out.Step(3, "The admin registers a key for each system, over the server");
+    if (Status s = RegisterSystems(d, out); !s.ok()) return failed(3, s);
+  }
 
   out.Step(4, "Five systems stream their records at once; the auditor's system follows");
   if (Status s = Stream(d, out); !s.ok()) return failed(4, s);
@@ -326,7 +369,7 @@ int RunDemo(const Flags& flags) {
 const Command kDemoCommand = {
     kName,
     "the demo district end to end: stream, project, report, audit",
-    "usage: evident demo [--dir DIR] [--seed S] [--sites N] [--plain]\n\n"
+    "usage: evident demo [--dir DIR] [--seed S] [--sites N] [--keep] [--plain]\n\n"
     "Makes the demo district's records (as `evident demo-data`), creates a ledger\n"
     "in DIR/ledger, serves it over TLS on loopback, and has the district's five\n"
     "systems stream their records in at once, each over its own authenticated\n"
@@ -339,9 +382,12 @@ const Command kDemoCommand = {
     "               earlier demo made it, refused if it holds anything else\n"
     "  --seed S     the district's seed (default 2026)\n"
     "  --sites N    the district's size (default 40)\n"
+    "  --keep       keep the last run's ledger and stream the same district into it\n"
+    "               again: every event comes back as already stored, and the report\n"
+    "               is the same\n"
     "  --plain      progress as plain lines, even on a terminal\n",
     {"dir", "seed", "sites"},
-    {"plain"},
+    {"plain", "keep"},
     RunDemo};
 
 }  // namespace evident::cli

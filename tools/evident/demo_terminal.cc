@@ -133,8 +133,8 @@ std::string Terminal::ProgressLine(uint64_t sent, uint64_t total, uint64_t follo
   const size_t width = 30;
   const size_t filled = total == 0 ? width : size_t(width * std::min(sent, total) / total);
   return "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] " + Count(sent) +
-         " / " + Count(total) + " district events stored; the follower has read " +
-         Count(followed) + " entries";
+         " / " + Count(total) + " events acknowledged; the follower has read " + Count(followed) +
+         " entries";
 }
 
 void Terminal::Progress(uint64_t sent, uint64_t total, uint64_t followed) {
@@ -158,9 +158,9 @@ void Terminal::Streamed(const demo_stream::Result& r, uint64_t size, const std::
   const uint64_t sent = r.appended + r.duplicates;
   Detail(Count(sent) + " events in " + Fixed(r.seconds, 1) + " s (" +
          Count(uint64_t(r.seconds > 0 ? sent / r.seconds : 0)) +
-         " events/s): each signed by its system, checked against its key's rights, and stored "
-         "durably before it was acknowledged; " +
-         Count(r.duplicates) + " duplicates");
+         " events/s), each signed by its system, checked against its key's rights and stored "
+         "durably before it was acknowledged: " +
+         Count(r.appended) + " new, " + Count(r.duplicates) + " already in the ledger");
   if (!r.rotated_from.empty()) {
     Detail("pd-system's key was rotated at the start of fiscal 2025-26: key " +
            ShortKeyId(r.rotated_to) + " registered, then " + ShortKeyId(r.rotated_from) +

@@ -9,11 +9,10 @@ namespace evident::cli {
 
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> commands = {
-      kInitCommand,       kKeygenCommand,     kAppendCommand,  kLogCommand,
-      kVerifyCommand,     kCheckpointCommand, kPubkeyCommand,  kProveCommand,
-      kCheckProofCommand, kExportCommand,     kProjectCommand, kQueryCommand,
-      kReportCommand,     kServeCommand,      kTailCommand,    kSchemaCommand,
-      kDemoCommand,       kDemoDataCommand};
+      kInitCommand,       kKeygenCommand, kAppendCommand,  kLogCommand,        kVerifyCommand,
+      kCheckpointCommand, kPubkeyCommand, kProveCommand,   kCheckProofCommand, kExportCommand,
+      kProjectCommand,    kQueryCommand,  kReportCommand,  kServeCommand,      kTailCommand,
+      kSchemaCommand,     kDemoCommand,   kDemoDataCommand};
   return commands;
 }
 

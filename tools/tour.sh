@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# A scripted session of the evident CLI on a fresh ledger: what an operator, an
-# integration and an auditor each do. Called by `tools/run.sh demo`.
-#   usage: tools/demo.sh BUILD_DIR WORK_DIR
+# A scripted tour of the evident CLI on a fresh ledger: what an operator, an
+# integration and an auditor each do, command by command. Called by
+# `tools/run.sh tour` (`tools/run.sh demo` runs the whole system at once).
+#   usage: tools/tour.sh BUILD_DIR WORK_DIR
 set -euo pipefail
 
 build=$1
@@ -84,20 +85,20 @@ step "14. The district's year in one row, and a CSV for the board's spreadsheet"
 "$evident" query accountability --ledger "$ledger" --csv >"$work/accountability.csv"
 echo "$(($(wc -l <"$work/accountability.csv") - 1)) rows in $work/accountability.csv"
 
-step "15. The board's report: a sample district's year 2024-25, in HTML, PDF, Markdown and CSV"
+step "15. The board's report: a sample district's fiscal year 2025-26, in HTML, PDF, Markdown and CSV"
 district="$work/district"
 "$evident" init --ledger "$district" --origin evident.example/sample-district >/dev/null
-"$build/tools/bench/evident-gen-district" >"$work/district.jsonl"
+"$evident" demo-data --sites 12 --out "$work/district.jsonl"
 "$evident" append --ledger "$district" --key "$district/keys/admin.pem" "$work/district.jsonl"
-"$evident" report board --ledger "$district" --fiscal-year 2025 --date 2025-06-30 \
-  --out "$work/board-2025"
-sed -n '/^## Summary/,/^| Figure/p' "$work/board-2025/report.md" | grep -v '^$' | grep -v '^| Figure'
+"$evident" report board --ledger "$district" --fiscal-year 2026 --date 2026-06-30 \
+  --out "$work/board-2026"
+sed -n '/^## Summary/,/^| Figure/p' "$work/board-2026/report.md" | grep -v '^$' | grep -v '^| Figure'
 
 step "16. Anyone holding the ledger recomputes the report; one edited figure is caught"
-"$evident" report verify "$work/board-2025" --ledger "$district"
-cp -r "$work/board-2025" "$work/board-2025-edited"
-sed -i '0,/"value": \([0-9]*\)/s//"value": 1\1/' "$work/board-2025-edited/summary.json"
-"$evident" report verify "$work/board-2025-edited" --ledger "$district" || true
+"$evident" report verify "$work/board-2026" --ledger "$district"
+cp -r "$work/board-2026" "$work/board-2026-edited"
+sed -i '0,/"value": \([0-9]*\)/s//"value": 1\1/' "$work/board-2026-edited/summary.json"
+"$evident" report verify "$work/board-2026-edited" --ledger "$district" || true
 
 printf '\nThe ledger is in %s; try: %s log --ledger %s --limit 5\n' "$ledger" "$evident" "$ledger"
-printf 'The board report is %s/board-2025/report.html (and report.pdf)\n' "$work"
+printf 'The board report is %s/board-2026/report.html (and report.pdf)\n' "$work"
