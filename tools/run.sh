@@ -124,6 +124,7 @@ run_crash() {
 run_pictures() {
   build "$root/build"
   local dir="$root/var/pictures"
+  rm -rf "$dir"
   "$root/build/tools/evident/evident" demo --plain --dir "$dir" >/dev/null
   # Chromium renders the HTML as a board member's browser would; pdftoppm
   # draws the PDF's first page as a PDF viewer would.

@@ -170,7 +170,7 @@ class Builder {
     o.effect = 0.15;
     o.category = "VendorContract";
     o.fixed_cents = int64_t(Between(20, 45)) * 100000;
-    o.release_time = true;
+    o.release_time = rng_.Chance(0.5);
   }
 
   void Conference(int year, const Topic& t) {
@@ -210,15 +210,15 @@ class Builder {
       o.id += "plc-s" + site;
       o.title = "Learning community, site s-" + site;
       o.six_flags = true;
-      o.sessions = 8;
-      o.minutes = 90;
+      o.sessions = 16;
+      o.minutes = 60;
       o.first_day = Between(50, 70);
-      o.spacing = 21;
+      o.spacing = 12;
       o.sites = {s};
       o.enrol = 0.6;
       o.effect = 0.25;
       o.category = "Stipend";
-      o.per_person_cents = 8 * 60 * 100 * 3 / 2;  // 8 meetings of 1.5 hours at $40
+      o.per_person_cents = 16 * 4000;  // 16 meetings of an hour, at $40 an hour
     }
   }
 
@@ -227,10 +227,10 @@ class Builder {
                     "StateGrant"};
     Offering& o = Add(year, induction, Design::kMentoring, "Mentoring");
     o.six_flags = true;
-    o.sessions = 12;
-    o.minutes = 180;
+    o.sessions = 14;
+    o.minutes = 210;
     o.first_day = 50;
-    o.spacing = 18;
+    o.spacing = 14;
     o.enrol = 0.9;
     o.effect = 0.40;
     o.category = "Stipend";
@@ -259,15 +259,15 @@ class Builder {
     for (const Topic& t : kTeams) {
       Offering& o = Add(year, t, Design::kLessonStudy, "LessonStudy");
       o.six_flags = true;
-      o.sessions = 6;
-      o.minutes = 240;
+      o.sessions = 8;
+      o.minutes = 390;
       o.first_day = Between(90, 120);
-      o.spacing = 21;
+      o.spacing = 18;
       o.sites = SomeSites(Scaled(0.08));
       o.enrol = 0.5;
       o.effect = 0.40;
       o.category = "Substitute";
-      o.per_person_cents = 6 * 19500;  // a substitute for each of six days
+      o.per_person_cents = 8 * 17500;  // a substitute for each of eight days
     }
   }
 

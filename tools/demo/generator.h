@@ -108,6 +108,7 @@ class Generator {
   std::vector<Pending> pending_;
   std::map<std::pair<std::string, std::string>, int64_t> spent_[2];  // (fund, source) -> cents
   std::vector<Kept> costs_, attendance_, observations_;
+  int substitute_days_ = 0;  // for the offering being run
   DistrictFacts facts_;
 };
 

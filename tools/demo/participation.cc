@@ -24,6 +24,7 @@ bool OneDay(Design d) {
 
 void Generator::Offer(const Offering& o) {
   int participants = 0;
+  substitute_days_ = 0;
   std::vector<bool> site_took_part(sites_.size(), false);
   for (Person& p : people_) {
     if (!Eligible(o, p) || !rng_.Chance(EnrolChance(o, p))) continue;
@@ -97,7 +98,7 @@ int Generator::Attend(const Offering& o, const Person& p, bool no_show) {
           .Date("begin_date", day)
           .Bool("substitute_assigned", covered)
           .Int("covered_minutes", minutes);
-      if (covered) cover.Int("substitute_cost_cents", 19500).Str("fund_code", o.fund_code);
+      substitute_days_ += covered;  // paid through finance with the programme's costs
       Emit(kHr, "SubstituteCoverageRecorded", day,
            Fields().Str("person_id", p.id).Str("program_id", o.id), cover);
     }

@@ -19,6 +19,8 @@ void Generator::Costs(const Offering& o, int participants) {
   } else if (o.per_person_cents > 0) {
     lines.emplace_back(o.category, o.per_person_cents * participants);
   }
+  // Substitutes for the teachers it released, at a day's rate.
+  if (substitute_days_ > 0) lines.emplace_back("Substitute", int64_t(17500) * substitute_days_);
   for (const auto& [category, amount] : lines) {
     const std::string invoice =
         "INV-" + std::to_string(FiscalYear(o.year)) + "-" + std::to_string(1000 + costs_.size());

@@ -47,30 +47,33 @@ const Json* FindTable(const Json& summary, const std::string& id) {
 
 // The programmes that clearly worked and clearly did not: among those of 20
 // or more participants whose classroom practice was observed, the highest
-// share with changed practice, and the lowest of those that cost $50,000 or
-// more.
+// share with changed practice, and the lowest (a count of fewer than 10 is
+// suppressed in the report, and said so here; ties go to the costlier).
 std::vector<std::string> ProgrammeFindings(const Json& summary) {
   const Json* table = FindTable(summary, "programmes_all");
   if (table == nullptr) return {};
   const Json *best = nullptr, *worst = nullptr;
-  auto share = [](const Json& r) {
-    return r["changed"].get<double>() / r["participants"].get<double>();
+  auto changed = [](const Json& r) {  // at most, when suppressed
+    return r["changed"].is_number() ? r["changed"].get<double>() : 9.5;
+  };
+  auto share = [&](const Json& r) { return changed(r) / r["participants"].get<double>(); };
+  auto worse = [&](const Json& a, const Json& b) {
+    return share(a) < share(b) || (share(a) == share(b) && a["spend_cents"].get<int64_t>() >
+                                                               b["spend_cents"].get<int64_t>());
   };
   for (const Json& r : (*table)["rows"]) {
-    if (!r["participants"].is_number() || !r["changed"].is_number() ||
-        !r["implementation_rate"].is_number() || r["participants"].get<int64_t>() < 20) {
+    if (!r["participants"].is_number() || !r["implementation_rate"].is_number() ||
+        r["participants"].get<int64_t>() < 20) {
       continue;
     }
-    if (best == nullptr || share(r) > share(*best)) best = &r;
-    if (r["spend_cents"].get<int64_t>() >= 5000000 &&
-        (worst == nullptr || share(r) < share(*worst))) {
-      worst = &r;
-    }
+    if (r["changed"].is_number() && (best == nullptr || share(r) > share(*best))) best = &r;
+    if (worst == nullptr || worse(r, *worst)) worst = &r;
   }
   std::vector<std::string> out;
   auto of = [](const Json& r) {
-    return Count(r["changed"].get<int64_t>()) + " of its " +
-           Count(r["participants"].get<int64_t>()) + " participants showed changed practice";
+    return (r["changed"].is_number() ? Count(r["changed"].get<int64_t>()) : "fewer than 10") +
+           " of its " + Count(r["participants"].get<int64_t>()) +
+           " participants showed changed practice";
   };
   if (best != nullptr) {
     std::string line = "Worked: " + (*best)["programme"].get<std::string>() + ". " + of(*best);
@@ -133,8 +136,7 @@ std::string Terminal::ProgressLine(uint64_t sent, uint64_t total, uint64_t follo
   const size_t width = 30;
   const size_t filled = total == 0 ? width : size_t(width * std::min(sent, total) / total);
   return "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] " + Count(sent) +
-         " / " + Count(total) + " events acknowledged; the follower has read " + Count(followed) +
-         " entries";
+         " of " + Count(total) + " events stored; the follower has " + Count(followed);
 }
 
 void Terminal::Progress(uint64_t sent, uint64_t total, uint64_t followed) {
