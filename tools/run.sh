@@ -40,13 +40,15 @@ install_missing() {  # install_missing [extra packages...]
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-build() {  # build DIR [cmake args...]
+build() {  # build DIR [cmake args...]; only the targets in $targets when set
   local dir=$1
   shift
   local launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" "$@" >/dev/null
-  cmake --build "$dir" -j2
+  local only=()
+  [ -n "${targets:-}" ] && only=(--target $targets)
+  cmake --build "$dir" -j2 "${only[@]}"
 }
 
 run_test() {
@@ -122,7 +124,7 @@ run_crash() {
 }
 
 run_pictures() {
-  build "$root/build"
+  targets=evident build "$root/build"
   local dir="$root/var/pictures"
   rm -rf "$dir"
   "$root/build/tools/evident/evident" demo --plain --dir "$dir" >/dev/null
@@ -138,12 +140,12 @@ run_pictures() {
 }
 
 run_demo() {
-  build "$root/build"
+  targets=evident build "$root/build"
   "$root/build/tools/evident/evident" demo --dir var/demo "$@"
 }
 
 run_tour() {
-  build "$root/build"
+  targets="evident evident-gen-events" build "$root/build"
   bash "$root/tools/tour.sh" "$root/build" "$root/var/tour"
 }
 

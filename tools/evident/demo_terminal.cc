@@ -45,29 +45,27 @@ const Json* FindTable(const Json& summary, const std::string& id) {
   return nullptr;
 }
 
-// The programmes that clearly worked and clearly did not: among those of 20
-// or more participants whose classroom practice was observed, the highest
-// share with changed practice, and the lowest (a count of fewer than 10 is
-// suppressed in the report, and said so here; ties go to the costlier).
+// The programmes that clearly worked and clearly did not, among those of 20
+// or more participants whose classroom practice was observed: the highest
+// share with changed practice; and, of those where fewer than three in ten
+// changed, the one with the most spending that reached no one who did (a
+// count under 10 is suppressed in the report, and said so here).
 std::vector<std::string> ProgrammeFindings(const Json& summary) {
   const Json* table = FindTable(summary, "programmes_all");
   if (table == nullptr) return {};
   const Json *best = nullptr, *worst = nullptr;
-  auto changed = [](const Json& r) {  // at most, when suppressed
-    return r["changed"].is_number() ? r["changed"].get<double>() : 9.5;
+  auto share = [](const Json& r) {
+    const double changed = r["changed"].is_number() ? r["changed"].get<double>() : 9.5;
+    return changed / r["participants"].get<double>();
   };
-  auto share = [&](const Json& r) { return changed(r) / r["participants"].get<double>(); };
-  auto worse = [&](const Json& a, const Json& b) {
-    return share(a) < share(b) || (share(a) == share(b) && a["spend_cents"].get<int64_t>() >
-                                                               b["spend_cents"].get<int64_t>());
-  };
+  auto wasted = [](const Json& r) { return r["without_level4_cents"].get<int64_t>(); };
   for (const Json& r : (*table)["rows"]) {
     if (!r["participants"].is_number() || !r["implementation_rate"].is_number() ||
         r["participants"].get<int64_t>() < 20) {
       continue;
     }
     if (r["changed"].is_number() && (best == nullptr || share(r) > share(*best))) best = &r;
-    if (worst == nullptr || worse(r, *worst)) worst = &r;
+    if (share(r) < 0.3 && (worst == nullptr || wasted(r) > wasted(*worst))) worst = &r;
   }
   std::vector<std::string> out;
   auto of = [](const Json& r) {
@@ -82,9 +80,11 @@ std::vector<std::string> ProgrammeFindings(const Json& summary) {
     }
     out.push_back(line + ".");
   }
-  if (worst != nullptr && worst != best) {
-    out.push_back("Did not: " + (*worst)["programme"].get<std::string>() + ". " +
-                  Money((*worst)["spend_cents"].get<int64_t>()) + " spent; " + of(*worst) + ".");
+  if (worst != nullptr) {
+    out.push_back("Did not: " + (*worst)["programme"].get<std::string>() + ". " + of(*worst) +
+                  "; " + Money(wasted(*worst)) + " of its " +
+                  Money((*worst)["spend_cents"].get<int64_t>()) +
+                  " went to participants with no evidence of change.");
   }
   return out;
 }
