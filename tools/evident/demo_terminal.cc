@@ -69,7 +69,7 @@ std::vector<std::string> ProgrammeFindings(const Json& summary) {
   }
   std::vector<std::string> out;
   auto of = [](const Json& r) {
-    return (r["changed"].is_number() ? Count(r["changed"].get<int64_t>()) : "fewer than 10") +
+    return (r["changed"].is_number() ? Count(r["changed"].get<int64_t>()) : "Fewer than 10") +
            " of its " + Count(r["participants"].get<int64_t>()) +
            " participants showed changed practice";
   };
