@@ -241,6 +241,12 @@ std::string Thousands(int64_t n) {
 
 }  // namespace
 
+std::string JsonLines(const District& district) {
+  std::string text;
+  for (const DemoEvent& e : district.events) text += e.json + "\n";
+  return text;
+}
+
 std::string DescribeFacts(const DistrictFacts& f) {
   auto people = [&](const char* group) {
     auto it = f.people.find(group);

@@ -54,6 +54,9 @@ struct District {
 
 District GenerateDistrict(const DistrictOptions& options);
 
+// The events as JSON Lines, one per line, in order: what demo-data writes.
+std::string JsonLines(const District& district);
+
 // "40 sites (3 under-served), 1,336 teachers, ...": the facts in one line.
 std::string DescribeFacts(const DistrictFacts& facts);
 

@@ -60,31 +60,46 @@ std::string FormatMicros(int64_t micros) {
   return FormatTime(seconds, "%Y-%m-%dT%H:%M:%S.") + frac + "Z";
 }
 
+namespace {
+
+// A key event as `evident append` reads it, with a fresh id, dated now.
+std::string KeyEventJson(const std::string& district, const char* type,
+                         nlohmann::ordered_json body) {
+  nlohmann::ordered_json event = {{"event_id", NewEventIdHex()},    {"event_type", type},
+                                  {"occurred_at", NowTimestamp()},  {"district_id", district},
+                                  {"source_system", "evident-cli"}, {"body", std::move(body)}};
+  return event.dump();
+}
+
+}  // namespace
+
 std::string KeyRegisteredJson(const std::string& district, const std::string& principal,
                               const std::string& role, const PublicKey& key,
                               const std::vector<std::string>& allowed_event_types) {
-  nlohmann::ordered_json event = {
-      {"event_id", NewEventIdHex()},
-      {"event_type", "KeyRegistered"},
-      {"occurred_at", NowTimestamp()},
-      {"district_id", district},
-      {"source_system", "evident-cli"},
-      {"body",
-       {{"principal_id", principal}, {"role", role}, {"public_key", HexEncode(key.raw())}}}};
-  if (!allowed_event_types.empty()) event["body"]["allowed_event_types"] = allowed_event_types;
-  return event.dump();
+  nlohmann::ordered_json body = {
+      {"principal_id", principal}, {"role", role}, {"public_key", HexEncode(key.raw())}};
+  if (!allowed_event_types.empty()) body["allowed_event_types"] = allowed_event_types;
+  return KeyEventJson(district, "KeyRegistered", std::move(body));
 }
 
 std::string KeyRevokedJson(const std::string& district, const std::string& key_id,
                            const std::string& reason) {
-  nlohmann::ordered_json event = {
-      {"event_id", NewEventIdHex()},
-      {"event_type", "KeyRevoked"},
-      {"occurred_at", NowTimestamp()},
-      {"district_id", district},
-      {"source_system", "evident-cli"},
-      {"body", {{"key_id", HexEncode(key_id)}, {"reason_code", reason}}}};
-  return event.dump();
+  return KeyEventJson(district, "KeyRevoked",
+                      {{"key_id", HexEncode(key_id)}, {"reason_code", reason}});
+}
+
+StatusOr<demo::DistrictOptions> DistrictFlags(const Flags& flags) {
+  demo::DistrictOptions options;
+  auto seed = flags.GetUint("seed", options.seed);
+  if (!seed.ok()) return seed.status();
+  auto sites = flags.GetUint("sites", uint64_t(options.sites));
+  if (!sites.ok()) return sites.status();
+  if (sites.value() < 4 || sites.value() > 400) {
+    return Status::InvalidArgument("--sites must be between 4 and 400");
+  }
+  options.seed = seed.value();
+  options.sites = int(sites.value());
+  return options;
 }
 
 StatusOr<std::unique_ptr<Ledger>> OpenLedgerFlag(const Flags& flags, OpenMode mode) {

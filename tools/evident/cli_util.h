@@ -13,6 +13,7 @@
 #include "ledger/status.h"
 #include "ledger/verify.h"
 #include "server/client.h"
+#include "tools/demo/district.h"
 #include "tools/evident/flags.h"
 
 // Small pieces several subcommands share.
@@ -33,6 +34,9 @@ std::string KeyRegisteredJson(const std::string& district, const std::string& pr
 // The JSON line of a KeyRevoked event for the key with id `key_id`.
 std::string KeyRevokedJson(const std::string& district, const std::string& key_id,
                            const std::string& reason);
+
+// The demo district asked for by --seed S and --sites N (4 to 400).
+StatusOr<demo::DistrictOptions> DistrictFlags(const Flags& flags);
 
 // Opens the ledger named by --ledger (required). Commands that only read
 // open it read-only, so they run beside a process that appends.

@@ -72,8 +72,7 @@ Status PrepareFolder(const std::string& dir) {
 
 Status WriteDistrict(Demo& d, const demo::DistrictOptions& options) {
   d.district = demo::GenerateDistrict(options);
-  std::string text;
-  for (const demo::DemoEvent& e : d.district.events) text += e.json + "\n";
+  const std::string text = demo::JsonLines(d.district);
   const std::string path = d.dir + "/district.jsonl";
   if (!d.keep) return WriteFile(path, text);
   auto kept = ReadFile(path, "the last run's district");
@@ -283,16 +282,9 @@ Status Audit(Demo& d, Terminal& out) {
 }
 
 int RunDemo(const Flags& flags) {
-  demo::DistrictOptions options;
-  auto seed = flags.GetUint("seed", options.seed);
-  if (!seed.ok()) return Fail(kName, seed.status());
-  auto sites = flags.GetUint("sites", options.sites);
-  if (!sites.ok()) return Fail(kName, sites.status());
-  if (sites.value() < 4 || sites.value() > 400) {
-    return Fail(kName, "--sites must be between 4 and 400");
-  }
-  options.seed = seed.value();
-  options.sites = int(sites.value());
+  auto district = DistrictFlags(flags);
+  if (!district.ok()) return Fail(kName, district.status());
+  const demo::DistrictOptions options = district.value();
   Demo d;
   d.dir = flags.Get("dir").value_or("var/demo");
   d.keep = flags.Has("keep") && fs::exists(d.dir + "/ledger/keys/admin.pem");

@@ -15,17 +15,12 @@ constexpr char kName[] = "demo-data";
 int RunDemoData(const Flags& flags) {
   auto out = flags.Require("out");
   if (!out.ok()) return Fail(kName, out.status());
-  auto seed = flags.GetUint("seed", demo::DistrictOptions().seed);
-  if (!seed.ok()) return Fail(kName, seed.status());
-  auto sites = flags.GetUint("sites", demo::DistrictOptions().sites);
-  if (!sites.ok()) return Fail(kName, sites.status());
-  if (sites.value() < 4 || sites.value() > 400) {
-    return Fail(kName, "--sites must be between 4 and 400");
+  auto options = DistrictFlags(flags);
+  if (!options.ok()) return Fail(kName, options.status());
+  const demo::District district = demo::GenerateDistrict(options.value());
+  if (Status s = WriteFile(out.value(), demo::JsonLines(district)); !s.ok()) {
+    return Fail(kName, s);
   }
-  const demo::District district = demo::GenerateDistrict({seed.value(), int(sites.value())});
-  std::string text;
-  for (const demo::DemoEvent& e : district.events) text += e.json + "\n";
-  if (Status s = WriteFile(out.value(), text); !s.ok()) return Fail(kName, s);
   const demo::DistrictFacts& f = district.facts;
   std::cout << "wrote " << out.value() << ": " << district.events.size() << " events, "
             << demo::DescribeFacts(f) << "\n";
