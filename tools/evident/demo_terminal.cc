@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "ledger/coding.h"
 #include "ledger/key_registry.h"
@@ -171,6 +173,30 @@ void Terminal::Streamed(const demo_stream::Result& r, uint64_t size, const std::
   Detail("the follower received all " + Count(r.followed) +
          " entries, in order, and their Merkle root is the checkpoint's: tree size " + Count(size) +
          ", root " + root_hex);
+}
+
+Status Terminal::While(const std::string& doing, const std::function<Status()>& work) {
+  Status status;
+  std::atomic<bool> done{false};
+  std::thread worker([&] {
+    status = work();
+    done = true;
+  });
+  const double start = Now();
+  int said = 0;  // plain lines so far
+  while (!done) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const double seconds = Now() - start;
+    if (redraw_) {
+      out_ << "\r\033[K      " << doing << "... " << Fixed(seconds, 0) << " s" << std::flush;
+    } else if (seconds >= 10 * (said + 1)) {
+      out_ << "      " << doing << "... " << Fixed(seconds, 0) << " s" << std::endl;
+      ++said;
+    }
+  }
+  worker.join();
+  if (redraw_) out_ << "\r\033[K" << std::flush;
+  return status;
 }
 
 void Terminal::Rebuilt(const projections::UpdateReport& r) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -29,6 +30,10 @@ class Terminal {
   void ProgressDone(uint64_t sent, uint64_t total, uint64_t followed);
   void Streamed(const demo_stream::Result& r, uint64_t size, const std::string& root_hex);
   void Rebuilt(const projections::UpdateReport& r);
+  // Runs `work` on another thread and returns what it returns; meanwhile a
+  // line counting the seconds on a terminal, or a plain line every ten
+  // seconds when not. `work` must not print.
+  Status While(const std::string& doing, const std::function<Status()>& work);
   // The headline findings of the report's summary, where its files are, and
   // the commands to try next.
   void Summary(const projections::report::Json& summary, const std::string& dir);
