@@ -175,6 +175,7 @@ void PlanStreams(Demo& d) {
   for (const demo::SourceSystem& s : demo::SourceSystems()) {
     demo_stream::Lane lane;
     lane.principal = s.id;
+    lane.event_types = s.event_types;
     lane.key_path = d.keys_dir + "/" + s.id + ".pem";
     for (const demo::DemoEvent& e : d.district.events) {
       if (e.source == s.id) lane.events.push_back(&e);
@@ -361,7 +362,7 @@ int RunDemo(const Flags& flags) {
              std::to_string(files_checked) + " files)");
   d.ledger.reset();  // closes the database cleanly
 
-  out.Summary(d.summary, d.dir);
+  out.Summary(d.summary, d.dir, d.streamed);
   return 0;
 }
 

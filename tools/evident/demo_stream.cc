@@ -83,11 +83,9 @@ class LaneSender {
     auto fresh = PrivateKey::Generate();
     if (!fresh.ok()) return fresh.status();
     EVIDENT_RETURN_IF_ERROR(fresh->SaveFile(lane_.rotated_key_path));
-    std::vector<std::string> allowed;
-    if (auto info = client_->welcome().allowed_event_types; !info.empty()) allowed = info;
     old_key_id_ = key_->public_key().key_id();
     EVIDENT_RETURN_IF_ERROR(AsAdmin(KeyRegisteredJson(
-        plan_.district, lane_.principal, "Integration", fresh->public_key(), allowed)));
+        plan_.district, lane_.principal, "Integration", fresh->public_key(), lane_.event_types)));
     {
       std::lock_guard<std::mutex> lock(*result_mu_);
       result_->rotated_from = old_key_id_;

@@ -18,6 +18,7 @@ namespace evident::cli::demo_stream {
 // One system's events, in the order it sends them, and its key.
 struct Lane {
   std::string principal;
+  std::vector<std::string> event_types;  // its key's rights, for a rotated key
   std::vector<const demo::DemoEvent*> events;
   std::string key_path;
   // The index of the first event to sign with a new key, or events.size()

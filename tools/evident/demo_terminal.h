@@ -34,9 +34,10 @@ class Terminal {
   // line counting the seconds on a terminal, or a plain line every ten
   // seconds when not. `work` must not print.
   Status While(const std::string& doing, const std::function<Status()>& work);
-  // The headline findings of the report's summary, where its files are, and
-  // the commands to try next.
-  void Summary(const projections::report::Json& summary, const std::string& dir);
+  // The run in three lines, the headline findings of the report's summary,
+  // where its files are, and the commands to try next.
+  void Summary(const projections::report::Json& summary, const std::string& dir,
+               const demo_stream::Result& streamed);
 
  private:
   std::string ProgressLine(uint64_t sent, uint64_t total, uint64_t followed) const;
