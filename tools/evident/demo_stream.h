@@ -54,7 +54,8 @@ struct Result {
 // lane is done, `log_size` says how many entries the log holds; the follower
 // is followed until it has them all (it resumes from where it was if its
 // subscription goes quiet for a second, as a real follower would). Returns
-// the first error of any lane or of the follower; then nothing more is sent.
+// the first failed lane's error, else the follower's: a lane that fails
+// stops there, and the others run to their end.
 Status Run(const Plan& plan, Progress* progress, const std::function<uint64_t()>& log_size,
            Result* result);
 
