@@ -13,6 +13,18 @@ StatusOr<std::string> ReadFile(const std::string& path, const std::string& what)
     return Status::NotFound("cannot open " + (what.empty() ? "" : what + " ") + path + ": " +
                             std::strerror(errno));
   }
+  // A regular file is read whole in one call; a pipe, which has no size,
+  // through a stream.
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in ? std::streamoff(in.tellg()) : -1;
+  if (size >= 0) {
+    std::string content(static_cast<size_t>(size), '\0');
+    in.seekg(0);
+    in.read(content.data(), size);
+    if (in.gcount() != size) return Status::IOError("cannot read " + path);
+    return content;
+  }
+  in.clear();
   std::stringstream buf;
   buf << in.rdbuf();
   if (in.bad()) return Status::IOError("cannot read " + path);
