@@ -15,6 +15,7 @@
 #include "ledger/key_registry.h"
 #include "ledger/merkle/hash.h"
 #include "ledger/merkle/proof.h"
+#include "ledger/parallel.h"
 
 namespace evident {
 namespace {
@@ -188,6 +189,71 @@ StatusOr<NoteVerifier> BundledVerifier(const std::string& dir) {
   return verifier;
 }
 
+namespace {
+
+// One line of entries.jsonl or keys.jsonl, parsed and proven against the
+// checkpoint: its entry's bytes, or what is wrong with it.
+struct ProvenLine {
+  std::optional<uint64_t> index;
+  std::string bytes;
+  std::string problem;  // empty when proven
+};
+
+ProvenLine ProveLine(std::string_view line, const Checkpoint& checkpoint) {
+  ProvenLine out;
+  Json j;
+  try {
+    j = Json::parse(line);
+  } catch (const Json::exception&) {
+    out.problem = "not a JSON object";
+    return out;
+  }
+  if (!j.is_object() || !j["index"].is_number_unsigned() || !j["entry"].is_string() ||
+      !j["proof"].is_array()) {
+    out.problem = "needs \"index\", \"entry\" and \"proof\"";
+    return out;
+  }
+  out.index = j["index"].get<uint64_t>();
+  auto bytes = Base64Decode(j["entry"].get<std::string>());
+  if (!bytes.ok()) {
+    out.problem = "entry is not base64";
+    return out;
+  }
+  std::vector<std::string> proof;
+  for (const auto& h : j["proof"]) {
+    auto hash = h.is_string() ? HexDecode(h.get<std::string>())
+                              : StatusOr<std::string>(Status::InvalidArgument(""));
+    if (!hash.ok()) {
+      out.problem = "a proof hash is not hex";
+      return out;
+    }
+    proof.push_back(std::move(hash.value()));
+  }
+  Status in_log = merkle::VerifyInclusion(*out.index, checkpoint.size,
+                                          merkle::LeafHash(bytes.value()), proof, checkpoint.root);
+  if (!in_log.ok()) {
+    out.problem = "not proven in the signed tree (" + in_log.message() + ")";
+    return out;
+  }
+  out.bytes = std::move(bytes.value());
+  return out;
+}
+
+// The lines of `text`, as getline gives them (a last line without its
+// newline counts).
+std::vector<std::string_view> SplitLines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  while (!text.empty()) {
+    const size_t end = text.find('\n');
+    lines.push_back(text.substr(0, end));
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return lines;
+}
+
+}  // namespace
+
 StatusOr<BundleReport> VerifyBundle(const std::string& dir,
                                     const std::optional<NoteVerifier>& trusted) {
   BundleReport report;
@@ -213,42 +279,25 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
   report.origin = checkpoint->origin;
   report.checkpoint_size = checkpoint->size;
 
-  // Every line, proven against the checkpoint, by position.
+  // Every line, proven against the checkpoint, by position. The lines are
+  // parsed and proven on every core; the first bad one, in file order, is
+  // the one reported, as a single pass would.
   std::map<uint64_t, ProvenEntry> proven;
   for (const char* file : {"keys.jsonl", "entries.jsonl"}) {
     auto text = ReadBundleFile(dir, file);
     if (!text.ok()) return text.status();
-    std::istringstream lines(text.value());
-    std::string line;
-    for (size_t number = 1; std::getline(lines, line); ++number) {
-      const std::string where = std::string(file) + ":" + std::to_string(number);
-      Json j;
-      try {
-        j = Json::parse(line);
-      } catch (const Json::exception&) {
-        return fail({}, where + ": not a JSON object");
+    const std::vector<std::string_view> lines = SplitLines(text.value());
+    std::vector<ProvenLine> results(lines.size());
+    ParallelFor(lines.size(), DefaultThreads(),
+                [&](size_t i) { results[i] = ProveLine(lines[i], *checkpoint); });
+    for (size_t i = 0; i < lines.size(); ++i) {
+      ProvenLine& line = results[i];
+      if (!line.problem.empty()) {
+        return fail(line.index,
+                    std::string(file) + ":" + std::to_string(i + 1) + ": " + line.problem);
       }
-      if (!j.is_object() || !j["index"].is_number_unsigned() || !j["entry"].is_string() ||
-          !j["proof"].is_array()) {
-        return fail({}, where + ": needs \"index\", \"entry\" and \"proof\"");
-      }
-      const uint64_t index = j["index"].get<uint64_t>();
-      auto bytes = Base64Decode(j["entry"].get<std::string>());
-      if (!bytes.ok()) return fail(index, where + ": entry is not base64");
-      std::vector<std::string> proof;
-      for (const auto& h : j["proof"]) {
-        auto hash = h.is_string() ? HexDecode(h.get<std::string>())
-                                  : StatusOr<std::string>(Status::InvalidArgument(""));
-        if (!hash.ok()) return fail(index, where + ": a proof hash is not hex");
-        proof.push_back(std::move(hash.value()));
-      }
-      Status in_log = merkle::VerifyInclusion(
-          index, checkpoint->size, merkle::LeafHash(bytes.value()), proof, checkpoint->root);
-      if (!in_log.ok()) {
-        return fail(index, where + ": not proven in the signed tree (" + in_log.message() + ")");
-      }
-      ProvenEntry& e = proven[index];
-      e.bytes = std::move(bytes.value());
+      ProvenEntry& e = proven[*line.index];
+      e.bytes = std::move(line.bytes);
       e.in_range = e.in_range || std::string(file) == "entries.jsonl";
     }
   }
@@ -264,32 +313,69 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
   report.from = *first;
   report.to = *last + 1;
 
-  // Replay, in log order: key events build the key history; every entry's
-  // signer must be allowed at its position, and its signature must verify.
+  // Replay, in log order: key events build the key history, and every
+  // entry's signer must be allowed at its position. The signatures are then
+  // checked on every core; whichever fails first in log order, a key rule
+  // or a signature, is the one reported.
   KeyRegistry registry;
   std::set<std::string> signers;
+  struct Signed {
+    uint64_t index;
+    PublicKey key;
+    SignedEvent event;
+  };
+  std::vector<Signed> to_check;
+  std::optional<uint64_t> rule_broken_at;
+  std::string rule_problem;
   for (const auto& [index, e] : proven) {
+    std::string problem;
     auto entry = ParseEntry(e.bytes);
-    if (!entry.ok()) return fail(index, entry.status().message());
-    if (entry.value()->sequence() != index) return fail(index, "the entry names another position");
-    SignedEvent signed_event = SignedEventOf(entry.value());
-    auto event = ParseEvent(signed_event.event);
-    if (!event.ok()) return fail(index, event.status().message());
-    const bool key_event = KeyRegistry::IsKeyEvent(event.value()->body_type());
-    if (!e.in_range && !key_event)
-      return fail(index, "keys.jsonl holds an entry that is no key event");
-    auto key = registry.Check(signed_event.signer_key_id, *event.value(), index);
-    if (!key.ok()) return fail(index, "key rule broken: " + key.status().message());
-    if (!VerifyEventSignature(key.value(), signed_event)) {
-      return fail(index, "the event signature does not verify");
+    if (!entry.ok()) {
+      problem = entry.status().message();
+    } else if (entry.value()->sequence() != index) {
+      problem = "the entry names another position";
     }
-    registry.Apply(*event.value(), index);
+    SignedEvent signed_event;
+    const schema::Event* event = nullptr;
+    if (problem.empty()) {
+      signed_event = SignedEventOf(entry.value());
+      auto parsed = ParseEvent(signed_event.event);
+      if (parsed.ok()) {
+        event = parsed.value();
+      } else {
+        problem = parsed.status().message();
+      }
+    }
+    const bool key_event = event != nullptr && KeyRegistry::IsKeyEvent(event->body_type());
+    if (problem.empty() && !e.in_range && !key_event) {
+      problem = "keys.jsonl holds an entry that is no key event";
+    }
+    StatusOr<PublicKey> key = Status::InvalidArgument("");
+    if (problem.empty()) {
+      key = registry.Check(signed_event.signer_key_id, *event, index);
+      if (!key.ok()) problem = "key rule broken: " + key.status().message();
+    }
+    if (!problem.empty()) {
+      rule_broken_at = index;
+      rule_problem = problem;
+      break;
+    }
+    registry.Apply(*event, index);
     if (key_event) ++report.key_events;
     if (e.in_range) {
       ++report.entries;
       signers.insert(signed_event.signer_key_id);
     }
+    to_check.push_back({index, std::move(key.value()), std::move(signed_event)});
   }
+  std::vector<char> verified(to_check.size(), 0);
+  ParallelFor(to_check.size(), DefaultThreads(), [&](size_t i) {
+    verified[i] = VerifyEventSignature(to_check[i].key, to_check[i].event) ? 1 : 0;
+  });
+  for (size_t i = 0; i < to_check.size(); ++i) {
+    if (!verified[i]) return fail(to_check[i].index, "the event signature does not verify");
+  }
+  if (rule_broken_at) return fail(*rule_broken_at, rule_problem);
   auto listed = ReadBundleFile(dir, "signers.json");
   if (!listed.ok()) return listed.status();
   if (listed.value() != SignersJson(registry, signers)) {
