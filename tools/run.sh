@@ -12,7 +12,8 @@
 #   tools/run.sh bench             proof generation at 1,000,000 leaves (p50/p99), and
 #                                  the rebuild of every view over 1,000,000 events
 #                                  (the signed ledger is made once, in minutes, and kept)
-#   tools/run.sh crash [KILLS]     the kill -9 test with KILLS kills (default 500)
+#   tools/run.sh crash [KILLS]     the kill -9 tests, in process and over TCP, with KILLS
+#                                  kills each (default 500)
 #   tools/run.sh pictures          the demo district's board report, drawn in
 #                                  headless Chromium and by pdftoppm, into docs/
 set -euo pipefail

@@ -1,9 +1,9 @@
 // crash_writer: appends events to a ledger until it is killed, printing an
 // acknowledgement line for every event once Append has returned:
 //   ACK <event id hex> <position>
-// Events are numbered from START; event n has a fixed id and content, so a
-// later run that starts below the last acknowledged number re-sends events
-// that may or may not have been stored (the ones in flight at the kill).
+// Events are numbered from START (tests/tools/crash_events.h), so a later run
+// that starts below the last acknowledged number re-sends events that may or
+// may not have been stored (the ones in flight at the kill).
 //
 // usage: crash_writer LEDGER_DIR KEY.pem START BATCH
 
@@ -15,6 +15,7 @@
 #include "ledger/coding.h"
 #include "ledger/event_json.h"
 #include "ledger/ledger.h"
+#include "tests/tools/crash_events.h"
 
 int main(int argc, char** argv) {
   if (argc != 5) {
@@ -34,17 +35,8 @@ int main(int argc, char** argv) {
     std::vector<evident::SignedEvent> events;
     std::vector<std::string> ids;
     for (uint64_t i = 0; i < batch; ++i, ++next) {
-      std::string id(8, '\0');
-      id += evident::EncodeKey64(next);
-      ids.push_back(evident::HexEncode(id));
-      std::string json =
-          "{\"event_id\":\"" + ids.back() +
-          "\",\"event_type\":\"AttendanceRecorded\",\"occurred_at\":\"2025-01-15T16:00:00Z\","
-          "\"district_id\":\"d\",\"source_system\":\"crash\",\"subject\":{\"person_id\":\"p-" +
-          std::to_string(next % 97) +
-          "\",\"program_id\":\"pd\",\"session_id\":\"s\"},\"body\":{\"attendance_date\":"
-          "\"2025-01-15\",\"attendance_event_category\":\"InAttendance\",\"credited_minutes\":" +
-          std::to_string(next % 600) + "}}";
+      ids.push_back(evident::crash::EventIdHex(next));
+      const std::string json = evident::crash::EventJson(next);
       auto bytes = codec.value()->FromJson(json);
       if (!bytes.ok()) return 1;
       events.push_back(evident::SignEvent(key.value(), std::move(bytes.value())));
