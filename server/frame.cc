@@ -40,6 +40,13 @@ StatusOr<const wire::Frame*> ParseFrame(std::string_view body, size_t limit) {
   if (frame->message_type() == wire::Message::NONE) {
     return Status::InvalidArgument("frame carries no message");
   }
+  // The verifier accepts a union whose type is set and whose value is
+  // absent; every reader of a frame may rely on the message being there.
+  if (frame->message() == nullptr) {
+    return Status::InvalidArgument(std::string("frame names a ") +
+                                   MessageName(frame->message_type()) +
+                                   " but carries no message");
+  }
   return frame;
 }
 

@@ -32,7 +32,8 @@ uint32_t FrameLength(const unsigned char prefix[4]);
 
 // Verifies a received body (which must start 8-byte aligned, as a
 // std::string's buffer does). InvalidArgument with a reason a person can
-// act on: "frame of N bytes is not a valid Frame", "frame has no message".
+// act on: "frame of N bytes is not a valid Frame", "frame carries no
+// message". On OK, frame->message() is not null.
 StatusOr<const wire::Frame*> ParseFrame(std::string_view body, size_t limit = kMaxFrameBytes);
 
 // A finished Error frame.

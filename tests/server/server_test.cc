@@ -412,6 +412,40 @@ TEST_F(ServerTest, HostileBytesGetAnErrorOrAClosedConnectionAndOthersAreServed) 
   ExpectServing();
 }
 
+// A frame may name a message type and carry no message: the FlatBuffers
+// verifier accepts an absent union value. Every request type, and a login,
+// sent so must be answered as a bad request, never read through.
+TEST_F(ServerTest, AFrameThatNamesAMessageButCarriesNoneIsABadRequest) {
+  const wire::Message types[] = {
+      wire::Message::AppendRequest,         wire::Message::ReadRequest,
+      wire::Message::SubscribeRequest,      wire::Message::CheckpointRequest,
+      wire::Message::InclusionProofRequest, wire::Message::ConsistencyProofRequest,
+      wire::Message::QueryRequest,          wire::Message::Credit};
+  for (wire::Message type : types) {
+    auto c = Connect(*admin_);
+    flatbuffers::FlatBufferBuilder fbb;
+    fbb.Finish(wire::CreateFrame(fbb, 3, type), wire::FrameIdentifier());
+    ASSERT_TRUE(c->SendRaw(server::Framed(fbb)).ok());
+    const std::string body = Must(c->ReceiveRaw());  // the frame points into it
+    auto reply = Must(server::ParseFrame(body));
+    ASSERT_EQ(reply->message_type(), wire::Message::Error) << server::MessageName(type);
+    EXPECT_EQ(reply->message_as_Error()->code(), wire::ErrorCode::BadRequest);
+    EXPECT_NE(reply->message_as_Error()->message()->str().find("carries no"), std::string::npos)
+        << reply->message_as_Error()->message()->str();
+  }
+  {  // the same for the login
+    auto c = Must(Client::Open(Options()));
+    flatbuffers::FlatBufferBuilder fbb;
+    fbb.Finish(wire::CreateFrame(fbb, 1, wire::Message::Authenticate), wire::FrameIdentifier());
+    ASSERT_TRUE(c->SendRaw(server::Framed(fbb)).ok());
+    const std::string body = Must(c->ReceiveRaw());
+    auto reply = Must(server::ParseFrame(body));
+    ASSERT_EQ(reply->message_type(), wire::Message::Error);
+    EXPECT_EQ(reply->message_as_Error()->code(), wire::ErrorCode::BadRequest);
+  }
+  ExpectServing();
+}
+
 TEST_F(ServerTest, LimitsAndTimeoutsCloseConnectionsThatOverstay) {
   server::ServerOptions options;
   options.cert_pem = tls_.cert_pem;
