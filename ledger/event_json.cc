@@ -53,8 +53,6 @@ std::string JoinNames(const std::vector<std::string>& names) {
 // Checks and rewrites JSON for one table against its StructDef.
 class Normalizer {
  public:
-  explicit Normalizer(const flatbuffers::Parser& parser) : parser_(parser) {}
-
   Status Table(const Json& in, const StructDef& def, const std::string& path, Json* out);
 
  private:
@@ -62,8 +60,6 @@ class Normalizer {
                Json* out);
   Status Scalar(const Json& in, const FieldDef& f, const std::string& path, Json* out);
   Status Bytes(const Json& in, const FieldDef& f, const std::string& path, Json* out);
-
-  const flatbuffers::Parser& parser_;
 };
 
 Status Normalizer::Table(const Json& in, const StructDef& def, const std::string& path, Json* out) {
@@ -338,7 +334,7 @@ StatusOr<std::string> EventJsonCodec::FromJson(std::string_view text) {
   in["body_type"] = type;
 
   Json out;
-  Normalizer normalizer(*parser_);
+  Normalizer normalizer;
   EVIDENT_RETURN_IF_ERROR(normalizer.Table(in, *event_def_, "", &out));
 
   // Ids the body's kind of event must name in the envelope's subject.

@@ -5,7 +5,10 @@
 #                                  the demo district end to end in var/demo: streamed
 #                                  over TLS, projected, reported on, and audited
 #   tools/run.sh tour              a scripted tour of the evident CLI in var/tour
-#   tools/run.sh test [--sanitize|--tsan]  the whole test suite (under ASan+UBSan or TSan)
+#   tools/run.sh test [--sanitize|--tsan]  the whole test suite (under ASan+UBSan or TSan);
+#                                  the plain run includes 20 s of each fuzz target
+#   tools/run.sh fuzz [SECONDS]    every libFuzzer target for SECONDS each (default 600),
+#                                  its corpus kept in build-fuzz/corpus between runs
 #   tools/run.sh build             install and build only
 #   tools/run.sh scale [N]         append N (default 100000) events, verify, and
 #                                  print the machine's own Ed25519 rates beside them
@@ -26,7 +29,9 @@ packages=(
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libssl-dev
   libboost-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcairo2-dev fonts-dejavu-core
+  clang libclang-rt-14-dev
 )
+fuzz_targets=(frame event_json checkpoint proof bundle)
 
 install_missing() {  # install_missing [extra packages...]
   local missing=()
@@ -69,9 +74,25 @@ run_test() {
       ctest --test-dir "$root/build-tsan" --output-on-failure -j2 \
       -E "CrashTest|CliTest.ProjectAndQueryFollowTheLogAndFilter"
   else
-    build "$root/build"
+    build_fuzz
+    build "$root/build" -DEVIDENT_FUZZ_BUILD="$root/build-fuzz"
     ctest --test-dir "$root/build" --output-on-failure -j2
   fi
+}
+
+# The libFuzzer targets: clang, coverage, ASan and UBSan, in a tree of their own.
+build_fuzz() {
+  CXX=clang++ build "$root/build-fuzz" -DEVIDENT_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++
+}
+
+run_fuzz() {
+  local seconds=${1:-600} failed=0
+  build_fuzz
+  for t in "${fuzz_targets[@]}"; do
+    echo "== $t: $seconds s"
+    "$root/tests/fuzz/run_target.sh" "$root/build-fuzz" "$t" "$seconds" || failed=1
+  done
+  return $failed
 }
 
 run_scale() {
@@ -160,6 +181,7 @@ case "$cmd" in
   scale) install_missing; run_scale "$@" ;;
   bench) install_missing; run_bench "$@" ;;
   crash) install_missing; run_crash "$@" ;;
+  fuzz) install_missing; run_fuzz "$@" ;;
   pictures) install_missing chromium poppler-utils; run_pictures "$@" ;;
   *)
     sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
