@@ -80,6 +80,14 @@ bool LogVerifier::CheckStructure(Item* item) {
   if (e->recorded_at_micros() < last_recorded_at_) {
     return Fail(p, "recorded-at time goes backwards from the previous entry");
   }
+  // One group commit stamps all its entries with one time and signs one
+  // checkpoint after them; so where the time changes, a commit ended, and
+  // its checkpoint must be there (a deleted one is caught here).
+  if (p > 0 && e->recorded_at_micros() != last_recorded_at_ && last_checkpoint_size_ != p) {
+    return Fail(p, "this entry's recorded-at time differs from the previous entry's, so a "
+                   "commit ended before it, but no checkpoint is stored at size " +
+                       std::to_string(p) + "; every commit signs one");
+  }
   last_recorded_at_ = e->recorded_at_micros();
   item->signed_event = SignedEventOf(e);
   auto event = ParseEvent(item->signed_event.event);
@@ -97,6 +105,9 @@ bool LogVerifier::CheckStructure(Item* item) {
   if (is_key_event != listed) {
     return Fail(p, is_key_event ? "a key event missing from the key_events index"
                                 : "listed in the key_events index but not a key event");
+  }
+  if (listed && !key_events_->value().empty()) {
+    return Fail(p, "the key_events index holds a value for this position; it holds none");
   }
   if (listed) key_events_->Next();
 
