@@ -84,10 +84,13 @@ asio::awaitable<void> Server::Impl::Accept() {
     const std::string peer =
         ec ? "unknown peer" : remote.address().to_string() + ":" + std::to_string(remote.port());
     if (sessions_ >= options_.max_connections) {
-      Log("refused " + peer + ": " + std::to_string(sessions_) +
-          " connections already (the limit)");
-      socket.close(ec);
-      continue;
+      if (pending_logins_.empty()) {
+        Log("refused " + peer + ": " + std::to_string(sessions_) +
+            " connections already (the limit)");
+        socket.close(ec);
+        continue;
+      }
+      ShedOldestLogin("the connection limit of " + std::to_string(options_.max_connections));
     }
     socket.set_option(tcp::no_delay(true), ec);
     ++sessions_;
@@ -99,6 +102,36 @@ asio::awaitable<void> Server::Impl::Accept() {
           asio::detached);
     }
   }
+}
+
+void Server::Impl::LoginStarted(tcp::socket* socket) {
+  if (pending_logins_.size() >= options_.max_pending_logins) {
+    ShedOldestLogin("the limit of " + std::to_string(options_.max_pending_logins) +
+                    " connections logging in at once");
+  }
+  pending_logins_.push_back(socket);
+}
+
+void Server::Impl::LoginEnded(tcp::socket* socket) { pending_logins_.remove(socket); }
+
+// Its session then ends as for any closed connection.
+void Server::Impl::ShedOldestLogin(const std::string& why) {
+  tcp::socket* oldest = pending_logins_.front();
+  pending_logins_.pop_front();
+  boost::system::error_code ec;
+  const auto remote = oldest->remote_endpoint(ec);
+  Log("closed " + (ec ? std::string("a connection") : remote.address().to_string() + ":" +
+                                                          std::to_string(remote.port())) +
+      " still logging in, the oldest, to make room within " + why);
+  oldest->close(ec);
+}
+
+bool Server::Impl::Reserve(size_t bytes) {
+  size_t held = reserved_.load();
+  do {
+    if (held + bytes > options_.request_budget_bytes) return false;
+  } while (!reserved_.compare_exchange_weak(held, held + bytes));
+  return true;
 }
 
 void Server::Impl::LogGrew() {

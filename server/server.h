@@ -34,14 +34,29 @@
 // small pool, so a slow disk or a slow client never holds up the others.
 namespace evident::server {
 
+// Requests this small are never refused for want of memory (256 connections
+// of them hold 16 MiB).
+constexpr size_t kSmallRequestBytes = 64 << 10;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;  // 0: any free port (see Server::port)
   std::string cert_pem, key_pem;
   bool plaintext = false;  // refused unless `host` is a loopback address
   size_t max_connections = 256;
+  // Connections still in their TLS handshake or login, at most. Past it, or
+  // at max_connections, the oldest of them is closed to make room: clients
+  // that log in promptly are served however many others stall.
+  size_t max_pending_logins = 64;
   std::chrono::milliseconds handshake_timeout{10000};
   std::chrono::milliseconds idle_timeout{300000};
+  // A reply or entry batch the client has not read within this ends its
+  // connection (a subscriber that stops reading, say).
+  std::chrono::milliseconds write_timeout{30000};
+  // Bytes of requests held at once across every connection. A request of
+  // up to kSmallRequestBytes always fits; a larger one past the budget is
+  // refused as Unavailable and its connection closed, to be sent again.
+  size_t request_budget_bytes = size_t{256} << 20;
   int worker_threads = 4;
   // The projection store Query answers from (ProjectionStore::PathFor the
   // ledger's folder); empty: Query is refused.

@@ -44,6 +44,18 @@ class Server::Impl {
 
   void SessionEnded();
 
+  // Connections still logging in, oldest first: LoginStarted may close the
+  // oldest to keep within max_pending_logins; LoginEnded (after login, or
+  // when the connection ends) forgets one.
+  void LoginStarted(tcp::socket* socket);
+  void LoginEnded(tcp::socket* socket);
+
+  // Holds `bytes` of the request budget; false, holding nothing, when they
+  // would not fit. Release gives them back. Any thread.
+  bool Reserve(size_t bytes);
+  void Release(size_t bytes) { reserved_ -= bytes; }
+  size_t reserved() const { return reserved_.load(); }
+
   // Answers a query from the projection store (opened on first use); on the
   // pool, one query at a time.
   StatusOr<std::string> Query(const std::string& view, const std::string& filters_json,
@@ -51,6 +63,7 @@ class Server::Impl {
 
  private:
   asio::awaitable<void> Accept();
+  void ShedOldestLogin(const std::string& why);
   template <typename Stream>
   void StartSession(Stream stream, std::string peer);
 
@@ -66,6 +79,8 @@ class Server::Impl {
   std::atomic<bool> shut_down_{false};
   size_t sessions_ = 0;  // network thread only
   std::set<tcp::socket*> sockets_;
+  std::list<tcp::socket*> pending_logins_;  // network thread only
+  std::atomic<size_t> reserved_{0};
   std::set<asio::steady_timer*> growth_waiters_;
   std::mutex done_mu_;
   std::condition_variable done_cv_;

@@ -76,9 +76,10 @@ class Session {
 
   asio::awaitable<void> Run() {
     server_->Track(&Socket(stream_));
+    server_->LoginStarted(&Socket(stream_));
     try {
       if constexpr (!std::is_same_v<Stream, tcp::socket>) {
-        Arm(server_->options().handshake_timeout);
+        Arm(server_->options().handshake_timeout, "handshake");
         co_await stream_.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
         deadline_.cancel();
       }
@@ -86,8 +87,7 @@ class Session {
     } catch (const Closed&) {
     } catch (const boost::system::system_error& e) {
       if (timed_out_) {
-        const char* which = authenticated_ ? "idle" : "handshake";
-        server_->Log(peer_ + ": closed after the " + which + " timeout");
+        server_->Log(peer_ + ": closed after the " + timeout_ + " timeout");
       } else if (e.code() != asio::error::eof && e.code() != asio::error::operation_aborted &&
                  e.code() != asio::ssl::error::stream_truncated) {
         server_->Log(peer_ + ": connection ended: " + e.code().message());
@@ -98,25 +98,47 @@ class Session {
     boost::system::error_code ec;
     deadline_.cancel();
     Socket(stream_).close(ec);
+    server_->LoginEnded(&Socket(stream_));
     server_->Untrack(&Socket(stream_));
     server_->SessionEnded();
   }
 
  private:
-  // Cancels the socket's operations when `timeout` passes first.
-  void Arm(std::chrono::milliseconds timeout) {
+  // Cancels the socket's operations when `timeout` passes first; `what`
+  // names the timeout in the log.
+  void Arm(std::chrono::milliseconds timeout, const char* what) {
     deadline_.expires_after(timeout);
-    deadline_.async_wait([this](const boost::system::error_code& ec) {
+    deadline_.async_wait([this, what](const boost::system::error_code& ec) {
       if (ec) return;
       timed_out_ = true;
+      timeout_ = what;
       boost::system::error_code ignored;
       Socket(stream_).cancel(ignored);
     });
   }
 
+  // A frame's body, and the share of the server's request budget it holds
+  // until it is destroyed.
+  struct Body {
+    Body(Server::Impl* server, size_t held) : bytes(), server_(server), held_(held) {}
+    Body(Body&& other) noexcept
+        : bytes(std::move(other.bytes)), server_(other.server_), held_(other.held_) {
+      other.held_ = 0;
+    }
+    Body& operator=(Body&&) = delete;
+    ~Body() {
+      if (held_ > 0) server_->Release(held_);
+    }
+    std::string bytes;
+
+   private:
+    Server::Impl* server_;
+    size_t held_;
+  };
+
   // One frame's body, checked; throws when the connection is over.
-  asio::awaitable<std::string> ReadBody(std::optional<std::chrono::milliseconds> timeout) {
-    if (timeout) Arm(*timeout);
+  asio::awaitable<Body> ReadBody(std::optional<std::chrono::milliseconds> timeout) {
+    if (timeout) Arm(*timeout, authenticated_ ? "idle" : "handshake");
     unsigned char prefix[4];
     co_await asio::async_read(stream_, asio::buffer(prefix), asio::use_awaitable);
     const uint32_t n = FrameLength(prefix);
@@ -125,14 +147,29 @@ class Session {
           0, wire::ErrorCode::BadRequest,
           "frame length " + std::to_string(n) + " is outside 1.." + std::to_string(kMaxFrameBytes));
     }
-    std::string body(n, '\0');
-    co_await asio::async_read(stream_, asio::buffer(body), asio::use_awaitable);
+    const bool held = n > kSmallRequestBytes;
+    if (held && !server_->Reserve(n)) {
+      std::string message = "the server is busy: it holds " +
+                            std::to_string(server_->reserved() >> 20) +
+                            " MiB of other requests, and this one of " + std::to_string(n) +
+                            " bytes does not fit; send it again shortly";
+      co_await Fail(0, wire::ErrorCode::Unavailable, std::move(message));
+    }
+    Body body(server_, held ? n : 0);
+    body.bytes.resize(n);
+    co_await asio::async_read(stream_, asio::buffer(body.bytes), asio::use_awaitable);
     if (timeout) deadline_.cancel();
     co_return body;
   }
 
+  // Writes one frame; a client that does not take it within the write
+  // timeout loses its connection. (No read is under a deadline meanwhile: a
+  // request's is cancelled once it is read, and a subscription's credit
+  // reader has none.)
   asio::awaitable<void> Write(std::string bytes) {
+    Arm(server_->options().write_timeout, "write");
     co_await asio::async_write(stream_, asio::buffer(bytes), asio::use_awaitable);
+    deadline_.cancel();
   }
 
   // Sends an Error and ends the connection.
@@ -175,8 +212,8 @@ class Session {
       auto c = wire::CreateChallenge(fbb, nv, ov, 1);
       co_await Write(FrameOf(fbb, 0, wire::Message::Challenge, c.Union()));
     }
-    const std::string body = co_await ReadBody(server_->options().handshake_timeout);
-    auto frame = ParseFrame(body);
+    const Body body = co_await ReadBody(server_->options().handshake_timeout);
+    auto frame = ParseFrame(body.bytes);
     if (!frame.ok()) co_await Fail(0, wire::ErrorCode::BadRequest, frame.status().message());
     const wire::Authenticate* auth = frame.value()->message_as_Authenticate();
     if (auth == nullptr) {
@@ -205,6 +242,7 @@ class Session {
                     "the challenge signature does not verify for " + who);
     }
     authenticated_ = true;
+    server_->LoginEnded(&Socket(stream_));
     flatbuffers::FlatBufferBuilder fbb;
     std::vector<flatbuffers::Offset<flatbuffers::String>> types;
     for (const auto& t : key_->allowed_event_types) types.push_back(fbb.CreateString(t));
@@ -219,8 +257,8 @@ class Session {
 
   asio::awaitable<void> Serve() {
     while (!server_->stopping()) {
-      const std::string body = co_await ReadBody(server_->options().idle_timeout);
-      auto parsed = ParseFrame(body);
+      const Body body = co_await ReadBody(server_->options().idle_timeout);
+      auto parsed = ParseFrame(body.bytes);
       if (!parsed.ok()) co_await Fail(0, wire::ErrorCode::BadRequest, parsed.status().message());
       const wire::Frame* frame = parsed.value();
       const uint64_t id = frame->request_id();
@@ -462,8 +500,8 @@ class Session {
     reading_credits_ = true;
     try {
       for (;;) {
-        const std::string body = co_await ReadBody(std::nullopt);
-        auto frame = ParseFrame(body);
+        const Body body = co_await ReadBody(std::nullopt);
+        auto frame = ParseFrame(body.bytes);
         const wire::Credit* credit = frame.ok() ? frame.value()->message_as_Credit() : nullptr;
         if (credit == nullptr) {  // a subscription takes Credit frames only
           server_->Log(peer_ + " (" + key_->principal_id +
@@ -485,6 +523,7 @@ class Session {
   std::string peer_;
   asio::steady_timer deadline_, wake_;
   bool timed_out_ = false, authenticated_ = false;
+  const char* timeout_ = "";  // which timeout closed the connection
   std::optional<KeyInfo> key_;
   std::string key_id_;
   uint64_t credit_ = 0;
