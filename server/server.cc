@@ -105,7 +105,7 @@ asio::awaitable<void> Server::Impl::Accept() {
 }
 
 void Server::Impl::LoginStarted(tcp::socket* socket) {
-  if (pending_logins_.size() >= options_.max_pending_logins) {
+  if (!pending_logins_.empty() && pending_logins_.size() >= options_.max_pending_logins) {
     ShedOldestLogin("the limit of " + std::to_string(options_.max_pending_logins) +
                     " connections logging in at once");
   }

@@ -43,6 +43,13 @@ int RunServe(const Flags& flags) {
   auto idle = flags.GetUint("idle-timeout", 300);
   if (!idle.ok()) return Fail(kName, idle.status());
   options.idle_timeout = std::chrono::seconds(idle.value());
+  auto pending = flags.GetUint("max-pending-logins", options.max_pending_logins);
+  if (!pending.ok()) return Fail(kName, pending.status());
+  if (pending.value() == 0) return Fail(kName, "--max-pending-logins must be at least 1");
+  options.max_pending_logins = pending.value();
+  auto write = flags.GetUint("write-timeout", 30);
+  if (!write.ok()) return Fail(kName, write.status());
+  options.write_timeout = std::chrono::seconds(write.value());
   if (!options.plaintext) {
     const std::string cert = flags.Get("cert").value_or(dir.value() + "/keys/tls-cert.pem");
     const std::string key = flags.Get("key").value_or(dir.value() + "/keys/tls-key.pem");
@@ -88,7 +95,8 @@ const Command kServeCommand = {
     kName,
     "serve the ledger over TCP (TLS) until SIGTERM",
     "usage: evident serve --ledger DIR [--listen HOST:PORT] [--cert FILE --key FILE]\n"
-    "                     [--plaintext] [--max-connections N] [--idle-timeout SECONDS]\n\n"
+    "                     [--plaintext] [--max-connections N] [--max-pending-logins N]\n"
+    "                     [--idle-timeout SECONDS] [--write-timeout SECONDS]\n\n"
     "Serves appends, reads, subscriptions, checkpoints, proofs and the views to\n"
     "clients that\n"
     "prove they hold a key registered in the log (docs/protocol.md). TLS by default,\n"
@@ -97,9 +105,13 @@ const Command kServeCommand = {
     "every request in flight, and closes the ledger cleanly.\n\n"
     "  --listen HOST:PORT     default 127.0.0.1:7420 (port 0: any free port)\n"
     "  --plaintext            no TLS; allowed on a loopback address only\n"
-    "  --max-connections N    default 256; more are refused\n"
-    "  --idle-timeout S       close a connection idle this long (default 300)\n",
-    {"ledger", "listen", "cert", "key", "max-connections", "idle-timeout"},
+    "  --max-connections N    default 256; past it a connection still logging in\n"
+    "                         makes room, or the new one is refused\n"
+    "  --max-pending-logins N default 64 logging in at once; past it the oldest is closed\n"
+    "  --idle-timeout S       close a connection idle this long (default 300)\n"
+    "  --write-timeout S      close a connection that takes no reply this long (default 30)\n",
+    {"ledger", "listen", "cert", "key", "max-connections", "max-pending-logins", "idle-timeout",
+     "write-timeout"},
     {"plaintext"},
     RunServe};
 
