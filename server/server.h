@@ -55,7 +55,7 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{30000};
   // Bytes of requests held at once across every connection. A request of
   // up to kSmallRequestBytes always fits; a larger one past the budget is
-  // refused as Unavailable and its connection closed, to be sent again.
+  // read past without being kept and answered Unavailable, to be sent again.
   size_t request_budget_bytes = size_t{256} << 20;
   int worker_threads = 4;
   // The projection store Query answers from (ProjectionStore::PathFor the

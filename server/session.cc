@@ -122,7 +122,10 @@ class Session {
   struct Body {
     Body(Server::Impl* server, size_t held) : bytes(), server_(server), held_(held) {}
     Body(Body&& other) noexcept
-        : bytes(std::move(other.bytes)), server_(other.server_), held_(other.held_) {
+        : bytes(std::move(other.bytes)),
+          refusal(std::move(other.refusal)),
+          server_(other.server_),
+          held_(other.held_) {
       other.held_ = 0;
     }
     Body& operator=(Body&&) = delete;
@@ -130,6 +133,7 @@ class Session {
       if (held_ > 0) server_->Release(held_);
     }
     std::string bytes;
+    std::string refusal;  // why the request was read past unkept, or empty
 
    private:
     Server::Impl* server_;
@@ -149,11 +153,21 @@ class Session {
     }
     const bool held = n > kSmallRequestBytes;
     if (held && !server_->Reserve(n)) {
-      std::string message = "the server is busy: it holds " +
-                            std::to_string(server_->reserved() >> 20) +
-                            " MiB of other requests, and this one of " + std::to_string(n) +
-                            " bytes does not fit; send it again shortly";
-      co_await Fail(0, wire::ErrorCode::Unavailable, std::move(message));
+      // Read past it without keeping it, and say why; the connection goes on.
+      Body refused(server_, 0);
+      refused.refusal = "the server is busy: it holds " +
+                        std::to_string(server_->reserved() >> 20) +
+                        " MiB of other requests, and this one of " + std::to_string(n) +
+                        " bytes does not fit; it was not kept: send it again shortly";
+      std::string scratch(std::min<size_t>(n, kSmallRequestBytes), '\0');
+      for (size_t left = n; left > 0;) {
+        const size_t chunk = std::min(left, scratch.size());
+        co_await asio::async_read(stream_, asio::buffer(scratch.data(), chunk),
+                                  asio::use_awaitable);
+        left -= chunk;
+      }
+      if (timeout) deadline_.cancel();
+      co_return refused;
     }
     Body body(server_, held ? n : 0);
     body.bytes.resize(n);
@@ -213,6 +227,7 @@ class Session {
       co_await Write(FrameOf(fbb, 0, wire::Message::Challenge, c.Union()));
     }
     const Body body = co_await ReadBody(server_->options().handshake_timeout);
+    if (!body.refusal.empty()) co_await Fail(0, wire::ErrorCode::Unavailable, body.refusal);
     auto frame = ParseFrame(body.bytes);
     if (!frame.ok()) co_await Fail(0, wire::ErrorCode::BadRequest, frame.status().message());
     const wire::Authenticate* auth = frame.value()->message_as_Authenticate();
@@ -258,6 +273,10 @@ class Session {
   asio::awaitable<void> Serve() {
     while (!server_->stopping()) {
       const Body body = co_await ReadBody(server_->options().idle_timeout);
+      if (!body.refusal.empty()) {
+        co_await Refuse(0, wire::ErrorCode::Unavailable, body.refusal);
+        continue;
+      }
       auto parsed = ParseFrame(body.bytes);
       if (!parsed.ok()) co_await Fail(0, wire::ErrorCode::BadRequest, parsed.status().message());
       const wire::Frame* frame = parsed.value();
