@@ -152,6 +152,11 @@ class Session {
           "frame length " + std::to_string(n) + " is outside 1.." + std::to_string(kMaxFrameBytes));
     }
     const bool held = n > kSmallRequestBytes;
+    if (held && !authenticated_) {  // a login is a few hundred bytes
+      co_await Fail(0, wire::ErrorCode::BadRequest,
+                    "a frame of " + std::to_string(n) + " bytes before login; at most " +
+                        std::to_string(kSmallRequestBytes) + " until the key is known");
+    }
     if (held && !server_->Reserve(n)) {
       // Read past it without keeping it, and say why; the connection goes on.
       Body refused(server_, 0);

@@ -94,6 +94,21 @@ TEST_F(HostileClientTest, ConnectionsThatNeverLogInAreShedAndOthersAreServed) {
   ExpectServing();
 }
 
+// Before login no frame may be larger than a login needs: a client without
+// a key cannot make the server hold its bytes.
+TEST_F(HostileClientTest, ALargeFrameBeforeLoginIsRefused) {
+  auto c = Must(Client::Open(Options()));
+  ASSERT_TRUE(c->SendRaw(std::string("\x00\x10\x00\x00", 4)).ok());  // 1 MiB announced
+  const std::string body = Must(c->ReceiveRaw());
+  auto reply = Must(server::ParseFrame(body));
+  ASSERT_EQ(reply->message_type(), wire::Message::Error);
+  EXPECT_EQ(reply->message_as_Error()->code(), wire::ErrorCode::BadRequest);
+  EXPECT_NE(reply->message_as_Error()->message()->str().find("before login"), std::string::npos)
+      << reply->message_as_Error()->message()->str();
+  EXPECT_FALSE(c->ReceiveRaw().ok()) << "the connection ends";
+  ExpectServing();
+}
+
 // A subscriber grants a large credit and then never reads. Once the
 // socket's buffers are full the server's write cannot finish; at the write
 // timeout the server closes the connection rather than wait on it for ever,
