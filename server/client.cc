@@ -210,17 +210,7 @@ StatusOr<std::unique_ptr<Client>> Client::Connect(const ClientOptions& options,
 }
 
 StatusOr<AppendReply> Client::Append(const std::vector<SignedEvent>& events, size_t* failed_index) {
-  flatbuffers::FlatBufferBuilder fbb;
-  std::vector<flatbuffers::Offset<wire::SignedEvent>> list;
-  auto vec = [&](const std::string& s) {
-    return fbb.CreateVector(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-  };
-  for (const SignedEvent& e : events) {
-    list.push_back(
-        wire::CreateSignedEvent(fbb, vec(e.event), vec(e.signer_key_id), vec(e.signature)));
-  }
-  auto request = wire::CreateAppendRequest(fbb, fbb.CreateVector(list));
-  auto body = Call(Request(fbb, next_id_++, wire::Message::AppendRequest, request));
+  auto body = Call(AppendRequestFrame(next_id_++, events));
   if (!body.ok()) return body.status();
   auto frame = Expect(body.value(), wire::Message::AppendResponse);
   if (!frame.ok()) {

@@ -19,6 +19,20 @@ std::string FrameOf(flatbuffers::FlatBufferBuilder& fbb, uint64_t request_id, wi
   return Framed(fbb);
 }
 
+std::string AppendRequestFrame(uint64_t request_id, const std::vector<SignedEvent>& events) {
+  flatbuffers::FlatBufferBuilder fbb;
+  auto bytes = [&](const std::string& s) {
+    return fbb.CreateVector(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  std::vector<flatbuffers::Offset<wire::SignedEvent>> list;
+  for (const SignedEvent& e : events) {
+    list.push_back(
+        wire::CreateSignedEvent(fbb, bytes(e.event), bytes(e.signer_key_id), bytes(e.signature)));
+  }
+  auto request = wire::CreateAppendRequest(fbb, fbb.CreateVector(list));
+  return FrameOf(fbb, request_id, wire::Message::AppendRequest, request.Union());
+}
+
 uint32_t FrameLength(const unsigned char p[4]) {
   return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
 }

@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "ledger/event.h"
 #include "ledger/status.h"
 #include "schemas/wire_generated.h"
 
@@ -26,6 +28,9 @@ std::string Framed(const flatbuffers::FlatBufferBuilder& fbb);
 // Finishes `fbb` as a Frame of `message` and returns it framed.
 std::string FrameOf(flatbuffers::FlatBufferBuilder& fbb, uint64_t request_id, wire::Message type,
                     flatbuffers::Offset<void> message);
+
+// An AppendRequest of `events`, framed: what a client sends to append.
+std::string AppendRequestFrame(uint64_t request_id, const std::vector<SignedEvent>& events);
 
 // The body length a 4-byte prefix announces.
 uint32_t FrameLength(const unsigned char prefix[4]);

@@ -50,13 +50,6 @@ int main(int argc, char** argv) {
     auto m = wire::CreateAuthenticate(fbb, Vec(fbb, key.public_key().key_id()), Vec(fbb, std::string(64, 's')));
     return std::pair{M::Authenticate, m.Union()};
   });
-  add("append", [&](auto& fbb) {
-    auto e = wire::CreateSignedEvent(fbb, Vec(fbb, event.event), Vec(fbb, event.signer_key_id),
-                                     Vec(fbb, event.signature));
-    std::vector<flatbuffers::Offset<wire::SignedEvent>> events{e};
-    auto m = wire::CreateAppendRequest(fbb, fbb.CreateVector(events));
-    return std::pair{M::AppendRequest, m.Union()};
-  });
   add("read", [&](auto& fbb) {
     return std::pair{M::ReadRequest, wire::CreateReadRequest(fbb, 2, 40).Union()};
   });
@@ -82,6 +75,7 @@ int main(int argc, char** argv) {
                                             "2025-06-30");
     return std::pair{M::QueryRequest, m.Union()};
   });
+  seeds.emplace_back("append", server::AppendRequestFrame(7, {event}));
   std::string session;
   for (const auto& [name, bytes] : seeds) {
     std::ofstream(dir + "/" + name, std::ios::binary) << bytes;

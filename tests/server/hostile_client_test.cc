@@ -156,18 +156,11 @@ TEST_F(HostileClientTest, AppendFloodsPastTheBudgetAreRefusedAndSmallRequestsGoO
   constexpr int kFlooders = 6, kFrames = 20;
   std::vector<std::string> frames;  // signed up front: the codec is not shared between threads
   for (int f = 0; f < kFlooders; ++f) {
-    flatbuffers::FlatBufferBuilder fbb;
-    std::vector<flatbuffers::Offset<wire::SignedEvent>> events;
+    std::vector<SignedEvent> events;
     for (uint64_t i = 0; i < server::kMaxBatchEvents; ++i) {
-      const SignedEvent e = Attendance(*integration_, 900000 + f * 1000 + i);
-      auto bytes = [&](const std::string& s) {
-        return fbb.CreateVector(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-      };
-      events.push_back(wire::CreateSignedEvent(fbb, bytes(e.event), bytes(e.signer_key_id),
-                                               bytes(e.signature)));
+      events.push_back(Attendance(*integration_, 900000 + f * 1000 + i));
     }
-    auto request = wire::CreateAppendRequest(fbb, fbb.CreateVector(events));
-    frames.push_back(server::FrameOf(fbb, 1, wire::Message::AppendRequest, request.Union()));
+    frames.push_back(server::AppendRequestFrame(1, events));
     ASSERT_GT(frames.back().size(), server::kSmallRequestBytes);
   }
   std::vector<SignedEvent> small;
