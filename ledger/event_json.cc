@@ -290,7 +290,11 @@ StatusOr<std::unique_ptr<EventJsonCodec>> EventJsonCodec::Create() {
   flatbuffers::IDLOptions opts;
   opts.strict_json = true;
   opts.output_default_scalars_in_json = true;
-  opts.natural_utf8 = true;
+  // Text is rendered with \u escapes and read back by nlohmann, which writes
+  // it out as UTF-8 again. FlatBuffers' "natural" UTF-8 output would copy
+  // control characters such as U+0000 into the JSON unescaped, which no JSON
+  // reader takes (the JSON event fuzzer found one).
+  opts.natural_utf8 = false;
   codec->parser_ = std::make_unique<flatbuffers::Parser>(opts);
   if (!codec->parser_->Parse(schema::EventSchemaText())) {
     return Status::Corruption("the compiled-in event schema does not parse: " +

@@ -60,6 +60,9 @@ TEST_F(EventJsonTest, ToJsonGivesBackWhatFromJsonRead) {
               "\",\"reason_code\":\"wrong-minutes\","
               "\"body_type\":\"AttendanceRecorded\",\"body\":{\"attendance_date\":\"2025-01-15\","
               "\"attendance_event_category\":\"Partial\",\"credited_minutes\":60}"),
+      // Control characters and text beyond ASCII, in and out (the JSON event
+      // fuzzer found an id with U+0000 that read in but could not print).
+      AttendanceJson(IdHex(4), "p-\\u0000\\u001f\\t-\\u00e9-\\ud83d\\ude00", 5),
   };
   for (const std::string& input : inputs) {
     std::string bytes = Must(codec_->FromJson(input));
