@@ -31,7 +31,6 @@ packages=(
   libcairo2-dev fonts-dejavu-core
   clang libclang-rt-14-dev
 )
-fuzz_targets=(frame event_json checkpoint proof bundle)
 
 install_missing() {  # install_missing [extra packages...]
   local missing=()
@@ -88,7 +87,9 @@ build_fuzz() {
 run_fuzz() {
   local seconds=${1:-600} failed=0
   build_fuzz
-  for t in "${fuzz_targets[@]}"; do
+  for binary in "$root"/build-fuzz/tests/fuzz/*_fuzz; do
+    local t
+    t=$(basename "$binary" _fuzz)
     echo "== $t: $seconds s"
     "$root/tests/fuzz/run_target.sh" "$root/build-fuzz" "$t" "$seconds" || failed=1
   done
@@ -184,7 +185,7 @@ case "$cmd" in
   fuzz) install_missing; run_fuzz "$@" ;;
   pictures) install_missing chromium poppler-utils; run_pictures "$@" ;;
   *)
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
