@@ -35,15 +35,6 @@ class KeyLifecycleTest : public testing::LedgerFixture {
     return ledger_->Append(std::move(events)).status();
   }
 
-  void Revoke(const PrivateKey& key) {
-    ASSERT_OK(ledger_
-                  ->Append({Sign(*admin_, EventJson(IdHex(next_event_++), "KeyRevoked", "",
-                                                    "\"key_id\":\"" +
-                                                        HexEncode(key.public_key().key_id()) +
-                                                        "\",\"reason_code\":\"Rotated\""))})
-                  .status());
-  }
-
   NoteVerifier VerifierOf(const PrivateKey& key) {
     return Must(NoteVerifier::Create(ledger_->origin(), key.public_key()));
   }
@@ -68,7 +59,7 @@ TEST_F(KeyLifecycleTest, RotatedAndRevokedKeysSignNothingNewAndTheOldRangeStillV
   // the old one is revoked.
   const PrivateKey hr2 = RegisterKey("hr", "Integration", "[\"AttendanceRecorded\"]");
   ASSERT_OK(AppendAttendance(hr2, 3));
-  Revoke(hr1);
+  ASSERT_OK(RevokeKey(hr1, "Rotated"));
   const uint64_t after_revocation = ledger_->size();
   Status refused = AppendAttendance(hr1, 1);
   EXPECT_FALSE(refused.ok());
@@ -81,7 +72,7 @@ TEST_F(KeyLifecycleTest, RotatedAndRevokedKeysSignNothingNewAndTheOldRangeStillV
   const PrivateKey new_ledger_key = RegisterKey("ledger", "Ledger");
   ReopenWithLedgerKey(new_ledger_key);
   ASSERT_OK(AppendAttendance(hr2, 4));
-  Revoke(old_ledger_key);
+  ASSERT_OK(RevokeKey(old_ledger_key, "Rotated"));
   ASSERT_OK(AppendAttendance(hr2, 2));
   const uint64_t size = ledger_->size();
 

@@ -221,12 +221,7 @@ TEST_F(ServerTest, UnknownRevokedAndWrongKeysAreRefusedAndNothingIsAppended) {
 
   // A revoked key.
   PrivateKey revoked = RegisterKey("old-lms", "Integration", "[\"AttendanceRecorded\"]");
-  ASSERT_TRUE(ledger_
-                  ->Append({Sign(*admin_, EventJson(IdHex(next_id_++), "KeyRevoked", "",
-                                                    "\"key_id\":\"" +
-                                                        HexEncode(revoked.public_key().key_id()) +
-                                                        "\",\"reason_code\":\"retired\""))})
-                  .ok());
+  ASSERT_OK(RevokeKey(revoked, "retired"));
   auto gone = Client::Connect(Options(), revoked);
   ASSERT_FALSE(gone.ok());
   EXPECT_NE(gone.status().message().find("revoked"), std::string::npos);

@@ -74,6 +74,13 @@ PrivateKey LedgerFixture::RegisterKey(const std::string& principal, const std::s
   return key;
 }
 
+Status LedgerFixture::RevokeKey(const PrivateKey& key, const std::string& reason_code) {
+  std::string json = EventJson(IdHex(next_id_++), "KeyRevoked", "",
+                               "\"key_id\":\"" + HexEncode(key.public_key().key_id()) +
+                                   "\",\"reason_code\":\"" + reason_code + "\"");
+  return ledger_->Append({Sign(*admin_, json)}).status();
+}
+
 void LedgerFixture::Reopen() {
   ledger_.reset();
   auto storage = Must(OpenRocksStorage(Ledger::DatabasePath(dir_.path()), OpenMode::kReadWrite));

@@ -73,6 +73,8 @@ class LedgerFixture : public ::testing::Test {
   // Registers a new key with `role` (and allowed types), signed by the admin.
   PrivateKey RegisterKey(const std::string& principal, const std::string& role,
                          const std::string& allowed_json_array = "[]");
+  // Revokes `key` from the next position on, signed by the admin.
+  [[nodiscard]] Status RevokeKey(const PrivateKey& key, const std::string& reason_code);
   // Reopens the ledger from disk.
   void Reopen();
 
