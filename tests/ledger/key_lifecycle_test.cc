@@ -9,7 +9,6 @@
 
 #include "ledger/bundle.h"
 #include "ledger/checkpoint.h"
-#include "ledger/coding.h"
 #include "ledger/merkle/hash.h"
 #include "ledger/merkle/proof.h"
 #include "ledger/note.h"
@@ -20,7 +19,6 @@ namespace evident {
 namespace {
 
 using testing::AttendanceJson;
-using testing::EventJson;
 using testing::IdHex;
 using testing::Must;
 
