@@ -8,12 +8,14 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "ledger/coding.h"
 #include "ledger/entry.h"
 #include "ledger/file_util.h"
+#include "server/frame.h"
 
 namespace evident::cli {
 
@@ -187,6 +189,83 @@ StatusOr<std::unique_ptr<server::Client>> ConnectServerFlag(const Flags& flags,
     options.trusted_cert_pem = pem.value();
   }
   return server::Client::Connect(options, *key);
+}
+
+StatusOr<Destination> OpenDestination(const Flags& flags, const PrivateKey& key) {
+  Destination d;
+  if (flags.Has("server")) {
+    auto connected = ConnectServerFlag(flags, &key);
+    if (!connected.ok()) return connected.status();
+    d.client = std::move(connected.value());
+  } else {
+    auto opened = OpenLedgerFlag(flags, OpenMode::kReadWrite);
+    if (!opened.ok()) return opened.status();
+    d.ledger = std::move(opened.value());
+  }
+  return d;
+}
+
+StatusOr<size_t> BatchFlag(const Flags& flags) {
+  const bool remote = flags.Has("server");
+  auto batch = flags.GetUint("batch", remote ? server::kMaxBatchEvents : 1000);
+  if (!batch.ok()) return batch.status();
+  const size_t most = remote ? server::kMaxBatchEvents : Appender::kMaxEventsPerCall;
+  if (batch.value() < 1 || batch.value() > most) {
+    return Status::InvalidArgument("--batch must be between 1 and " + std::to_string(most) +
+                                   (remote ? " with --server" : ""));
+  }
+  return static_cast<size_t>(batch.value());
+}
+
+Status CheckSignersForAll(Ledger* ledger, const std::vector<SignedEvent>& events,
+                          const std::function<std::string(size_t)>& where) {
+  if (ledger == nullptr) return Status::OK();
+  std::map<std::string, Status> by_type;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const schema::Event* event = ParseEvent(events[i].event).value();
+    auto [it, fresh] = by_type.try_emplace(event->event_type()->str());
+    if (fresh) it->second = ledger->CheckSigner(events[i].signer_key_id, *event);
+    if (!it->second.ok()) return it->second.WithContext(where(i));
+  }
+  return Status::OK();
+}
+
+Status AppendInBatches(Ledger* ledger, server::Client* client, std::vector<SignedEvent> events,
+                       size_t batch, AppendTotals* totals, size_t* failed) {
+  for (size_t offset = 0; offset < events.size(); offset += batch) {
+    size_t end = std::min(events.size(), offset + batch);
+    std::vector<SignedEvent> chunk(std::make_move_iterator(events.begin() + offset),
+                                   std::make_move_iterator(events.begin() + end));
+    size_t at = chunk.size();
+    auto append = [&]() -> StatusOr<std::vector<AppendResult>> {
+      if (ledger != nullptr) return ledger->Append(std::move(chunk), &at);
+      auto reply = client->Append(chunk, &at);
+      if (!reply.ok()) return reply.status();
+      return std::move(reply.value().results);
+    };
+    auto results = append();
+    if (!results.ok()) {
+      *failed = offset + at;
+      return results.status();
+    }
+    for (const AppendResult& r : results.value()) {
+      if (r.duplicate) {
+        ++totals->duplicates;
+        continue;
+      }
+      if (totals->added++ == 0) totals->first = r.sequence;
+      totals->last = r.sequence;
+    }
+  }
+  return Status::OK();
+}
+
+std::string StoredSoFar(const AppendTotals& totals) {
+  const uint64_t stored = totals.added + totals.duplicates;
+  if (stored == 0) return " (nothing was appended)";
+  return " (the " + std::to_string(stored) +
+         " events before this batch are stored; running the same input again is safe: they "
+         "come back as duplicates)";
 }
 
 }  // namespace evident::cli

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,41 @@ StatusOr<std::string> EntryJson(EventJsonCodec* codec, uint64_t sequence, std::s
 // with `key`, or else with the key in --key FILE.
 StatusOr<std::unique_ptr<server::Client>> ConnectServerFlag(const Flags& flags,
                                                             const PrivateKey* key = nullptr);
+
+// Where signed events go: the ledger named by --ledger, opened to append,
+// or the server named by --server, logged in with `key`. One is set.
+struct Destination {
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<server::Client> client;
+};
+StatusOr<Destination> OpenDestination(const Flags& flags, const PrivateKey& key);
+
+// --batch: events per durable commit; default 1000 (256 with --server), at
+// most Appender::kMaxEventsPerCall (server::kMaxBatchEvents with --server).
+StatusOr<size_t> BatchFlag(const Flags& flags);
+
+// Before anything is appended to a ledger opened here: may the signer sign
+// every one of `events`? The error is prefixed with where(i) for the first
+// event refused. OK at once when `ledger` is null (a server checks).
+Status CheckSignersForAll(Ledger* ledger, const std::vector<SignedEvent>& events,
+                          const std::function<std::string(size_t)>& where);
+
+// What AppendInBatches stored: events appended (at positions first..last)
+// and events the ledger held already.
+struct AppendTotals {
+  uint64_t added = 0, duplicates = 0, first = 0, last = 0;
+};
+
+// Appends `events` in order, `batch` to a durable commit, to `ledger`, or
+// to `client` when `ledger` is null. On error, `*failed` is the index of the
+// event at fault (events.size() when no one event is) and `*totals` counts
+// the batches stored before it.
+Status AppendInBatches(Ledger* ledger, server::Client* client, std::vector<SignedEvent> events,
+                       size_t batch, AppendTotals* totals, size_t* failed);
+
+// After a failed AppendInBatches: " (nothing was appended)", or what is
+// stored and that running the same input again is safe.
+std::string StoredSoFar(const AppendTotals& totals);
 
 // Splits "a,b,c" into its non-empty parts.
 std::vector<std::string> SplitCommas(const std::string& text);

@@ -74,51 +74,18 @@ Status ParseAndSign(const std::vector<Line>& lines, const PrivateKey& key,
   return Status::OK();
 }
 
-// The key must be allowed to sign every event before any is appended.
-Status CheckSignerForAll(Ledger* ledger, const std::vector<SignedEvent>& events,
-                         const std::vector<Line>& lines, const std::string& source) {
-  std::map<std::string, Status> by_type;
-  for (size_t i = 0; i < events.size(); ++i) {
-    const schema::Event* event = ParseEvent(events[i].event).value();
-    auto [it, fresh] = by_type.try_emplace(event->event_type()->str());
-    if (fresh) it->second = ledger->CheckSigner(events[i].signer_key_id, *event);
-    if (!it->second.ok()) {
-      return it->second.WithContext(source + ":" + std::to_string(lines[i].number));
-    }
-  }
-  return Status::OK();
-}
-
 int RunAppend(const Flags& flags) {
   auto key_path = flags.Require("key");
   if (!key_path.ok()) return Fail(kName, key_path.status());
   if (flags.positional().size() > 1) return Fail(kName, "give at most one input file");
   const std::string source = flags.positional().empty() ? "-" : flags.positional()[0];
-  auto batch = flags.GetUint("batch", flags.Has("server") ? server::kMaxBatchEvents : 1000);
+  auto batch = BatchFlag(flags);
   if (!batch.ok()) return Fail(kName, batch.status());
-  if (batch.value() < 1 || batch.value() > Appender::kMaxEventsPerCall) {
-    return Fail(kName,
-                "--batch must be between 1 and " + std::to_string(Appender::kMaxEventsPerCall));
-  }
   auto key = PrivateKey::LoadFile(key_path.value());
   if (!key.ok()) return Fail(kName, key.status());
-  const bool remote = flags.Has("server");
-  if (remote && batch.value() > server::kMaxBatchEvents) {
-    return Fail(kName, "--batch must be at most " + std::to_string(server::kMaxBatchEvents) +
-                           " with --server");
-  }
-  // Where the events go: the ledger itself, or a server.
-  std::unique_ptr<Ledger> ledger;
-  std::unique_ptr<server::Client> client;
-  if (remote) {
-    auto connected = ConnectServerFlag(flags, &key.value());
-    if (!connected.ok()) return Fail(kName, connected.status());
-    client = std::move(connected.value());
-  } else {
-    auto opened = OpenLedgerFlag(flags, OpenMode::kReadWrite);
-    if (!opened.ok()) return Fail(kName, opened.status());
-    ledger = std::move(opened.value());
-  }
+  auto destination = OpenDestination(flags, key.value());
+  if (!destination.ok()) return Fail(kName, destination.status());
+  Ledger* ledger = destination->ledger.get();
   auto text = ReadAll(source);
   if (!text.ok()) return Fail(kName, text.status());
 
@@ -127,52 +94,30 @@ int RunAppend(const Flags& flags) {
   std::vector<SignedEvent> events;
   const std::string where = source == "-" ? "stdin" : source;
   if (Status s = ParseAndSign(lines, key.value(), where, &events); !s.ok()) return Fail(kName, s);
-  if (ledger) {
-    if (Status s = CheckSignerForAll(ledger.get(), events, lines, where); !s.ok()) {
-      return Fail(kName, s.message() + " (nothing was appended)");
-    }
+  if (Status s = CheckSignersForAll(ledger, events,
+                                    [&](size_t i) {
+                                      return where + ":" + std::to_string(lines[i].number);
+                                    });
+      !s.ok()) {
+    return Fail(kName, s.message() + " (nothing was appended)");
   }
-  auto append = [&](std::vector<SignedEvent> chunk,
-                    size_t* failed) -> StatusOr<std::vector<AppendResult>> {
-    if (ledger) return ledger->Append(std::move(chunk), failed);
-    auto reply = client->Append(chunk, failed);
-    if (!reply.ok()) return reply.status();
-    return std::move(reply.value().results);
-  };
-
-  uint64_t added = 0, duplicates = 0, first = 0, last = 0;
-  for (size_t offset = 0; offset < events.size(); offset += batch.value()) {
-    size_t end = std::min<size_t>(events.size(), offset + batch.value());
-    std::vector<SignedEvent> chunk(std::make_move_iterator(events.begin() + offset),
-                                   std::make_move_iterator(events.begin() + end));
-    size_t failed = chunk.size();
-    auto results = append(std::move(chunk), &failed);
-    if (!results.ok()) {
-      std::string at = offset + failed < lines.size()
-                           ? where + ":" + std::to_string(lines[offset + failed].number) + ": "
-                           : "";
-      return Fail(kName, at + results.status().ToString() +
-                             (added + duplicates == 0
-                                  ? " (nothing was appended)"
-                                  : " (the " + std::to_string(added + duplicates) +
-                                        " events before this batch are stored; running the "
-                                        "same input again is safe: they come back as duplicates)"));
-    }
-    for (const AppendResult& r : results.value()) {
-      if (r.duplicate) {
-        ++duplicates;
-        continue;
-      }
-      if (added++ == 0) first = r.sequence;
-      last = r.sequence;
-    }
+  AppendTotals totals;
+  size_t failed = events.size();
+  if (Status s = AppendInBatches(ledger, destination->client.get(), std::move(events), batch.value(),
+                                 &totals, &failed);
+      !s.ok()) {
+    std::string at =
+        failed < lines.size() ? where + ":" + std::to_string(lines[failed].number) + ": " : "";
+    return Fail(kName, at + s.ToString() + StoredSoFar(totals));
   }
+  const uint64_t added = totals.added, duplicates = totals.duplicates;
+  const uint64_t first = totals.first, last = totals.last;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "appended " << added << " events";
   if (added > 0) std::cout << " at positions " << first << ".." << last;
   std::cout << "; " << duplicates << " were already in the ledger\n"
             << std::fixed << std::setprecision(2) << seconds << " s, " << std::setprecision(0)
-            << (seconds > 0 ? double(events.size()) / seconds : 0)
+            << (seconds > 0 ? double(lines.size()) / seconds : 0)
             << " events/s (parse, sign, verify, durable append)";
   if (ledger) std::cout << "; ledger size " << ledger->size();
   std::cout << "\n";

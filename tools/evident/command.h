@@ -29,6 +29,7 @@ int Fail(const char* command, const std::string& message);
 extern const Command kInitCommand;
 extern const Command kKeygenCommand;
 extern const Command kAppendCommand;
+extern const Command kImportCommand;
 extern const Command kLogCommand;
 extern const Command kVerifyCommand;
 extern const Command kSchemaCommand;

@@ -9,7 +9,7 @@ namespace evident::cli {
 
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> commands = {
-      kInitCommand,       kKeygenCommand, kAppendCommand,  kLogCommand,        kVerifyCommand,
+      kInitCommand,       kKeygenCommand, kAppendCommand,  kImportCommand, kLogCommand,        kVerifyCommand,
       kCheckpointCommand, kPubkeyCommand, kProveCommand,   kCheckProofCommand, kExportCommand,
       kProjectCommand,    kQueryCommand,  kReportCommand,  kServeCommand,      kTailCommand,
       kSchemaCommand,     kDemoCommand,   kDemoDataCommand};

@@ -1,0 +1,94 @@
+// `evident import` as an operator runs it: the shipped samples into a fresh
+// ledger, a file with bad rows refused whole, --partial and --dry-run.
+
+#include "tests/tools/cli_fixture.h"
+
+namespace evident {
+namespace {
+
+const std::string kMappings = std::string(EVIDENT_SOURCE_DIR) + "/tools/import/mappings/";
+const std::string kSamples = std::string(EVIDENT_SOURCE_DIR) + "/tools/import/samples/";
+
+class ImportCliTest : public CliTest {
+ protected:
+  CommandResult Import(const std::string& mapping, const std::vector<std::string>& files,
+                       const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"import",     "--map", kMappings + mapping + ".json",
+                                     "--ledger",   ledger_, "--key",
+                                     admin_,       "--param", "district_id=lea-0640001"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), files.begin(), files.end());
+    return Evident(args);
+  }
+};
+
+TEST_F(ImportCliTest, TheShippedSamplesImportAndVerify) {
+  Init();
+  const std::vector<std::pair<std::string, std::string>> samples = {
+      {"edfi-pd-events", "pd-events.csv"},
+      {"edfi-staff", "staff.jsonl"},
+      {"edfi-pd-attendance", "pd-attendance.csv"},
+      {"edfi-evaluation-ratings", "evaluation-ratings.csv"},
+      {"edfi-performance-evaluation-ratings", "performance-evaluation-ratings.csv"},
+      {"finance-pd-costs", "pd-costs.csv"}};
+  for (const auto& [mapping, sample] : samples) {
+    CommandResult r = Import(mapping, {kSamples + sample});
+    ASSERT_EQ(r.exit_code, 0) << sample << ": " << r.err;
+    EXPECT_NE(r.out.find(" 0 rejected"), std::string::npos) << r.out;
+  }
+  CommandResult verify = Evident({"verify", "--ledger", ledger_});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  // 2 set-up entries, then 4 + 16 + 13 + 5 + 5 + 7 imported events.
+  EXPECT_NE(verify.out.find("ok: 52 entries"), std::string::npos) << verify.out;
+
+  const std::string before = Snapshot();
+  CommandResult again = Import("edfi-pd-attendance", {kSamples + "pd-attendance.csv"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("0 new events, 0 corrections, 13 unchanged; appended 0 events"),
+            std::string::npos)
+      << again.out;
+  EXPECT_EQ(Snapshot(), before);
+}
+
+TEST_F(ImportCliTest, AFileWithBadRowsAppendsNothingUnlessPartial) {
+  Init();
+  const std::string bad = Write(
+      "bad.csv",
+      "AttendanceDate,Namespace,PersonId,ProfessionalDevelopmentTitle,SourceSystemDescriptor,"
+      "AttendanceEventCategoryDescriptor,AttendanceEventReason,AttendedMinutes\n"
+      "2025-08-11,ns,p-1,t,ssd,In Attendance,,360\n"
+      "2025-08-11,ns,p-2,t,ssd,In Attendance,,-5\n"
+      "2025-08-12,ns,p-1,t,ssd,In Attendance,,300\n");
+  const std::string before = Snapshot();
+  CommandResult refused = Import("edfi-pd-attendance", {bad});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find(bad + ":3: column 8 (AttendedMinutes): "), std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("1 records rejected; nothing was appended"), std::string::npos)
+      << refused.err;
+  EXPECT_EQ(Snapshot(), before);
+
+  CommandResult dry = Import("edfi-pd-attendance", {bad}, {"--partial", "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_EQ(CountLines(dry.out), 2u) << dry.out;  // the two good rows, as JSON Lines
+  EXPECT_NE(dry.out.find("\"source\":\"" + bad + ":2\""), std::string::npos) << dry.out;
+  EXPECT_EQ(Snapshot(), before);
+
+  CommandResult partial = Import("edfi-pd-attendance", {bad}, {"--partial"});
+  ASSERT_EQ(partial.exit_code, 0) << partial.err;
+  EXPECT_NE(partial.out.find("appended 2 events at positions 2..3"), std::string::npos)
+      << partial.out;
+}
+
+TEST_F(ImportCliTest, AMissingFileOrMappingIsNamed) {
+  Init();
+  CommandResult r = Import("edfi-pd-attendance", {dir_.path() + "/absent.csv"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("absent.csv"), std::string::npos) << r.err;
+  CommandResult m = Import("no-such-mapping", {kSamples + "pd-attendance.csv"});
+  EXPECT_EQ(m.exit_code, 1);
+  EXPECT_NE(m.err.find("no-such-mapping.json"), std::string::npos) << m.err;
+}
+
+}  // namespace
+}  // namespace evident
