@@ -208,14 +208,42 @@ StatusOr<std::string> Server::Impl::Query(const std::string& view, const std::st
   return projections::QueryText(view, answer.value());
 }
 
+Status Server::Impl::ServeMetrics() {
+  if (!options_.metrics) return Status::OK();
+  std::map<std::string, HttpEndpoint::Handler> handlers;
+  handlers["/metrics"] = [this] {
+    return HttpReply{200, "text/plain; version=0.0.4; charset=utf-8",
+                     metrics_.Render(ledger_->size())};
+  };
+  // Healthy: serving, and the newest checkpoint reads back from disk.
+  handlers["/healthz"] = [this] {
+    if (stopping()) return HttpReply{503, "text/plain; charset=utf-8", "stopping\n"};
+    const uint64_t size = ledger_->size();
+    if (size > 0) {
+      auto note = ledger_->LatestCheckpointNote();
+      if (!note.ok()) {
+        return HttpReply{503, "text/plain; charset=utf-8",
+                         "cannot read the latest checkpoint: " + note.status().message() + "\n"};
+      }
+    }
+    return HttpReply{200, "text/plain; charset=utf-8", "ok: tree size " + std::to_string(size) + "\n"};
+  };
+  auto http = HttpEndpoint::Start(options_.metrics_host, options_.metrics_port, std::move(handlers));
+  if (!http.ok()) return http.status();
+  http_ = std::move(http.value());
+  return Status::OK();
+}
+
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() { Shutdown(); }
 uint16_t Server::port() const { return impl_->port(); }
+uint16_t Server::metrics_port() const { return impl_->metrics_port(); }
 void Server::Shutdown() { impl_->Shutdown(); }
 
 StatusOr<std::unique_ptr<Server>> Server::Start(Ledger* ledger, ServerOptions options) {
   auto impl = std::make_unique<Impl>(ledger, std::move(options));
   EVIDENT_RETURN_IF_ERROR(impl->Listen());
+  EVIDENT_RETURN_IF_ERROR(impl->ServeMetrics());
   impl->Run();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }

@@ -61,8 +61,16 @@ struct ServerOptions {
   // The projection store Query answers from (ProjectionStore::PathFor the
   // ledger's folder); empty: Query is refused.
   std::string projection_dir;
+  // The metrics endpoint (docs/operations.md): Prometheus text at
+  // http://metrics_host:metrics_port/metrics and a health check at
+  // /healthz, in plain HTTP on a port of their own. Off unless asked for;
+  // port 0 takes any free port (see Server::metrics_port).
+  bool metrics = false;
+  std::string metrics_host = "127.0.0.1";
+  uint16_t metrics_port = 0;
   // Where a line about each refusal and each connection goes (stderr when
-  // empty).
+  // empty). Every line about a connection starts "conn=cN peer=ADDR": N
+  // numbers the connections since the server started.
   std::function<void(const std::string&)> log;
 };
 
@@ -75,6 +83,8 @@ class Server {
   ~Server();
 
   uint16_t port() const;
+  // The metrics endpoint's port; 0 when it is off.
+  uint16_t metrics_port() const;
   // Stops accepting, lets every request in flight finish and be answered,
   // then closes every connection. Idempotent; the destructor calls it.
   void Shutdown();

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "projections/store.h"
+#include "server/http_endpoint.h"
+#include "server/metrics.h"
 #include "server/server.h"
 
 namespace evident::server {
@@ -23,6 +25,8 @@ class Server::Impl {
  public:
   Impl(Ledger* ledger, ServerOptions options);
   Status Listen();
+  // Starts the metrics endpoint if the options ask for it.
+  Status ServeMetrics();
   void Run();
   void Shutdown();
   uint16_t port() const { return port_; }
@@ -33,6 +37,10 @@ class Server::Impl {
   asio::thread_pool& pool() { return pool_; }
   bool stopping() const { return stopping_.load(); }
   void Log(const std::string& line);
+  Metrics& metrics() { return metrics_; }
+  uint16_t metrics_port() const { return http_ ? http_->port() : 0; }
+  // Numbers each connection, for its log lines and metrics.
+  uint64_t NextConnectionId() { return ++connections_; }
 
   // A session registers what to cancel on shutdown, and subscribers the
   // timer to wake when the log grows.
@@ -87,6 +95,9 @@ class Server::Impl {
   bool all_done_ = false;
   std::mutex query_mu_;
   std::unique_ptr<projections::ProjectionStore> store_;
+  Metrics metrics_;
+  std::atomic<uint64_t> connections_{0};
+  std::unique_ptr<HttpEndpoint> http_;  // the metrics endpoint, when on
 };
 
 // Runs one connection to its end (session.cc).

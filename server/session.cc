@@ -70,13 +70,15 @@ class Session {
   Session(Server::Impl* server, Stream stream, std::string peer)
       : server_(server),
         stream_(std::move(stream)),
-        peer_(std::move(peer)),
+        connection_(server->NextConnectionId()),
+        peer_("conn=c" + std::to_string(connection_) + " peer=" + peer),
         deadline_(Socket(stream_).get_executor()),
         wake_(Socket(stream_).get_executor()) {}
 
   asio::awaitable<void> Run() {
     server_->Track(&Socket(stream_));
     server_->LoginStarted(&Socket(stream_));
+    server_->metrics().ConnectionOpened();
     try {
       if constexpr (!std::is_same_v<Stream, tcp::socket>) {
         Arm(server_->options().handshake_timeout, "handshake");
@@ -100,6 +102,8 @@ class Session {
     Socket(stream_).close(ec);
     server_->LoginEnded(&Socket(stream_));
     server_->Untrack(&Socket(stream_));
+    server_->metrics().SubscriberGone(connection_);
+    server_->metrics().ConnectionClosed();
     server_->SessionEnded();
   }
 
@@ -196,6 +200,7 @@ class Session {
     std::string who = peer_;
     if (key_) who += " (" + key_->principal_id + ")";
     server_->Log(who + ": refused: " + message);
+    server_->metrics().Refused(wire::EnumNameErrorCode(code));
     // While a subscription streams, its writer owns the stream: the
     // connection just ends.
     if (!reading_credits_) co_await Write(ErrorFrame(id, code, message));
@@ -206,6 +211,7 @@ class Session {
   asio::awaitable<void> Refuse(uint64_t id, wire::ErrorCode code, std::string message,
                                int index = -1) {
     server_->Log(peer_ + " (" + key_->principal_id + "): refused: " + message);
+    server_->metrics().Refused(wire::EnumNameErrorCode(code));
     co_await Write(ErrorFrame(id, code, message, index));
   }
 
@@ -357,6 +363,7 @@ class Session {
       batch.push_back(std::move(s));
     }
     size_t failed = 0;
+    const auto start = std::chrono::steady_clock::now();
     auto results = co_await OnPool([&] { return server_->ledger()->Append(batch, &failed); });
     if (!results.ok()) {
       const int index = failed < batch.size() ? int(failed) : -1;
@@ -366,6 +373,11 @@ class Session {
       co_return;
     }
     server_->LogGrew();
+    const size_t fresh = std::count_if(results->begin(), results->end(),
+                                       [](const AppendResult& r) { return !r.duplicate; });
+    server_->metrics().AppendCommitted(
+        batch.size(), fresh,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     auto note = co_await OnPool([&] { return server_->ledger()->LatestCheckpointNote(); });
     flatbuffers::FlatBufferBuilder fbb;
     std::vector<wire::Appended> appended;
@@ -491,6 +503,7 @@ class Session {
                         std::to_string(server_->ledger()->size()) + ")");
     }
     asio::co_spawn(Socket(stream_).get_executor(), ReadCredits(), asio::detached);
+    server_->metrics().SubscriberAt(connection_, key_->principal_id, next);
     while (!client_gone_ && !server_->stopping()) {
       const uint64_t size = server_->ledger()->size();
       if (credit_ > 0 && next < size) {
@@ -503,6 +516,7 @@ class Session {
         flatbuffers::FlatBufferBuilder fbb;
         auto batch = wire::CreateEntryBatch(fbb, EntryVector(fbb, entries));
         co_await Write(FrameOf(fbb, id, wire::Message::EntryBatch, batch.Union()));
+        server_->metrics().SubscriberAt(connection_, key_->principal_id, next);
         continue;
       }
       // Wait for more credit or more entries (or a second, whichever first).
@@ -544,6 +558,7 @@ class Session {
 
   Server::Impl* server_;
   Stream stream_;
+  const uint64_t connection_;
   std::string peer_;
   asio::steady_timer deadline_, wake_;
   bool timed_out_ = false, authenticated_ = false;
