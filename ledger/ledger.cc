@@ -62,7 +62,9 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir, const s
   meta.Put(Column::kMeta, std::string(kMetaFormat), std::string(kLedgerFormat));
   meta.Put(Column::kMeta, std::string(kMetaOrigin), origin);
   EVIDENT_RETURN_IF_ERROR(storage.value()->Write(meta));
-  return OpenStorage(std::move(storage.value()), std::move(ledger_key));
+  auto ledger = OpenStorage(std::move(storage.value()), std::move(ledger_key));
+  if (ledger.ok()) ledger.value()->dir_ = dir;
+  return ledger;
 }
 
 StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, OpenMode mode) {
@@ -78,7 +80,9 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, OpenMode 
   }
   auto storage = OpenRocksStorage(DatabasePath(dir), mode);
   if (!storage.ok()) return storage.status();
-  return OpenStorage(std::move(storage.value()), std::move(ledger_key));
+  auto ledger = OpenStorage(std::move(storage.value()), std::move(ledger_key));
+  if (ledger.ok()) ledger.value()->dir_ = dir;
+  return ledger;
 }
 
 StatusOr<std::unique_ptr<Ledger>> Ledger::OpenStorage(std::unique_ptr<Storage> storage,

@@ -91,6 +91,8 @@ class Ledger {
   StatusOr<NoteVerifier> CheckpointVerifier();
 
   Storage* storage() { return storage_.get(); }
+  // The ledger's directory; empty for a ledger opened over a storage.
+  const std::string& dir() const { return dir_; }
 
  private:
   Ledger() = default;
@@ -98,6 +100,7 @@ class Ledger {
   std::unique_ptr<Storage> storage_;
   std::unique_ptr<Appender> appender_;
   std::string origin_;
+  std::string dir_;
 };
 
 }  // namespace evident

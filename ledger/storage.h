@@ -71,6 +71,12 @@ class Storage {
   // disk. On error nothing of the batch is visible.
   virtual Status Write(const WriteBatch& batch) = 0;
   virtual std::unique_ptr<Cursor> NewCursor(Column column) = 0;
+  // Writes a consistent copy of the whole database, as of one instant, into
+  // `dir`, which must not exist; writes go on meanwhile. FailedPrecondition
+  // where the storage cannot (read-only, or a test's fake).
+  virtual Status Snapshot(const std::string& dir) {
+    return Status::FailedPrecondition("this storage cannot be backed up");
+  }
 };
 
 enum class OpenMode {

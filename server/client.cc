@@ -261,6 +261,17 @@ StatusOr<std::string> Client::Checkpoint(uint64_t size) {
   return note ? note->str() : std::string();
 }
 
+StatusOr<std::pair<uint64_t, std::string>> Client::Backup(const std::string& dir) {
+  flatbuffers::FlatBufferBuilder fbb;
+  auto request = wire::CreateBackupRequest(fbb, fbb.CreateString(dir));
+  auto body = Call(Request(fbb, next_id_++, wire::Message::BackupRequest, request));
+  if (!body.ok()) return body.status();
+  auto frame = Expect(body.value(), wire::Message::BackupResponse);
+  if (!frame.ok()) return frame.status();
+  const auto* r = frame.value()->message_as_BackupResponse();
+  return std::make_pair(r->tree_size(), r->checkpoint() ? r->checkpoint()->str() : std::string());
+}
+
 StatusOr<ProofReply> Client::InclusionProof(uint64_t index, uint64_t size) {
   flatbuffers::FlatBufferBuilder fbb;
   auto request = wire::CreateInclusionProofRequest(fbb, index, size);

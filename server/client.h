@@ -72,6 +72,9 @@ class Client {
   StatusOr<std::vector<std::pair<uint64_t, std::string>>> Read(uint64_t from, uint64_t to);
   // The signed checkpoint at `size` (0: the newest).
   StatusOr<std::string> Checkpoint(uint64_t size = 0);
+  // Admin keys: a backup written by the server into `dir` on its machine
+  // (ledger/backup.h); its tree size and checkpoint.
+  StatusOr<std::pair<uint64_t, std::string>> Backup(const std::string& dir);
   StatusOr<ProofReply> InclusionProof(uint64_t index, uint64_t size);
   StatusOr<ProofReply> ConsistencyProof(uint64_t size1, uint64_t size2);
   // A view's rows as `evident query` prints them (filters: person, site,

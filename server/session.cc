@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "ledger/backup.h"
 #include "ledger/coding.h"
 #include "ledger/entry.h"
 #include "server/frame.h"
@@ -46,6 +47,9 @@ std::string Refusal(schema::Role role, wire::Message request) {
       request == Message::InclusionProofRequest || request == Message::ConsistencyProofRequest;
   if (role == schema::Role::Board && (reads || proofs || request == Message::AppendRequest)) {
     return "board keys receive report summaries and checkpoints only, never raw events";
+  }
+  if (role != schema::Role::Admin && request == Message::BackupRequest) {
+    return "only admin keys may take backups";
   }
   if (role == schema::Role::Integration && request == Message::QueryRequest) {
     return "integration keys may not query the views: they hold every system's records";
@@ -333,6 +337,9 @@ class Session {
         case wire::Message::QueryRequest:
           co_await Query(id, frame->message_as_QueryRequest());
           break;
+        case wire::Message::BackupRequest:
+          co_await Backup(id, frame->message_as_BackupRequest());
+          break;
         default: {
           std::string message =
               std::string(MessageName(frame->message_type())) + " is not a request a client sends";
@@ -490,6 +497,27 @@ class Session {
     flatbuffers::FlatBufferBuilder fbb;
     auto response = wire::CreateQueryResponse(fbb, fbb.CreateString(text.value()));
     co_await Write(FrameOf(fbb, id, wire::Message::QueryResponse, response.Union()));
+  }
+
+  asio::awaitable<void> Backup(uint64_t id, const wire::BackupRequest* r) {
+    const std::string dir = r->dir() ? r->dir()->str() : "";
+    if (dir.empty() || dir[0] != '/') {
+      co_await Refuse(id, wire::ErrorCode::InvalidArgument,
+                      "a backup needs an absolute directory on the server's machine");
+      co_return;
+    }
+    server_->Log(peer_ + " (" + key_->principal_id + "): backing up to " + dir);
+    auto info = co_await OnPool([&] { return BackupLedger(server_->ledger(), dir); });
+    if (!info.ok()) {
+      co_await Refuse(id, CodeOf(info.status()), info.status().message());
+      co_return;
+    }
+    server_->Log(peer_ + " (" + key_->principal_id + "): backup of " +
+                 std::to_string(info->tree_size) + " entries written to " + dir);
+    flatbuffers::FlatBufferBuilder fbb;
+    auto response = wire::CreateBackupResponse(fbb, info->tree_size,
+                                               fbb.CreateString(info->checkpoint));
+    co_await Write(FrameOf(fbb, id, wire::Message::BackupResponse, response.Union()));
   }
 
   // Streams entries from `from` on, never more than the credit the client

@@ -30,6 +30,8 @@ extern const Command kInitCommand;
 extern const Command kKeygenCommand;
 extern const Command kAppendCommand;
 extern const Command kImportCommand;
+extern const Command kBackupCommand;
+extern const Command kRestoreCommand;
 extern const Command kLogCommand;
 extern const Command kVerifyCommand;
 extern const Command kSchemaCommand;

@@ -12,7 +12,7 @@ const std::vector<Command>& AllCommands() {
       kInitCommand,       kKeygenCommand, kAppendCommand,  kImportCommand, kLogCommand,        kVerifyCommand,
       kCheckpointCommand, kPubkeyCommand, kProveCommand,   kCheckProofCommand, kExportCommand,
       kProjectCommand,    kQueryCommand,  kReportCommand,  kServeCommand,      kTailCommand,
-      kSchemaCommand,     kDemoCommand,   kDemoDataCommand};
+      kSchemaCommand,     kBackupCommand, kRestoreCommand, kDemoCommand,   kDemoDataCommand};
   return commands;
 }
 

@@ -1,0 +1,85 @@
+// evident backup and evident restore (ledger/backup.h; docs/operations.md).
+
+#include <filesystem>
+#include <iostream>
+
+#include "ledger/backup.h"
+#include "tools/evident/cli_util.h"
+#include "tools/evident/command.h"
+
+namespace evident::cli {
+namespace {
+
+void PrintBackup(const char* verb, const std::string& dir, uint64_t size, const std::string& note) {
+  std::cout << verb << " " << dir << ": " << size << " entries";
+  const size_t root = note.find('\n', note.find('\n') + 1);  // the note's third line: the root
+  if (root != std::string::npos) {
+    const size_t end = note.find('\n', root + 1);
+    std::cout << ", root " << note.substr(root + 1, end - root - 1);
+  }
+  std::cout << "\n";
+}
+
+int RunBackup(const Flags& flags) {
+  if (flags.positional().size() != 1) return Fail("backup", "give the backup's directory");
+  const std::string dir = std::filesystem::absolute(flags.positional()[0]).lexically_normal();
+  if (flags.Has("server")) {
+    auto client = ConnectServerFlag(flags);
+    if (!client.ok()) return Fail("backup", client.status());
+    auto reply = client.value()->Backup(dir);
+    if (!reply.ok()) return Fail("backup", reply.status());
+    PrintBackup("backed up", dir, reply->first, reply->second);
+    return 0;
+  }
+  auto ledger = OpenLedgerFlag(flags, OpenMode::kReadWrite);
+  if (!ledger.ok()) {
+    return Fail("backup", ledger.status().message() +
+                              " (if `evident serve` has it open, back up through it: --server)");
+  }
+  auto info = BackupLedger(ledger.value().get(), dir);
+  if (!info.ok()) return Fail("backup", info.status());
+  PrintBackup("backed up", dir, info->tree_size, info->checkpoint);
+  return 0;
+}
+
+int RunRestore(const Flags& flags) {
+  if (flags.positional().size() != 1) return Fail("restore", "give the backup's directory");
+  auto ledger_dir = flags.Require("ledger");
+  if (!ledger_dir.ok()) return Fail("restore", ledger_dir.status());
+  VerifyReport report;
+  auto info = RestoreLedger(flags.positional()[0], ledger_dir.value(), &report);
+  std::cout << VerifySummary(report) << "\n";
+  if (!info.ok()) return Fail("restore", info.status());
+  PrintBackup("restored", ledger_dir.value(), info->tree_size, info->checkpoint);
+  return 0;
+}
+
+}  // namespace
+
+const Command kBackupCommand = {
+    "backup",
+    "write a consistent backup of the ledger, even while it is served",
+    "usage: evident backup DIR --server HOST:PORT --trust CERT --key ADMIN.pem\n"
+    "       evident backup DIR --ledger LEDGER\n\n"
+    "Writes a backup into DIR, which must not exist: a consistent RocksDB checkpoint\n"
+    "of the whole log (appends go on meanwhile), a copy of the ledger's keys/, and\n"
+    "backup.json with the tree size and the signed checkpoint it holds. Through\n"
+    "--server the running server writes it (DIR is on the server's machine; admin\n"
+    "keys only); with --ledger the ledger must not be open in another process.\n"
+    "`evident verify --ledger DIR` checks a backup in place.\n",
+    {"server", "trust", "key", "ledger"},
+    {"plaintext"},
+    RunBackup};
+
+const Command kRestoreCommand = {
+    "restore",
+    "restore a backup as a ledger, and verify it",
+    "usage: evident restore BACKUP --ledger DIR\n\n"
+    "Copies the backup into DIR (new or empty), opens it, verifies every entry,\n"
+    "signature, Merkle node, checkpoint and index, and checks that its newest\n"
+    "checkpoint is the one the backup recorded. Serve DIR afterwards as any ledger.\n",
+    {"ledger"},
+    {},
+    RunRestore};
+
+}  // namespace evident::cli
