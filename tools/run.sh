@@ -28,7 +28,7 @@ packages=(
   build-essential cmake ccache pkg-config openssl
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libssl-dev
   libboost-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcairo2-dev fonts-dejavu-core
+  libcairo2-dev fonts-dejavu-core libspdlog-dev
   clang libclang-rt-14-dev
 )
 

@@ -23,6 +23,33 @@ namespace {
 using testing::AttendanceJson;
 using testing::IdHex;
 
+TEST_F(CliTest, ServeChecksItsConfigFileAndFlagsOverrideIt) {
+  Init();
+  const std::string good = Write("good.conf", "# settings\nledger = " + ledger_ +
+                                                  "\nlisten = 127.0.0.1:7777\n"
+                                                  "metrics = 127.0.0.1:9420  # scrape here\n");
+  CommandResult ok = Evident({"serve", "--config", good, "--check-config"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("config ok: ledger " + ledger_), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("listen 127.0.0.1:7777 over TLS"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("metrics 127.0.0.1:9420"), std::string::npos) << ok.out;
+  CommandResult over = Evident({"serve", "--config", good, "--listen", "127.0.0.1:8888",
+                                "--check-config"});
+  EXPECT_NE(over.out.find("listen 127.0.0.1:8888"), std::string::npos) << over.out;
+
+  const std::string typo = Write("typo.conf", "ledger = " + ledger_ + "\n\nlisen = :1\n");
+  CommandResult bad = Evident({"serve", "--config", typo, "--check-config"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find(typo + ":3: unknown setting \"lisen\""), std::string::npos) << bad.err;
+  const std::string no_tls = Write("notls.conf", "ledger = " + ledger_ + "\ncert = /absent.pem\n");
+  CommandResult missing = Evident({"serve", "--config", no_tls, "--check-config"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("/absent.pem"), std::string::npos) << missing.err;
+  CommandResult version = Evident({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out.rfind("evident ", 0), 0u) << version.out;
+}
+
 TEST_F(CliTest, InitAppendVerifyAndReappend) {
   Init();
   std::string events = dir_.path() + "/events.jsonl";

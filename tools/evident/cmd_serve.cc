@@ -3,6 +3,9 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <utility>  // before asio (Boost 1.74 under C++20)
+
+#include <boost/asio/ip/address.hpp>
 #include <iostream>
 
 #include "ledger/file_util.h"
@@ -10,32 +13,73 @@
 #include "server/server.h"
 #include "tools/evident/cli_util.h"
 #include "tools/evident/command.h"
+#include "tools/evident/serve_log.h"
 
 namespace evident::cli {
 namespace {
 
 constexpr char kName[] = "serve";
 
-int RunServe(const Flags& flags) {
+// "HOST:PORT" -> host and port; `what` names the setting in errors.
+Status ParseAddress(const std::string& text, const std::string& what, std::string* host,
+                    uint16_t* port_number) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Status::InvalidArgument(what + " must be HOST:PORT, e.g. 127.0.0.1:7420; got \"" +
+                                   text + "\"");
+  }
+  *host = text.substr(0, colon);
+  if (host->size() > 2 && host->front() == '[') *host = host->substr(1, host->size() - 2);  // [::1]
+  const std::string port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
+    return Status::InvalidArgument(what + " port must be a number from 0 to 65535; got \"" +
+                                   port + "\"");
+  }
+  *port_number = uint16_t(std::stoul(port));
+  return Status::OK();
+}
+
+bool IsLoopback(const std::string& host) {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(host, ec);
+  return host == "localhost" || (!ec && address.is_loopback());
+}
+
+int Serve(const Flags& flags);
+
+int RunServe(const Flags& given) {
+  if (!given.Has("config")) return Serve(given);
+  const std::string path = given.Get("config").value();
+  auto text = ReadFile(path, "config file (--config)");
+  if (!text.ok()) return Fail(kName, text.status());
+  auto flags = given.WithConfigFile(path, text.value(), kServeCommand.value_flags,
+                                    kServeCommand.bool_flags);
+  if (!flags.ok()) return Fail(kName, flags.status());
+  return Serve(flags.value());
+}
+
+int Serve(const Flags& flags) {
   auto dir = flags.Require("ledger");
   if (!dir.ok()) return Fail(kName, dir.status());
   server::ServerOptions options;
-  const std::string listen = flags.Get("listen").value_or("127.0.0.1:7420");
-  const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    return Fail(kName, "--listen must be HOST:PORT, e.g. 127.0.0.1:7420; got \"" + listen + "\"");
+  if (Status s = ParseAddress(flags.Get("listen").value_or("127.0.0.1:7420"), "--listen",
+                              &options.host, &options.port);
+      !s.ok()) {
+    return Fail(kName, s);
   }
-  options.host = listen.substr(0, colon);
-  if (options.host.size() > 2 && options.host.front() == '[') {
-    options.host = options.host.substr(1, options.host.size() - 2);  // [::1]
+  if (flags.Has("metrics")) {
+    options.metrics = true;
+    if (Status s = ParseAddress(flags.Get("metrics").value(), "--metrics", &options.metrics_host,
+                                &options.metrics_port);
+        !s.ok()) {
+      return Fail(kName, s);
+    }
   }
-  const std::string port = listen.substr(colon + 1);
-  if (port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
-    return Fail(kName, "--listen port must be a number from 0 to 65535; got \"" + port + "\"");
-  }
-  options.port = uint16_t(std::stoul(port));
   options.plaintext = flags.Has("plaintext");
+  auto log = MakeServeLog(flags.Get("log-file").value_or(""));
+  if (!log.ok()) return Fail(kName, log.status());
+  options.log = std::move(log.value());
   options.projection_dir = projections::ProjectionStore::PathFor(dir.value());
   auto limit = flags.GetUint("max-connections", options.max_connections);
   if (!limit.ok()) return Fail(kName, limit.status());
@@ -69,14 +113,32 @@ int RunServe(const Flags& flags) {
   sigaddset(&stop, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
+  if (flags.Has("check-config")) {
+    auto ledger = OpenLedgerFlag(flags, OpenMode::kReadOnly);
+    if (!ledger.ok()) return Fail(kName, ledger.status());
+    if (options.plaintext && !IsLoopback(options.host)) {
+      return Fail(kName, "--plaintext is allowed on a loopback address only, not " + options.host);
+    }
+    std::cout << "config ok: ledger " << dir.value() << " (" << ledger.value()->origin() << ", "
+              << ledger.value()->size() << " entries), listen " << options.host << ":"
+              << options.port << (options.plaintext ? " in plaintext" : " over TLS")
+              << (options.plaintext ? "" : ", certificate and key read");
+    if (options.metrics) std::cout << ", metrics " << options.metrics_host << ":" << options.metrics_port;
+    std::cout << "\n";
+    return 0;
+  }
   auto ledger = OpenLedgerFlag(flags, OpenMode::kReadWrite);
   if (!ledger.ok()) return Fail(kName, ledger.status());
   auto server = server::Server::Start(ledger.value().get(), options);
   if (!server.ok()) return Fail(kName, server.status());
   std::cout << "serving " << dir.value() << " (" << ledger.value()->origin() << ", "
             << ledger.value()->size() << " entries) on " << options.host << ":"
-            << server.value()->port() << (options.plaintext ? " in plaintext" : " over TLS")
-            << std::endl;
+            << server.value()->port() << (options.plaintext ? " in plaintext" : " over TLS");
+  if (options.metrics) {
+    std::cout << "; metrics on http://" << options.metrics_host << ":"
+              << server.value()->metrics_port() << "/metrics";
+  }
+  std::cout << std::endl;
   int signal_number = 0;
   sigwait(&stop, &signal_number);
   std::cout << "stopping (" << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT")
@@ -96,7 +158,8 @@ const Command kServeCommand = {
     "serve the ledger over TCP (TLS) until SIGTERM",
     "usage: evident serve --ledger DIR [--listen HOST:PORT] [--cert FILE --key FILE]\n"
     "                     [--plaintext] [--max-connections N] [--max-pending-logins N]\n"
-    "                     [--idle-timeout SECONDS] [--write-timeout SECONDS]\n\n"
+    "                     [--idle-timeout SECONDS] [--write-timeout SECONDS]\n"
+    "                     [--metrics HOST:PORT] [--config FILE] [--check-config]\n\n"
     "Serves appends, reads, subscriptions, checkpoints, proofs and the views to\n"
     "clients that\n"
     "prove they hold a key registered in the log (docs/protocol.md). TLS by default,\n"
@@ -109,10 +172,18 @@ const Command kServeCommand = {
     "                         makes room, or the new one is refused\n"
     "  --max-pending-logins N default 64 logging in at once; past it the oldest is closed\n"
     "  --idle-timeout S       close a connection idle this long (default 300)\n"
-    "  --write-timeout S      close a connection that takes no reply this long (default 30)\n",
+    "  --write-timeout S      close a connection that takes no reply this long (default 30)\n"
+    "  --metrics HOST:PORT    serve Prometheus metrics at /metrics and a health check at\n"
+    "                         /healthz on this address, in plain HTTP (off by default)\n"
+    "  --config FILE          settings as `name = value` lines, named as these flags\n"
+    "                         (tools/evident.conf); flags given here override the file\n"
+    "  --log-file FILE        append the log here (default: standard error); lines are\n"
+    "                         UTC time, level=info|warn, then conn=cN peer=ADDR for a\n"
+    "                         connection's events\n"
+    "  --check-config         check the settings, the TLS files and the ledger, then exit\n",
     {"ledger", "listen", "cert", "key", "max-connections", "max-pending-logins", "idle-timeout",
-     "write-timeout"},
-    {"plaintext"},
+     "write-timeout", "metrics", "config", "log-file"},
+    {"plaintext", "check-config"},
     RunServe};
 
 }  // namespace evident::cli

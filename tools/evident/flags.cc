@@ -63,4 +63,41 @@ StatusOr<uint64_t> Flags::GetUint(const std::string& name, uint64_t fallback) co
   return ParseUint(*value, "--" + name);
 }
 
+StatusOr<Flags> Flags::WithConfigFile(const std::string& path, const std::string& text,
+                                      const std::set<std::string>& value_flags,
+                                      const std::set<std::string>& bool_flags) const {
+  Flags merged = *this;
+  size_t number = 0;
+  for (size_t start = 0; start < text.size();) {
+    ++number;
+    size_t end = std::min(text.find('\n', start), text.size());
+    std::string line = text.substr(start, end - start);
+    start = end + 1;
+    line = line.substr(0, line.find('#'));
+    auto trim = [](std::string s) {
+      size_t b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
+      return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+    };
+    line = trim(line);
+    if (line.empty()) continue;
+    const std::string at = path + ":" + std::to_string(number) + ": ";
+    size_t eq = line.find('=');
+    if (eq == std::string::npos) return Status::InvalidArgument(at + "expected name = value");
+    const std::string name = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
+    if (name == "config") return Status::InvalidArgument(at + "a config file cannot name another");
+    if (bool_flags.count(name)) {
+      if (value != "true" && value != "false") {
+        return Status::InvalidArgument(at + name + " is true or false, not \"" + value + "\"");
+      }
+      if (value == "true" && !merged.Has(name)) merged.values_[name] = "true";
+    } else if (value_flags.count(name)) {
+      if (value.empty()) return Status::InvalidArgument(at + name + " needs a value");
+      if (!merged.Has(name)) merged.values_[name] = value;
+    } else {
+      return Status::InvalidArgument(at + "unknown setting \"" + name + "\"");
+    }
+  }
+  return merged;
+}
+
 }  // namespace evident::cli

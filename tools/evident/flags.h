@@ -31,6 +31,15 @@ class Flags {
   StatusOr<uint64_t> GetUint(const std::string& name, uint64_t fallback) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
+  // These flags, with each setting of a config file (docs/operations.md)
+  // that the command line does not give: the command line wins. The file
+  // holds `name = value` lines (`#` comments, blank lines; a bool flag's
+  // value is true or false) naming the command's own flags.
+  // InvalidArgument naming the file and line for anything else.
+  StatusOr<Flags> WithConfigFile(const std::string& path, const std::string& text,
+                                 const std::set<std::string>& value_flags,
+                                 const std::set<std::string>& bool_flags) const;
+
  private:
   std::map<std::string, std::string> values_;
   std::vector<std::string> positional_;

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "ledger/ledger.h"
 #include "tools/evident/command.h"
 
 namespace evident::cli {
@@ -26,12 +27,27 @@ int Fail(const char* command, const Status& status) { return Fail(command, statu
 namespace {
 
 void PrintUsage(std::ostream& out) {
-  out << "evident: a verifiable ledger of a district's professional learning\n\n"
-         "usage: evident COMMAND [flags]\n\ncommands:\n";
+  out << "NAME\n    evident - a verifiable ledger of a district's professional learning\n\n"
+         "SYNOPSIS\n    evident COMMAND [flags] [arguments]\n"
+         "    evident COMMAND --help\n    evident --version\n\n"
+         "DESCRIPTION\n"
+         "    Every investment, participation and piece of implementation evidence is\n"
+         "    appended, signed, to an append-only log under an RFC 9162 Merkle tree with\n"
+         "    signed checkpoints; views, reports and proofs are computed from the log\n"
+         "    alone, and anyone holding a bundle can check them offline.\n\n"
+         "COMMANDS\n";
   for (const Command& c : AllCommands()) {
-    out << "  " << c.name << std::string(13 - std::strlen(c.name), ' ') << c.summary << "\n";
+    out << "    " << c.name << std::string(13 - std::strlen(c.name), ' ') << c.summary << "\n";
   }
-  out << "\n'evident COMMAND --help' describes one command.\n";
+  out << "\nFILES\n"
+         "    LEDGER/db            the log (RocksDB); never edit it\n"
+         "    LEDGER/keys/         the ledger's signing key, the first admin's key, TLS files\n"
+         "    /etc/evident/evident.conf   serve's settings (evident serve --config)\n\n"
+         "EXIT STATUS\n"
+         "    0 done; 1 the work failed (the reason is on standard error); 2 bad usage\n\n"
+         "SEE ALSO\n"
+         "    docs/operations.md (running it), docs/import.md, docs/events.md,\n"
+         "    docs/protocol.md, docs/format.md\n";
 }
 
 int Main(int argc, char** argv) {
@@ -40,6 +56,11 @@ int Main(int argc, char** argv) {
     return 2;
   }
   std::string name = argv[1];
+  if (name == "--version" || name == "version") {
+    std::cout << "evident " << EVIDENT_VERSION << " (ledger format " << kLedgerFormat
+              << ", backups evident-backup/1)\n";
+    return 0;
+  }
   if (name == "--help" || name == "-h" || name == "help") {
     PrintUsage(std::cout);
     return 0;
