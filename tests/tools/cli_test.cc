@@ -15,8 +15,6 @@
 #include "tests/testutil/test_util.h"
 #include "tests/tools/cli_fixture.h"
 
-extern char** environ;
-
 namespace evident {
 namespace {
 
@@ -423,30 +421,9 @@ TEST_F(CliTest, ReportBoardWritesAReportThatVerifiesUntilEdited) {
 TEST_F(CliTest, ServeTakesAppendsTailsAndProofsOverTlsAndStopsCleanlyOnSigterm) {
   Init();
   const std::string out = dir_.path() + "/serve.out";
-  // The server in the background, on any free port; it names the port.
   pid_t pid = 0;
-  {
-    std::vector<std::string> args = {EVIDENT_BIN, "serve",    "--ledger",
-                                     ledger_,     "--listen", "127.0.0.1:0"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, (out + ".err").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ASSERT_EQ(posix_spawn(&pid, EVIDENT_BIN, &actions, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
-  }
   std::string port;
-  for (int i = 0; i < 200 && port.empty(); ++i) {
-    const std::string text = ReadFile(out);
-    const size_t at = text.find(" over TLS");
-    if (at != std::string::npos)
-      port = text.substr(text.rfind(':', at) + 1, at - text.rfind(':', at) - 1);
-    if (port.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  StartServer(out, &pid, &port);
   ASSERT_FALSE(port.empty()) << ReadFile(out) << ReadFile(out + ".err");
   const std::string server = "localhost:" + port, trust = ledger_ + "/keys/tls-cert.pem";
 
@@ -479,10 +456,7 @@ TEST_F(CliTest, ServeTakesAppendsTailsAndProofsOverTlsAndStopsCleanlyOnSigterm) 
   EXPECT_EQ(untrusted.exit_code, 1);
   EXPECT_NE(untrusted.err.find("--trust"), std::string::npos);
 
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadFile(out + ".err");
+  EXPECT_EQ(StopServer(pid), 0) << ReadFile(out + ".err");
   EXPECT_NE(ReadFile(out).find("stopped; the ledger holds 302 entries"), std::string::npos)
       << ReadFile(out);
   CommandResult verify = Evident({"verify", "--ledger", ledger_});

@@ -90,5 +90,64 @@ TEST_F(ImportCliTest, AMissingFileOrMappingIsNamed) {
   EXPECT_NE(m.err.find("no-such-mapping.json"), std::string::npos) << m.err;
 }
 
+TEST_F(ImportCliTest, AnIntegrationImportsThroughTheServerAndItsEditsBecomeCorrections) {
+  Init();
+  // The PD system's key may append attendance and its corrections.
+  const std::string pd = dir_.path() + "/pd.pem";
+  CommandResult keygen = Evident({"keygen", "--out", pd, "--principal", "pd-system", "--allow",
+                                  "AttendanceRecorded,RecordCorrected"});
+  ASSERT_EQ(keygen.exit_code, 0) << keygen.err;
+  const std::string reg = Write("register.jsonl", keygen.out);
+  ASSERT_EQ(Evident({"append", "--ledger", ledger_, "--key", admin_, reg}).exit_code, 0);
+
+  const std::string out = dir_.path() + "/serve.out";
+  pid_t pid = 0;
+  std::string port;
+  StartServer(out, &pid, &port);
+  ASSERT_FALSE(port.empty()) << ReadFile(out) << ReadFile(out + ".err");
+  const std::vector<std::string> remote = {"--server", "localhost:" + port, "--trust",
+                                           ledger_ + "/keys/tls-cert.pem"};
+  auto import = [&](const std::string& file) {
+    std::vector<std::string> args = {"import", "--map", kMappings + "edfi-pd-attendance.json",
+                                     "--key", pd};
+    args.insert(args.end(), remote.begin(), remote.end());
+    args.push_back(file);
+    return Evident(args);
+  };
+  const std::string sample = ReadFile(kSamples + "pd-attendance.csv");
+  CommandResult first = import(Write("a.csv", sample));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("13 new events"), std::string::npos) << first.out;
+
+  std::string edited = sample;
+  const std::string row = "p-1005,reading-foundations-coaching";
+  const size_t at = edited.find(row);
+  ASSERT_NE(at, std::string::npos);
+  const size_t end = edited.find('\n', at);
+  edited.replace(end - 2, 2, "60");  // the tardy row's 75 minutes become 60
+  CommandResult second = import(Write("b.csv", edited));
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out.find("0 new events, 1 corrections, 12 unchanged; appended 1 events"),
+            std::string::npos)
+      << second.out;
+  CommandResult third = import(Write("c.csv", edited));
+  EXPECT_NE(third.out.find("0 new events, 0 corrections, 13 unchanged; appended 0 events"),
+            std::string::npos)
+      << third.out;
+
+  // A backup of the running server, restored and verified.
+  const std::string backup = dir_.path() + "/backup";
+  std::vector<std::string> args = {"backup", backup, "--key", admin_};
+  args.insert(args.end(), remote.begin(), remote.end());
+  CommandResult backed = Evident(args);
+  ASSERT_EQ(backed.exit_code, 0) << backed.err;
+  EXPECT_NE(backed.out.find(": 17 entries"), std::string::npos) << backed.out;  // 2 + 1 + 13 + 1
+  EXPECT_EQ(StopServer(pid), 0) << ReadFile(out + ".err");
+  CommandResult restored =
+      Evident({"restore", backup, "--ledger", dir_.path() + "/restored"});
+  EXPECT_EQ(restored.exit_code, 0) << restored.err;
+  EXPECT_NE(restored.out.find("ok: 17 entries verified"), std::string::npos) << restored.out;
+}
+
 }  // namespace
 }  // namespace evident

@@ -71,6 +71,14 @@ import::LogScan ScanOf(Destination* d) {
   };
 }
 
+StatusOr<Destination> ReadOnlyDestination(const Flags& flags) {
+  auto ledger = OpenLedgerFlag(flags, OpenMode::kReadOnly);
+  if (!ledger.ok()) return ledger.status();
+  Destination d;
+  d.ledger = std::move(ledger.value());
+  return d;
+}
+
 void ShowProgress(size_t done, size_t total) {
   std::cerr << "evident import: mapped " << done << " of " << total << " records\n";
 }
@@ -134,7 +142,10 @@ int RunImport(const Flags& flags) {
   const bool partial = flags.Has("partial");
   if (!mapped.errors.empty() && PrintErrors(mapped, partial) != 0) return 1;
 
-  auto destination = OpenDestination(flags, key.value());
+  // A dry run only reads: it may run beside the server that has the ledger.
+  const bool dry_run = flags.Has("dry-run");
+  auto destination = dry_run && !flags.Has("server") ? ReadOnlyDestination(flags)
+                                                      : OpenDestination(flags, key.value());
   if (!destination.ok()) return Fail(kName, destination.status());
   auto plan = import::Reconcile(mapped.events, ScanOf(&destination.value()));
   if (!plan.ok()) return Fail(kName, plan.status());
@@ -145,7 +156,7 @@ int RunImport(const Flags& flags) {
           << " corrections, " << p.unchanged + mapped.repeated << " unchanged";
   if (p.voided > 0) summary << ", " << p.voided << " left alone because the log voided them";
 
-  if (flags.Has("dry-run")) {
+  if (dry_run) {
     if (int rc = PrintDryRun(p); rc != 0) return rc;
     std::cerr << "evident import: dry run, nothing appended: " << summary.str() << "\n";
     return 0;
