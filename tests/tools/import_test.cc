@@ -38,6 +38,15 @@ TEST(CsvTest, QuotedFieldsHoldSeparatorsQuotesAndLineBreaks) {
   EXPECT_EQ(t.records[1].line, 5u);  // the quoted line break and the blank line count
 }
 
+TEST(CsvTest, LfCrlfAndALoneCrEachEndALine) {
+  CsvTable t = Must(ParseCsv("a,b\r1,\"x\ry\"\r\n2,z\n3,w"));
+  ASSERT_EQ(t.records.size(), 3u);
+  EXPECT_EQ(t.records[0].line, 2u);
+  EXPECT_EQ(t.records[0].fields[1], "x\ry");
+  EXPECT_EQ(t.records[1].line, 4u);  // the CR inside the quotes ended line 2
+  EXPECT_EQ(t.records[2].line, 5u);
+}
+
 TEST(CsvTest, BrokenQuotingNamesItsLineAndField) {
   EXPECT_EQ(ParseCsv("a,b\n1,\"open\n2,3\n").status().message(),
             "line 2, field 2: a quoted field is never closed");
@@ -278,6 +287,27 @@ TEST_F(ImportTest, BadRecordsAreEachNamedByLineColumnAndReason) {
   EXPECT_EQ(errors[5], "bad.csv:8: 7 fields, but the header has 8");
   EXPECT_EQ(errors[6].substr(0, 40), "bad.csv:9: has the same key as bad.csv:2");
   EXPECT_EQ(mapped.events.size(), 1u);  // line 2, the one good record
+}
+
+TEST(ConvertTest, OnlyWellFormedUtf8IsText) {
+  EXPECT_TRUE(IsValidUtf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x93\x9A"));
+  EXPECT_FALSE(IsValidUtf8("caf\xE9"));          // Windows-1252
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong "/"
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // a surrogate
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xE2\x82"));          // cut short
+}
+
+TEST_F(ImportTest, AnExportInAnotherEncodingIsRefusedRowByRow) {
+  // The fuzzer's find: a Windows-1252 byte in a CSV field once ended the process.
+  std::string text = Source("samples/pd-attendance.csv");
+  text.replace(text.find("number-talks-institute"), 22, "n\xFAmero-talks-institute");
+  MappedFiles mapped = MapSample("edfi-pd-attendance", "latin1.csv", text);
+  ASSERT_EQ(mapped.errors.size(), 1u);
+  EXPECT_EQ(mapped.errors[0].ToString(),
+            "latin1.csv:2: column 4 (ProfessionalDevelopmentTitle): is not UTF-8 text (save the "
+            "export as UTF-8)");
+  EXPECT_EQ(mapped.events.size(), 12u);
 }
 
 TEST_F(ImportTest, AMappingThatNamesWhatTheSchemaLacksIsRefusedWhenLoaded) {

@@ -57,7 +57,9 @@ class Scanner {
         return Error(column, "a quoted field is never closed");
       }
       std::string_view part = text_.substr(pos_, quote - pos_);
-      for (char c : part) line_ += c == '\n';
+      for (size_t k = 0; k < part.size(); ++k) {  // LF, CRLF and a lone CR each end a line
+        line_ += part[k] == '\n' || (part[k] == '\r' && (k + 1 == part.size() || part[k + 1] != '\n'));
+      }
       out->append(part);
       pos_ = quote + 1;
       if (pos_ < text_.size() && text_[pos_] == '"') {

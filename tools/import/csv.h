@@ -9,9 +9,9 @@
 
 // A reader for CSV as RFC 4180 writes it, and as spreadsheets and exporting
 // systems produce it: comma-separated fields, a field in double quotes may
-// hold commas, line breaks and doubled quotes (""), records end in LF or
-// CRLF, and a UTF-8 byte-order mark before the header is skipped. The first
-// record is the header. Pure: no I/O.
+// hold commas, line breaks and doubled quotes (""), records end in LF, CRLF
+// or a lone CR (each counted as one line), and a UTF-8 byte-order mark
+// before the header is skipped. The first record is the header. Pure: no I/O.
 namespace evident::import {
 
 struct CsvRecord {

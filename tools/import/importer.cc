@@ -87,25 +87,35 @@ struct RecordResult {
   RowError error;
 };
 
-// Maps every record over all cores, one codec and mapper per thread.
+// This thread's codec (the schema is parsed once per thread, not per file).
+EventJsonCodec* ThreadCodec() {
+  thread_local std::unique_ptr<EventJsonCodec> codec = [] {
+    auto created = EventJsonCodec::Create();
+    if (!created.ok()) std::abort();  // the compiled-in schema always parses
+    return std::move(created.value());
+  }();
+  return codec.get();
+}
+
+// Maps every record, over all cores when there are many, one mapper per
+// thread.
 void MapRecords(const Mapping& mapping, const FileRecords& file, std::vector<RecordResult>* out,
                 std::atomic<size_t>* done) {
-  out->resize(file.records.size());
-  const int threads = DefaultThreads();
+  const size_t n = file.records.size();
+  out->resize(n);
+  auto slice = [&](size_t begin, size_t end) {
+    RecordMapper mapper(mapping, ThreadCodec(), file.header);
+    for (size_t i = begin; i < end; ++i) {
+      RecordResult& r = (*out)[i];
+      r.ok = mapper.Map(file.records[i], &r.events, &r.error);
+      done->fetch_add(1, std::memory_order_relaxed);
+    }
+  };
+  constexpr size_t kPerThread = 1024;  // below this, starting threads costs more than it saves
+  const size_t threads = std::clamp<size_t>(n / kPerThread, 1, DefaultThreads());
   std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      auto codec = EventJsonCodec::Create();
-      if (!codec.ok()) std::abort();  // the compiled-in schema always parses
-      RecordMapper mapper(mapping, codec.value().get(), file.header);
-      const size_t n = file.records.size();
-      for (size_t i = n * t / threads; i < n * (t + 1) / threads; ++i) {
-        RecordResult& r = (*out)[i];
-        r.ok = mapper.Map(file.records[i], &r.events, &r.error);
-        done->fetch_add(1, std::memory_order_relaxed);
-      }
-    });
-  }
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(slice, n * t / threads, n * (t + 1) / threads);
+  slice(0, n / threads);
   for (auto& t : pool) t.join();
 }
 

@@ -112,6 +112,10 @@ bool RecordMapper::Evaluate(const FieldRule& field, const SourceRecord& record, 
   const ValueSpec& spec = field.value;
   Json v;
   if (!Source(spec, record, &v, column, reason)) return false;
+  if (v.is_string() && !IsValidUtf8(v.get<std::string>())) {
+    *reason = "is not UTF-8 text (save the export as UTF-8)";
+    return false;
+  }
   if (v.is_string()) v = Trim(v.get<std::string>());
   if (spec.map) {
     const std::string key = v.is_null() ? "" : Text(v);
@@ -204,7 +208,14 @@ bool RecordMapper::MapOne(const EventRule& rule, size_t index, const SourceRecor
   out->event_type = rule.event_type;
   out->event_id = NameUuid(ImportNamespace(), IdName(source_system, rule.name, key_values));
   event["event_id"] = FormatUuid(out->event_id);
-  auto bytes = codec_->FromJson(event.dump());
+  std::string text;
+  try {
+    text = event.dump();
+  } catch (const Json::exception& e) {  // a value the checks above let through: never fatal
+    error->reason = std::string("cannot be written as JSON: ") + e.what();
+    return false;
+  }
+  auto bytes = codec_->FromJson(text);
   if (!bytes.ok()) {
     // The codec names the field at fault in quotes; say which column fed it.
     const std::string& message = bytes.status().message();
