@@ -15,8 +15,8 @@
 namespace evident::testing {
 namespace {
 
-// One HTTP GET to 127.0.0.1:port; the whole response, head and body.
-std::string HttpGet(uint16_t port, const std::string& path) {
+// `request` sent to 127.0.0.1:port as it is; the whole response.
+std::string HttpExchange(uint16_t port, const std::string& request) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -26,7 +26,6 @@ std::string HttpGet(uint16_t port, const std::string& path) {
     close(fd);
     return "";
   }
-  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
   if (write(fd, request.data(), request.size()) != ssize_t(request.size())) {
     close(fd);
     return "";
@@ -36,6 +35,11 @@ std::string HttpGet(uint16_t port, const std::string& path) {
   for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) response.append(buf, size_t(n));
   close(fd);
   return response;
+}
+
+// One HTTP GET to 127.0.0.1:port; the whole response, head and body.
+std::string HttpGet(uint16_t port, const std::string& path) {
+  return HttpExchange(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
 }
 
 // The samples of an exposition, by their name and labels.
@@ -163,6 +167,19 @@ TEST_F(MetricsTest, TheHealthCheckAnswersAndUnknownPathsAreNotFound) {
   EXPECT_EQ(HttpGet(server_->metrics_port(), "/nothing").substr(0, 12), "HTTP/1.1 404");
   const std::string head = HttpGet(server_->metrics_port(), "/metrics");
   EXPECT_NE(head.find("Content-Type: text/plain; version=0.0.4"), std::string::npos) << head;
+}
+
+TEST_F(MetricsTest, WhatIsNotAGetOfAKnownPathIsRefusedAndTheServerGoesOn) {
+  const uint16_t port = server_->metrics_port();
+  EXPECT_EQ(HttpExchange(port, "POST /metrics HTTP/1.1\r\n\r\n").substr(0, 12), "HTTP/1.1 405");
+  EXPECT_EQ(HttpExchange(port, "nonsense\r\n\r\n").substr(0, 12), "HTTP/1.1 400");
+  // A head that never ends within 8 KiB: a 400, or a reset if the unread rest
+  // of the request reaches the closed socket before the client reads.
+  const std::string long_head =
+      HttpExchange(port, "GET /metrics HTTP/1.1\r\n" + std::string(9000, 'x'));
+  EXPECT_TRUE(long_head.empty() || long_head.substr(0, 12) == "HTTP/1.1 400") << long_head;
+  EXPECT_EQ(HttpGet(port, "/metrics?x=1").substr(0, 15), "HTTP/1.1 200 OK");
+  ExpectServing();
 }
 
 }  // namespace
