@@ -100,5 +100,20 @@ cp -r "$work/board-2026" "$work/board-2026-edited"
 sed -i '0,/"value": \([0-9]*\)/s//"value": 1\1/' "$work/board-2026-edited/summary.json"
 "$evident" report verify "$work/board-2026-edited" --ledger "$district" || true
 
+step "17. What the district's systems already export, imported through mappings: once, again, edited"
+import_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/import"
+import() {
+  "$evident" import --map "$import_dir/mappings/$1.json" --param district_id=lea-0640001 \
+    --ledger "$ledger" --key "$ledger/keys/admin.pem" "$2"
+}
+import edfi-pd-attendance "$import_dir/samples/pd-attendance.csv"
+import edfi-pd-attendance "$import_dir/samples/pd-attendance.csv"
+sed 's/,180$/,240/' "$import_dir/samples/pd-attendance.csv" >"$work/attendance-edited.csv"
+import edfi-pd-attendance "$work/attendance-edited.csv"
+
+step "18. A backup of the ledger, restored elsewhere and verified in full"
+"$evident" backup "$work/backup" --ledger "$ledger"
+"$evident" restore "$work/backup" --ledger "$work/restored"
+
 printf '\nThe ledger is in %s; try: %s log --ledger %s --limit 5\n' "$ledger" "$evident" "$ledger"
 printf 'The board report is %s/board-2026/report.html (and report.pdf)\n' "$work"
