@@ -88,6 +88,10 @@ std::string Metrics::Render(uint64_t tree_size) const {
   Head(&out, "evident_appended_events_total", "counter",
        "Events appended: each signature verified, each event synced to disk.");
   Sample(&out, "evident_appended_events_total", double(appended_.load()));
+  Head(&out, "evident_signatures_verified_total", "counter",
+       "Event signatures verified in committed appends (new and duplicate events alike); its "
+       "rate is the server's verify throughput.");
+  Sample(&out, "evident_signatures_verified_total", double(appended_.load() + duplicates_.load()));
   Head(&out, "evident_duplicate_events_total", "counter",
        "Events sent again that the log held already (answered with their first position).");
   Sample(&out, "evident_duplicate_events_total", double(duplicates_.load()));
