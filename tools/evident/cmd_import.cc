@@ -22,6 +22,7 @@ namespace {
 
 constexpr char kName[] = "import";
 constexpr size_t kErrorsShown = 50;
+constexpr std::chrono::seconds kReportEvery{2};
 
 StatusOr<std::map<std::string, std::string>> ParamsFlag(const Flags& flags) {
   std::map<std::string, std::string> params;
@@ -167,13 +168,26 @@ int RunImport(const Flags& flags) {
   if (Status s = CheckSignersForAll(ledger, events, where); !s.ok()) {
     return Fail(kName, s.message() + " (nothing was appended)");
   }
+  // In slices, so that a long run says how far it has come.
   AppendTotals totals;
-  size_t failed = events.size();
-  if (Status s = AppendInBatches(ledger, destination->client.get(), std::move(events),
-                                 batch.value(), &totals, &failed);
-      !s.ok()) {
-    std::string at = failed < p.append.size() ? where(failed) + ": " : "";
-    return Fail(kName, at + s.ToString() + StoredSoFar(totals));
+  const size_t slice = 20 * batch.value();
+  auto last_report = std::chrono::steady_clock::now();
+  for (size_t offset = 0; offset < events.size(); offset += slice) {
+    const size_t end = std::min(events.size(), offset + slice);
+    std::vector<SignedEvent> part(std::make_move_iterator(events.begin() + offset),
+                                  std::make_move_iterator(events.begin() + end));
+    size_t failed = part.size();
+    if (Status s = AppendInBatches(ledger, destination->client.get(), std::move(part),
+                                   batch.value(), &totals, &failed);
+        !s.ok()) {
+      const size_t at = offset + failed;
+      return Fail(kName, (at < p.append.size() ? where(at) + ": " : "") + s.ToString() +
+                             StoredSoFar(totals));
+    }
+    if (end < events.size() && std::chrono::steady_clock::now() - last_report > kReportEvery) {
+      std::cerr << "evident import: appended " << end << " of " << events.size() << " events\n";
+      last_report = std::chrono::steady_clock::now();
+    }
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "imported " << summary.str() << "; appended " << totals.added << " events";
