@@ -12,6 +12,7 @@
 
 #include "ledger/event_json.h"
 #include "ledger/parallel.h"
+#include "server/frame.h"
 #include "tools/evident/cli_util.h"
 #include "tools/evident/command.h"
 #include "tools/import/importer.h"
@@ -60,13 +61,14 @@ import::LogScan ScanOf(Destination* d) {
         return true;
       });
     }
+    // The server reads at most kMaxReadEntries positions a request and
+    // sends an integration key only its own entries among them, so a
+    // window may come back empty with more to come.
     const uint64_t size = d->client->welcome().tree_size;
-    for (uint64_t from = 0; from < size;) {
-      auto entries = d->client->Read(from, std::min(size, from + 1024));
+    for (uint64_t from = 0; from < size; from += server::kMaxReadEntries) {
+      auto entries = d->client->Read(from, std::min(size, from + server::kMaxReadEntries));
       if (!entries.ok()) return entries.status().WithContext("reading the log from the server");
-      if (entries->empty()) break;
       for (const auto& [sequence, bytes] : entries.value()) fn(sequence, bytes);
-      from = entries->back().first + 1;
     }
     return Status::OK();
   };
