@@ -30,7 +30,8 @@ TEST_F(ImportCliTest, TheShippedSamplesImportAndVerify) {
       {"edfi-pd-attendance", "pd-attendance.csv"},
       {"edfi-evaluation-ratings", "evaluation-ratings.csv"},
       {"edfi-performance-evaluation-ratings", "performance-evaluation-ratings.csv"},
-      {"finance-pd-costs", "pd-costs.csv"}};
+      {"finance-pd-costs", "pd-costs.csv"},
+      {"ceds-staff-pd-activity", "staff-pd-activity.csv"}};
   for (const auto& [mapping, sample] : samples) {
     CommandResult r = Import(mapping, {kSamples + sample});
     ASSERT_EQ(r.exit_code, 0) << sample << ": " << r.err;
@@ -38,8 +39,8 @@ TEST_F(ImportCliTest, TheShippedSamplesImportAndVerify) {
   }
   CommandResult verify = Evident({"verify", "--ledger", ledger_});
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
-  // 2 set-up entries, then 4 + 16 + 13 + 5 + 5 + 7 imported events.
-  EXPECT_NE(verify.out.find("ok: 52 entries"), std::string::npos) << verify.out;
+  // 2 set-up entries, then 4 + 16 + 13 + 5 + 5 + 7 + 5 imported events.
+  EXPECT_NE(verify.out.find("ok: 57 entries"), std::string::npos) << verify.out;
 
   const std::string before = Snapshot();
   CommandResult again = Import("edfi-pd-attendance", {kSamples + "pd-attendance.csv"});

@@ -171,7 +171,8 @@ TEST_F(ImportTest, EveryShippedSampleMapsWithoutErrors) {
       {"edfi-staff", "staff.jsonl", 8, 16},
       {"edfi-performance-evaluation-ratings", "performance-evaluation-ratings.csv", 5, 5},
       {"edfi-evaluation-ratings", "evaluation-ratings.csv", 6, 5},
-      {"finance-pd-costs", "pd-costs.csv", 7, 7}};
+      {"finance-pd-costs", "pd-costs.csv", 7, 7},
+      {"ceds-staff-pd-activity", "staff-pd-activity.csv", 5, 5}};
   for (const auto& [mapping, sample, records, events] : samples) {
     MappedFiles mapped = MapSample(mapping, sample);
     EXPECT_TRUE(mapped.errors.empty()) << sample << ": " << mapped.errors[0].ToString();
@@ -180,7 +181,7 @@ TEST_F(ImportTest, EveryShippedSampleMapsWithoutErrors) {
     Plan plan = Import(mapped);
     EXPECT_EQ(plan.fresh, events) << sample;
   }
-  EXPECT_EQ(ledger_->size(), kGenesisSize + 4 + 13 + 16 + 5 + 5 + 7);
+  EXPECT_EQ(ledger_->size(), kGenesisSize + 4 + 13 + 16 + 5 + 5 + 7 + 5);
 }
 
 TEST_F(ImportTest, TheFirstAttendanceRowBuildsTheDocumentedEvent) {
