@@ -123,6 +123,39 @@ std::vector<SignedEvent> SignAll(const PrivateKey& key, const std::vector<import
   return out;
 }
 
+// Signs the plan's events and appends them in slices, so that a long run
+// says how far it has come. The error names the record at fault and what
+// is stored already.
+Status AppendPlan(const import::Plan& p, const PrivateKey& key, size_t batch,
+                  Destination* destination, AppendTotals* totals) {
+  std::vector<SignedEvent> events = SignAll(key, p.append);
+  auto where = [&](size_t i) { return p.append[i].file + ":" + std::to_string(p.append[i].line); };
+  Ledger* ledger = destination->ledger.get();
+  if (Status s = CheckSignersForAll(ledger, events, where); !s.ok()) {
+    return Status::PermissionDenied(s.message() + " (nothing was appended)");
+  }
+  const size_t slice = 20 * batch;
+  auto last_report = std::chrono::steady_clock::now();
+  for (size_t offset = 0; offset < events.size(); offset += slice) {
+    const size_t end = std::min(events.size(), offset + slice);
+    std::vector<SignedEvent> part(std::make_move_iterator(events.begin() + offset),
+                                  std::make_move_iterator(events.begin() + end));
+    size_t failed = part.size();
+    if (Status s = AppendInBatches(ledger, destination->client.get(), std::move(part), batch,
+                                   totals, &failed);
+        !s.ok()) {
+      const size_t at = offset + failed;
+      return Status::FailedPrecondition((at < p.append.size() ? where(at) + ": " : "") +
+                                        s.ToString() + StoredSoFar(*totals));
+    }
+    if (end < events.size() && std::chrono::steady_clock::now() - last_report > kReportEvery) {
+      std::cerr << "evident import: appended " << end << " of " << events.size() << " events\n";
+      last_report = std::chrono::steady_clock::now();
+    }
+  }
+  return Status::OK();
+}
+
 int RunImport(const Flags& flags) {
   auto key_path = flags.Require("key");
   if (!key_path.ok()) return Fail(kName, key_path.status());
@@ -164,32 +197,10 @@ int RunImport(const Flags& flags) {
     std::cerr << "evident import: dry run, nothing appended: " << summary.str() << "\n";
     return 0;
   }
-  std::vector<SignedEvent> events = SignAll(key.value(), p.append);
-  auto where = [&](size_t i) { return p.append[i].file + ":" + std::to_string(p.append[i].line); };
-  Ledger* ledger = destination->ledger.get();
-  if (Status s = CheckSignersForAll(ledger, events, where); !s.ok()) {
-    return Fail(kName, s.message() + " (nothing was appended)");
-  }
-  // In slices, so that a long run says how far it has come.
   AppendTotals totals;
-  const size_t slice = 20 * batch.value();
-  auto last_report = std::chrono::steady_clock::now();
-  for (size_t offset = 0; offset < events.size(); offset += slice) {
-    const size_t end = std::min(events.size(), offset + slice);
-    std::vector<SignedEvent> part(std::make_move_iterator(events.begin() + offset),
-                                  std::make_move_iterator(events.begin() + end));
-    size_t failed = part.size();
-    if (Status s = AppendInBatches(ledger, destination->client.get(), std::move(part),
-                                   batch.value(), &totals, &failed);
-        !s.ok()) {
-      const size_t at = offset + failed;
-      return Fail(kName, (at < p.append.size() ? where(at) + ": " : "") + s.ToString() +
-                             StoredSoFar(totals));
-    }
-    if (end < events.size() && std::chrono::steady_clock::now() - last_report > kReportEvery) {
-      std::cerr << "evident import: appended " << end << " of " << events.size() << " events\n";
-      last_report = std::chrono::steady_clock::now();
-    }
+  if (Status s = AppendPlan(p, key.value(), batch.value(), &destination.value(), &totals);
+      !s.ok()) {
+    return Fail(kName, s);
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "imported " << summary.str() << "; appended " << totals.added << " events";
