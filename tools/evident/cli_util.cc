@@ -231,7 +231,8 @@ Status CheckSignersForAll(Ledger* ledger, const std::vector<SignedEvent>& events
 }
 
 Status AppendInBatches(Ledger* ledger, server::Client* client, std::vector<SignedEvent> events,
-                       size_t batch, AppendTotals* totals, size_t* failed) {
+                       size_t batch, AppendTotals* totals, size_t* failed,
+                       const std::function<void(size_t)>& after_batch) {
   for (size_t offset = 0; offset < events.size(); offset += batch) {
     size_t end = std::min(events.size(), offset + batch);
     std::vector<SignedEvent> chunk(std::make_move_iterator(events.begin() + offset),
@@ -245,7 +246,7 @@ Status AppendInBatches(Ledger* ledger, server::Client* client, std::vector<Signe
     };
     auto results = append();
     if (!results.ok()) {
-      *failed = offset + at;
+      *failed = at < end - offset ? offset + at : events.size();
       return results.status();
     }
     for (const AppendResult& r : results.value()) {
@@ -256,6 +257,7 @@ Status AppendInBatches(Ledger* ledger, server::Client* client, std::vector<Signe
       if (totals->added++ == 0) totals->first = r.sequence;
       totals->last = r.sequence;
     }
+    if (after_batch) after_batch(end);
   }
   return Status::OK();
 }

@@ -91,11 +91,13 @@ struct AppendTotals {
 };
 
 // Appends `events` in order, `batch` to a durable commit, to `ledger`, or
-// to `client` when `ledger` is null. On error, `*failed` is the index of the
-// event at fault (events.size() when no one event is) and `*totals` counts
-// the batches stored before it.
+// to `client` when `ledger` is null; after each batch calls `after_batch`
+// (if given) with the number of events stored so far. On error, `*failed`
+// is the index of the event at fault (events.size() when no one event is)
+// and `*totals` counts the batches stored before it.
 Status AppendInBatches(Ledger* ledger, server::Client* client, std::vector<SignedEvent> events,
-                       size_t batch, AppendTotals* totals, size_t* failed);
+                       size_t batch, AppendTotals* totals, size_t* failed,
+                       const std::function<void(size_t)>& after_batch = nullptr);
 
 // After a failed AppendInBatches: " (nothing was appended)", or what is
 // stored and that running the same input again is safe.

@@ -123,8 +123,8 @@ std::vector<SignedEvent> SignAll(const PrivateKey& key, const std::vector<import
   return out;
 }
 
-// Signs the plan's events and appends them in slices, so that a long run
-// says how far it has come. The error names the record at fault and what
+// Signs the plan's events and appends them, saying every 2 s of a long run
+// how far it has come. The error names the record at fault and what
 // is stored already.
 Status AppendPlan(const import::Plan& p, const PrivateKey& key, size_t batch,
                   Destination* destination, AppendTotals* totals) {
@@ -134,24 +134,20 @@ Status AppendPlan(const import::Plan& p, const PrivateKey& key, size_t batch,
   if (Status s = CheckSignersForAll(ledger, events, where); !s.ok()) {
     return Status::PermissionDenied(s.message() + " (nothing was appended)");
   }
-  const size_t slice = 20 * batch;
+  const size_t count = events.size();  // `events` is handed on below
   auto last_report = std::chrono::steady_clock::now();
-  for (size_t offset = 0; offset < events.size(); offset += slice) {
-    const size_t end = std::min(events.size(), offset + slice);
-    std::vector<SignedEvent> part(std::make_move_iterator(events.begin() + offset),
-                                  std::make_move_iterator(events.begin() + end));
-    size_t failed = part.size();
-    if (Status s = AppendInBatches(ledger, destination->client.get(), std::move(part), batch,
-                                   totals, &failed);
-        !s.ok()) {
-      const size_t at = offset + failed;
-      return Status::FailedPrecondition((at < p.append.size() ? where(at) + ": " : "") +
-                                        s.ToString() + StoredSoFar(*totals));
-    }
-    if (end < events.size() && std::chrono::steady_clock::now() - last_report > kReportEvery) {
-      std::cerr << "evident import: appended " << end << " of " << events.size() << " events\n";
+  auto progress = [&](size_t done) {
+    if (done < count && std::chrono::steady_clock::now() - last_report > kReportEvery) {
+      std::cerr << "evident import: appended " << done << " of " << count << " events\n";
       last_report = std::chrono::steady_clock::now();
     }
+  };
+  size_t failed = count;
+  if (Status s = AppendInBatches(ledger, destination->client.get(), std::move(events), batch,
+                                 totals, &failed, progress);
+      !s.ok()) {
+    return Status::FailedPrecondition((failed < count ? where(failed) + ": " : "") + s.ToString() +
+                                      StoredSoFar(*totals));
   }
   return Status::OK();
 }
