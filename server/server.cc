@@ -28,29 +28,63 @@ void Server::Impl::Log(const std::string& line) {
   }
 }
 
-Status Server::Impl::Listen() {
+namespace {
+
+// The listening address, if the options may serve on it.
+StatusOr<asio::ip::address> ListenAddress(const ServerOptions& options) {
   boost::system::error_code ec;
-  const auto address = asio::ip::make_address(options_.host, ec);
-  if (ec)
-    return Status::InvalidArgument("--listen: \"" + options_.host + "\" is not an IP address");
-  if (options_.plaintext && !address.is_loopback()) {
+  const auto address = asio::ip::make_address(options.host, ec);
+  if (ec) return Status::InvalidArgument("--listen: \"" + options.host + "\" is not an IP address");
+  if (options.plaintext && !address.is_loopback()) {
     return Status::InvalidArgument(
         "plaintext is allowed on a loopback address only; give a "
         "certificate and key to serve " +
-        options_.host);
+        options.host);
   }
-  if (!options_.plaintext) {
-    if (options_.cert_pem.empty() || options_.key_pem.empty()) {
-      return Status::InvalidArgument("TLS needs a certificate and its key (--cert, --key)");
+  return address;
+}
+
+// Loads the options' certificate and key into `tls` (nothing for plaintext).
+Status LoadTls(const ServerOptions& options, asio::ssl::context* tls) {
+  if (options.plaintext) return Status::OK();
+  if (options.cert_pem.empty() || options.key_pem.empty()) {
+    return Status::InvalidArgument("TLS needs a certificate and its key (--cert, --key)");
+  }
+  boost::system::error_code ec;
+  tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                   asio::ssl::context::no_tlsv1_1);
+  tls->use_certificate_chain(asio::buffer(options.cert_pem), ec);
+  if (ec) return Status::InvalidArgument("TLS certificate: " + ec.message());
+  tls->use_private_key(asio::buffer(options.key_pem), asio::ssl::context::pem, ec);
+  if (ec) return Status::InvalidArgument("TLS key: " + ec.message());
+  return Status::OK();
+}
+
+}  // namespace
+
+Status CheckOptions(const ServerOptions& options) {
+  auto address = ListenAddress(options);
+  if (!address.ok()) return address.status();
+  asio::ssl::context tls(asio::ssl::context::tls_server);
+  EVIDENT_RETURN_IF_ERROR(LoadTls(options, &tls));
+  if (options.metrics) {
+    boost::system::error_code ec;
+    asio::ip::make_address(options.metrics_host, ec);
+    if (ec) {
+      return Status::InvalidArgument("--metrics: \"" + options.metrics_host +
+                                     "\" is not an IP address");
     }
-    tls_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                     asio::ssl::context::no_tlsv1_1);
-    tls_.use_certificate_chain(asio::buffer(options_.cert_pem), ec);
-    if (ec) return Status::InvalidArgument("TLS certificate: " + ec.message());
-    tls_.use_private_key(asio::buffer(options_.key_pem), asio::ssl::context::pem, ec);
-    if (ec) return Status::InvalidArgument("TLS key: " + ec.message());
   }
+  return Status::OK();
+}
+
+Status Server::Impl::Listen() {
+  auto listen_address = ListenAddress(options_);
+  if (!listen_address.ok()) return listen_address.status();
+  const auto address = listen_address.value();
+  EVIDENT_RETURN_IF_ERROR(LoadTls(options_, &tls_));
+  boost::system::error_code ec;
   const tcp::endpoint endpoint(address, options_.port);
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);

@@ -96,6 +96,11 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
+// Checks `options` as Server::Start does before it binds: the listening
+// and metrics addresses, plaintext only on loopback, and that the TLS
+// certificate and key load. Binds nothing (`evident serve --check-config`).
+Status CheckOptions(const ServerOptions& options);
+
 // The message a client signs to authenticate: "evident-auth/1\n" + origin +
 // "\n" + nonce.
 std::string AuthMessage(std::string_view origin, std::string_view nonce);

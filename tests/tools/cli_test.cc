@@ -43,6 +43,11 @@ TEST_F(CliTest, ServeChecksItsConfigFileAndFlagsOverrideIt) {
   CommandResult missing = Evident({"serve", "--config", no_tls, "--check-config"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("/absent.pem"), std::string::npos) << missing.err;
+  // The server's own checks: a certificate that does not load is caught here too.
+  const std::string junk = Write("junk.pem", "not a certificate\n");
+  CommandResult bad_cert = Evident({"serve", "--config", good, "--cert", junk, "--check-config"});
+  EXPECT_EQ(bad_cert.exit_code, 1);
+  EXPECT_NE(bad_cert.err.find("TLS certificate"), std::string::npos) << bad_cert.err;
   CommandResult version = Evident({"--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.out.rfind("evident ", 0), 0u) << version.out;

@@ -3,9 +3,6 @@
 #include <signal.h>
 
 #include <filesystem>
-#include <utility>  // before asio (Boost 1.74 under C++20)
-
-#include <boost/asio/ip/address.hpp>
 #include <iostream>
 
 #include "ledger/file_util.h"
@@ -38,12 +35,6 @@ Status ParseAddress(const std::string& text, const std::string& what, std::strin
   }
   *port_number = uint16_t(std::stoul(port));
   return Status::OK();
-}
-
-bool IsLoopback(const std::string& host) {
-  boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(host, ec);
-  return host == "localhost" || (!ec && address.is_loopback());
 }
 
 int Serve(const Flags& flags);
@@ -116,13 +107,11 @@ int Serve(const Flags& flags) {
   if (flags.Has("check-config")) {
     auto ledger = OpenLedgerFlag(flags, OpenMode::kReadOnly);
     if (!ledger.ok()) return Fail(kName, ledger.status());
-    if (options.plaintext && !IsLoopback(options.host)) {
-      return Fail(kName, "--plaintext is allowed on a loopback address only, not " + options.host);
-    }
+    if (Status s = server::CheckOptions(options); !s.ok()) return Fail(kName, s);
     std::cout << "config ok: ledger " << dir.value() << " (" << ledger.value()->origin() << ", "
               << ledger.value()->size() << " entries), listen " << options.host << ":"
               << options.port << (options.plaintext ? " in plaintext" : " over TLS")
-              << (options.plaintext ? "" : ", certificate and key read");
+              << (options.plaintext ? "" : ", certificate and key loaded");
     if (options.metrics) std::cout << ", metrics " << options.metrics_host << ":" << options.metrics_port;
     std::cout << "\n";
     return 0;
