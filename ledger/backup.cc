@@ -11,7 +11,6 @@ namespace evident {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr char kBackupFormat[] = "evident-backup/1";
 
 std::string NowUtc() {
   std::time_t now = std::time(nullptr);
@@ -62,7 +61,7 @@ StatusOr<BackupInfo> BackupLedger(Ledger* ledger, const std::string& dir) {
   }
   auto info = Describe(dir);
   if (!info.ok()) return fail(info.status().WithContext("reading the backup back"));
-  nlohmann::ordered_json manifest = {{"format", kBackupFormat},
+  nlohmann::ordered_json manifest = {{"format", std::string(kBackupFormat)},
                                      {"origin", info->origin},
                                      {"tree_size", info->tree_size},
                                      {"checkpoint", info->checkpoint},
@@ -79,7 +78,7 @@ StatusOr<BackupInfo> ReadBackup(const std::string& dir) {
       manifest.value("format", "") != kBackupFormat || !manifest["tree_size"].is_number_unsigned() ||
       !manifest["checkpoint"].is_string()) {
     return Status::InvalidArgument(dir + "/backup.json is not an Evident backup record (" +
-                                   kBackupFormat + ")");
+                                   std::string(kBackupFormat) + ")");
   }
   auto info = Describe(dir);
   if (!info.ok()) return info.status();

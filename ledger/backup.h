@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "ledger/ledger.h"
 #include "ledger/status.h"
@@ -17,6 +18,8 @@
 //                 "checkpoint": the newest signed checkpoint in db/, "created_at"}
 // so `evident verify --ledger BACKUP` checks one in place.
 namespace evident {
+
+constexpr std::string_view kBackupFormat = "evident-backup/1";
 
 struct BackupInfo {
   std::string origin;

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "ledger/backup.h"
 #include "ledger/ledger.h"
 #include "tools/evident/command.h"
 
@@ -58,7 +59,7 @@ int Main(int argc, char** argv) {
   std::string name = argv[1];
   if (name == "--version" || name == "version") {
     std::cout << "evident " << EVIDENT_VERSION << " (ledger format " << kLedgerFormat
-              << ", backups evident-backup/1)\n";
+              << ", backups " << kBackupFormat << ")\n";
     return 0;
   }
   if (name == "--help" || name == "-h" || name == "help") {
