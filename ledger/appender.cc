@@ -71,7 +71,8 @@ Appender::Appender(Storage* storage, uint64_t size, KeyRegistry registry,
       registry_(std::move(registry)),
       last_recorded_at_micros_(last_recorded_at_micros),
       range_(std::move(range)),
-      signer_(std::move(signer)) {
+      signer_(std::move(signer)),
+      verify_pool_(DefaultThreads()) {
   for (const auto& [id, info] : registry_.keys()) known_keys_.emplace(id, info.key);
 }
 
@@ -102,7 +103,7 @@ Status Appender::PreVerify(Writer* w) {
     }
   }
   std::vector<char> bad(n, 0);
-  ParallelFor(n, DefaultThreads(), [&](size_t i) {
+  verify_pool_.ParallelFor(n, [&](size_t i) {
     if (!keys[i]) return;  // unknown here: the leader decides
     w->verified[i] = 1;
     bad[i] = !VerifyEventSignature(*keys[i], w->events[i]);

@@ -15,6 +15,7 @@
 #include "ledger/merkle/compact_range.h"
 #include "ledger/status.h"
 #include "ledger/storage.h"
+#include "ledger/work_pool.h"
 
 namespace evident {
 
@@ -40,10 +41,11 @@ struct AppendResult {
 // caller in the group returns. Nobody returns before the batch is on disk, so an OK return means
 // durable (DESIGN.md invariant 2).
 //
-// Signatures are checked in the calling thread, before queueing, against keys
-// already registered, so verification spreads over the callers' cores; only
-// events signed by a key registered in the same group are checked by the
-// leader.
+// Signatures are checked before queueing, against keys already registered,
+// on a pool of one thread per core that every caller shares (first come,
+// first served), so one caller's events spread over every core and the
+// leader's commit overlaps the next callers' checks; only events signed by a
+// key registered in the same group are checked by the leader.
 //
 // Threads: the position counter, the key registry and the recorded-at clock
 // belong to whichever thread is leader (one at a time, handed on under mu_);
@@ -115,6 +117,8 @@ class Appender {
 
   std::shared_mutex keys_mu_;
   std::map<std::string, PublicKey, std::less<>> known_keys_;  // guarded by keys_mu_
+
+  WorkPool verify_pool_;
 };
 
 }  // namespace evident

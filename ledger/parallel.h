@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <thread>
@@ -13,10 +14,12 @@ inline int DefaultThreads() {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-// Calls fn(i) for every i in [0, n), split into contiguous slices over up to
-// `threads` threads (the calling thread takes the first slice). Returns when
-// all calls have returned. `fn` must be safe to call concurrently for
-// different i. Small inputs stay on the calling thread.
+// Calls fn(i) for every i in [0, n) on up to `threads` threads (the calling
+// thread among them), and returns when all calls have returned. Threads take
+// the next block of indexes as they finish their last, so a thread that gets
+// less of a core (other work runs beside it) does less of the work rather
+// than holding everyone up at the end. `fn` must be safe to call
+// concurrently for different i. Small inputs stay on the calling thread.
 inline void ParallelFor(size_t n, int threads, const std::function<void(size_t)>& fn) {
   constexpr size_t kMinPerThread = 32;
   size_t workers = std::min<size_t>(std::max(1, threads), (n + kMinPerThread - 1) / kMinPerThread);
@@ -24,13 +27,16 @@ inline void ParallelFor(size_t n, int threads, const std::function<void(size_t)>
     for (size_t i = 0; i < n; ++i) fn(i);
     return;
   }
-  auto slice = [&](size_t w) {
-    size_t begin = n * w / workers, end = n * (w + 1) / workers;
-    for (size_t i = begin; i < end; ++i) fn(i);
+  const size_t block = std::max<size_t>(1, n / (workers * 32));
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t begin; (begin = next.fetch_add(block)) < n;) {
+      for (size_t i = begin, end = std::min(n, begin + block); i < end; ++i) fn(i);
+    }
   };
   std::vector<std::thread> pool;
-  for (size_t w = 1; w < workers; ++w) pool.emplace_back(slice, w);
-  slice(0);
+  for (size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+  work();
   for (auto& t : pool) t.join();
 }
 

@@ -1,5 +1,7 @@
 #include "ledger/verify.h"
 
+#include <memory>
+#include <thread>
 #include <vector>
 
 #include "ledger/checkpoint.h"
@@ -25,6 +27,29 @@ struct Item {
   SignedEvent signed_event;
 };
 
+// The signatures of one chunk's first `checked` items (those that passed
+// the structural checks), verified on worker threads while the next chunk
+// is read and checked: the sequential checks and the signatures overlap.
+struct SignatureBatch {
+  std::vector<Item> items;
+  size_t checked = 0;
+  std::vector<char> bad;
+  std::thread worker;
+
+  void Start(int threads) {
+    bad.assign(checked, 0);
+    worker = std::thread([this, threads] {
+      ParallelFor(checked, threads, [this](size_t i) {
+        bad[i] = !VerifyEventSignature(*items[i].key, items[i].signed_event);
+      });
+    });
+  }
+  void Wait() {
+    if (worker.joinable()) worker.join();
+  }
+  ~SignatureBatch() { Wait(); }
+};
+
 class LogVerifier {
  public:
   LogVerifier(Storage* storage, const VerifyOptions& options)
@@ -42,7 +67,8 @@ class LogVerifier {
   // Checks everything but the signature of `item`, in log order. On a
   // problem, records it and returns false.
   bool CheckStructure(Item* item);
-  void CheckChunk(std::vector<Item>* chunk);
+  bool ReadChunk(Cursor* cursor, uint64_t* position, std::vector<Item>* chunk);
+  bool TallySignatures(const struct SignatureBatch& batch);
   bool CheckMerkle(uint64_t position, const std::string& entry_bytes);
   bool CheckCheckpoint(uint64_t size);
   void CheckIndexesHoldNothingMore();
@@ -119,25 +145,32 @@ bool LogVerifier::CheckStructure(Item* item) {
   return CheckMerkle(p, item->bytes) && CheckCheckpoint(p + 1);
 }
 
-void LogVerifier::CheckChunk(std::vector<Item>* chunk) {
-  size_t checked = 0;  // items that passed the structural checks
-  while (checked < chunk->size() && CheckStructure(&(*chunk)[checked])) ++checked;
-
-  std::vector<char> bad(checked, 0);
-  int threads = options_.threads > 0 ? options_.threads : DefaultThreads();
-  ParallelFor(checked, threads, [&](size_t i) {
-    const Item& item = (*chunk)[i];
-    bad[i] = !VerifyEventSignature(*item.key, item.signed_event);
-  });
-  for (size_t i = 0; i < checked; ++i) {
-    if (bad[i]) {
-      Fail((*chunk)[i].position, "the event signature does not verify with key " +
-                                     ShortKeyId((*chunk)[i].signed_event.signer_key_id));
-      return;
+// Counts the batch's verified items; false at the first bad signature.
+bool LogVerifier::TallySignatures(const SignatureBatch& batch) {
+  for (size_t i = 0; i < batch.checked; ++i) {
+    if (batch.bad[i]) {
+      return Fail(batch.items[i].position,
+                  "the event signature does not verify with key " +
+                      ShortKeyId(batch.items[i].signed_event.signer_key_id));
     }
     ++report_.signatures;
     ++report_.entries;
   }
+  return true;
+}
+
+// Reads up to kChunk entries from `*position` on; false when there are none
+// (or reading failed before any).
+bool LogVerifier::ReadChunk(Cursor* cursor, uint64_t* position, std::vector<Item>* chunk) {
+  for (; cursor->Valid() && chunk->size() < kChunk; cursor->Next(), ++*position) {
+    if (cursor->key() != EncodeKey64(*position)) {
+      Fail(*position, "no entry is stored here (the next key is " + HexEncode(cursor->key()) + ")");
+      break;
+    }
+    chunk->push_back(Item{*position, std::string(cursor->value()), {}, {}});
+  }
+  if (!cursor->status().ok()) Fail(*position, "reading failed: " + cursor->status().message());
+  return !chunk->empty();
 }
 
 bool LogVerifier::CheckMerkle(uint64_t position, const std::string& entry_bytes) {
@@ -276,21 +309,27 @@ VerifyReport LogVerifier::Run() {
   auto cursor = storage_->NewCursor(Column::kEntries);
   cursor->SeekToFirst();
   uint64_t position = 0;
-  std::vector<Item> chunk;
-  while (!failed()) {
-    chunk.clear();
-    for (; cursor->Valid() && chunk.size() < kChunk; cursor->Next(), ++position) {
-      if (cursor->key() != EncodeKey64(position)) {
-        Fail(position,
-             "no entry is stored here (the next key is " + HexEncode(cursor->key()) + ")");
-        break;
+  const int threads = options_.threads > 0 ? options_.threads : DefaultThreads();
+  // Chunk k's signatures are checked while chunk k+1 is read and checked.
+  // A structural problem found in chunk k+1 is at a later position than any
+  // in chunk k, and Fail keeps the first, so the report is as if in order.
+  std::unique_ptr<SignatureBatch> in_flight;
+  for (;;) {
+    auto next = std::make_unique<SignatureBatch>();
+    const bool more = !failed() && ReadChunk(cursor.get(), &position, &next->items);
+    if (more) {
+      while (next->checked < next->items.size() && CheckStructure(&next->items[next->checked])) {
+        ++next->checked;
       }
-      chunk.push_back(Item{position, std::string(cursor->value()), {}, {}});
     }
-    if (!cursor->status().ok()) Fail(position, "reading failed: " + cursor->status().message());
-    if (chunk.empty()) break;
-    CheckChunk(&chunk);
-    if (options_.progress) options_.progress(report_.entries);
+    if (in_flight) {
+      in_flight->Wait();
+      if (!TallySignatures(*in_flight)) break;
+      if (options_.progress) options_.progress(report_.entries);
+    }
+    if (!more) break;
+    next->Start(threads);
+    in_flight = std::move(next);
   }
   if (!failed()) CheckIndexesHoldNothingMore();
   if (!failed()) CheckTreeHoldsNothingMore();

@@ -12,9 +12,13 @@
 #   tools/run.sh build             install and build only
 #   tools/run.sh scale [N]         append N (default 100000) events, verify, and
 #                                  print the machine's own Ed25519 rates beside them
-#   tools/run.sh bench             proof generation at 1,000,000 leaves (p50/p99), and
-#                                  the rebuild of every view over 1,000,000 events
-#                                  (the signed ledger is made once, in minutes, and kept)
+#   tools/run.sh bench [N]         the performance suite at N (default 1,000,000) events:
+#                                  the machine's ceilings, durable ingest in process and
+#                                  over TLS, the PostgreSQL peer, latency, verify, catch-up,
+#                                  fan-out, proofs and the rebuild of every view, as one
+#                                  table (var/bench/table.md); then the micro-benchmarks
+#                                  and the board report's timings. The data sets are
+#                                  made once, in minutes, and kept
 #   tools/run.sh crash [KILLS]     the kill -9 tests, in process and over TCP, with KILLS
 #                                  kills each (default 500)
 #   tools/run.sh pictures          the demo district's board report, drawn in
@@ -28,7 +32,7 @@ packages=(
   build-essential cmake ccache pkg-config openssl
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libssl-dev
   libboost-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcairo2-dev fonts-dejavu-core libspdlog-dev
+  libcairo2-dev fonts-dejavu-core libspdlog-dev libpq-dev
   clang libclang-rt-14-dev
 )
 
@@ -112,24 +116,29 @@ run_scale() {
 }
 
 run_bench() {
+  local n=${1:-1000000}
   build "$root/build"
   mkdir -p "$root/var"
-  echo "== proofs from a stored tree of 1,000,000 leaves"
-  "$root/build/tools/bench/evident-proof-bench" --leaves 1000000 --dir "$root/var/proof-bench" "$@"
-  echo "== projections: rebuild of all views over 1,000,000 events"
-  local n=1000000 dir="$root/var/bench-projections"
-  # The signed ledger takes minutes to append; it is kept between runs.
+  local dir="$root/var/bench-projections"
+  # The signed ledger of mixed events the views are rebuilt from takes
+  # minutes to append; it is kept between runs.
   if [ "$(cat "$dir/events.count" 2>/dev/null)" != "$n" ]; then
+    echo "== making the projections' ledger of $n mixed events (once)"
     rm -rf "$dir" && mkdir -p "$dir"
     "$root/build/tools/evident/evident" init --ledger "$dir/ledger" --origin evident.example/bench >/dev/null
     "$root/build/tools/bench/evident-gen-events" --count "$n" --seed 7 --amend 10 >"$dir/events.jsonl"
     "$root/build/tools/evident/evident" append --ledger "$dir/ledger" \
-      --key "$dir/ledger/keys/admin.pem" "$dir/events.jsonl"
+      --key "$dir/ledger/keys/admin.pem" "$dir/events.jsonl" >/dev/null
     rm "$dir/events.jsonl"
     echo "$n" >"$dir/events.count"
   fi
-  "$root/build/tools/bench/evident-projection-bench" --ledger "$dir/ledger" --runs 5
-  echo "== board report over the same 1,000,000 events: fold, figures, every file (5 runs)"
+  mkdir -p "$root/var/bench"
+  "$root/build/tools/bench/evident-load" all --dir "$root/var/bench" --count "$n" \
+    --projection-ledger "$dir/ledger" | tee "$root/var/bench/output.txt"
+  sed -n '/^| scenario/,$p' "$root/var/bench/output.txt" >"$root/var/bench/table.md"
+  echo "== micro-benchmarks (per event)"
+  "$root/build/tools/bench/evident-micro-bench" --benchmark_min_time=1
+  echo "== board report over the same $n events: fold, figures, every file (5 runs)"
   local times=() start
   for _ in 1 2 3 4 5; do
     rm -rf "$dir/board"
@@ -180,7 +189,7 @@ case "$cmd" in
   test) install_missing; run_test "$@" ;;
   build) install_missing; build "$root/build" ;;
   scale) install_missing; run_scale "$@" ;;
-  bench) install_missing; run_bench "$@" ;;
+  bench) install_missing postgresql; run_bench "$@" ;;
   crash) install_missing; run_crash "$@" ;;
   fuzz) install_missing; run_fuzz "$@" ;;
   pictures) install_missing chromium poppler-utils; run_pictures "$@" ;;

@@ -1,0 +1,417 @@
+// evident-load: the end-to-end load benchmark (docs/performance.md).
+//
+//   evident-load all --dir DIR [--count N] [--threads T] [--fanout-rate R]
+//                    [--projection-ledger DIR] [--no-peer]
+//       makes (once) a data set of N pre-signed events in DIR/data, measures
+//       the machine's ceilings in this process, runs every scenario in a
+//       process of its own, and prints one table: each figure beside its
+//       ceiling or peer as a ratio, its target, and the scenario's peak RSS
+//   evident-load run SCENARIO --data DIR --ledger DIR [--threads T] [--rate R]
+//                    [--seconds S] [--subscribers K] [--request-events E]
+//       one scenario (append, tls, latency, postgres, verify, catchup,
+//       fanout); prints its result as a line "RESULT {json}"
+//
+// Nothing here is a test: the targets are printed, not asserted.
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tools/bench/bench_data.h"
+#include "tools/bench/ceilings.h"
+#include "tools/bench/scenarios.h"
+
+namespace evident::bench {
+namespace {
+
+using nlohmann::json;
+
+struct Args {
+  std::map<std::string, std::string> flags;
+  std::vector<std::string> positional;
+  std::string Get(const std::string& name, const std::string& fallback = "") const {
+    auto it = flags.find(name);
+    return it == flags.end() ? fallback : it->second;
+  }
+  double Number(const std::string& name, double fallback) const {
+    auto it = flags.find(name);
+    return it == flags.end() ? fallback : std::strtod(it->second.c_str(), nullptr);
+  }
+};
+
+Args Parse(int argc, char** argv) {
+  Args a;
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) == 0) {
+      const bool has_value = i + 1 < argc && std::strncmp(argv[i + 1], "--", 2) != 0;
+      a.flags[arg.substr(2)] = has_value ? argv[++i] : "";
+    } else {
+      a.positional.push_back(arg);
+    }
+  }
+  return a;
+}
+
+double Percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, size_t(q * double(v.size())))];
+}
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "evident-load: %s\n", s.ToString().c_str());
+  return 1;
+}
+
+int RunOne(const Args& a) {
+  if (a.positional.empty()) return Fail(Status::InvalidArgument("run: which scenario?"));
+  const std::string name = a.positional[0];
+  ScenarioOptions o;
+  o.data_dir = a.Get("data");
+  o.ledger_dir = a.Get("ledger");
+  o.threads = int(a.Number("threads", o.threads));
+  o.rate = a.Number("rate", 0);
+  o.seconds = a.Number("seconds", o.seconds);
+  o.subscribers = int(a.Number("subscribers", o.subscribers));
+  o.request_events = size_t(a.Number("request-events", double(o.request_events)));
+  const std::map<std::string, StatusOr<Result> (*)(const ScenarioOptions&)> scenarios = {
+      {"append", AppendInProcess}, {"tls", AppendOverTls},       {"latency", AppendLatency},
+      {"postgres", AppendPostgres}, {"verify", VerifyInProcess}, {"catchup", CatchUp},
+      {"fanout", FanOut}};
+  auto it = scenarios.find(name);
+  if (it == scenarios.end()) return Fail(Status::InvalidArgument("no scenario " + name));
+  auto r = it->second(o);
+  if (!r.ok()) return Fail(r.status().WithContext(name));
+  const Result& result = r.value();
+  json out = {{"events", result.events}, {"seconds", result.seconds}, {"rate", result.rate()}};
+  if (!result.latencies_ms.empty()) {
+    out["samples"] = result.latencies_ms.size();
+    out["p50_ms"] = Percentile(result.latencies_ms, 0.50);
+    out["p99_ms"] = Percentile(result.latencies_ms, 0.99);
+    out["p999_ms"] = Percentile(result.latencies_ms, 0.999);
+    out["max_ms"] = Percentile(result.latencies_ms, 1.0);
+  }
+  std::printf("RESULT %s\n", out.dump().c_str());
+  return 0;
+}
+
+// What a child process reported, and its own peak RSS.
+struct Child {
+  json result;
+  double rss_mib = 0;
+};
+
+// Runs `argv` and returns its RESULT line and peak RSS; other output passes
+// through, indented.
+StatusOr<Child> Spawn(const std::vector<std::string>& argv) {
+  std::string shown = std::filesystem::path(argv[0]).filename().string();
+  for (size_t i = 1; i < argv.size(); ++i) shown += " " + argv[i];
+  std::fprintf(stdout, "-- %s\n", shown.c_str());
+  std::fflush(stdout);
+  int fds[2];
+  if (::pipe(fds) != 0) return Status::IOError("pipe");
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(fds[1], STDOUT_FILENO);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    std::vector<char*> args;
+    for (const std::string& s : argv) args.push_back(const_cast<char*>(s.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    std::perror(args[0]);
+    std::_Exit(127);
+  }
+  ::close(fds[1]);
+  Child child;
+  std::FILE* in = ::fdopen(fds[0], "r");
+  char line[4096];
+  while (std::fgets(line, sizeof(line), in) != nullptr) {
+    if (std::strncmp(line, "RESULT ", 7) == 0) {
+      child.result = json::parse(line + 7, nullptr, false);
+    } else {
+      std::fprintf(stdout, "   %s", line);
+    }
+  }
+  std::fclose(in);
+  int status = 0;
+  rusage usage{};
+  ::wait4(pid, &status, 0, &usage);
+  child.rss_mib = double(usage.ru_maxrss) / 1024.0;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !child.result.is_object()) {
+    return Status::IOError(argv[0] + " " + (argv.size() > 2 ? argv[2] : "") + " failed");
+  }
+  return child;
+}
+
+std::string Fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), format, v);
+  return buf;
+}
+
+// 1234567 -> "1,234,567".
+std::string Count(double v) {
+  std::string digits = std::to_string(uint64_t(v + 0.5)), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+struct Row {
+  std::string what, figure, compared, ratio, target, met, rss;
+};
+
+class Table {
+ public:
+  void Add(Row r) { rows_.push_back(std::move(r)); }
+  // A rate against a ceiling or peer, with a minimum ratio as its target.
+  void AddRatio(const std::string& what, double rate, const std::string& against, double base,
+                double min_ratio, double rss, const std::string& unit = "/s") {
+    const double ratio = base > 0 ? rate / base : 0;
+    Add({what, Count(rate) + unit, against + " " + Count(base) + unit, Fmt("%.2f", ratio),
+         min_ratio > 0 ? Fmt("≥ %.2f", min_ratio) : "", min_ratio > 0 ? Met(ratio >= min_ratio) : "",
+         RssCell(rss)});
+  }
+  static std::string Met(bool ok) { return ok ? "yes" : "**no**"; }
+  static std::string RssCell(double rss) { return rss > 0 ? Count(rss) : ""; }
+  void Print() const {
+    std::printf(
+        "\n| scenario | measured | compared with | ratio | target | met | peak RSS MiB |\n"
+        "|---|---|---|---|---|---|---|\n");
+    for (const Row& r : rows_) {
+      std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", r.what.c_str(), r.figure.c_str(),
+                  r.compared.c_str(), r.ratio.c_str(), r.target.c_str(), r.met.c_str(),
+                  r.rss.c_str());
+    }
+  }
+
+ private:
+  std::vector<Row> rows_;
+};
+
+std::string SelfPath() {
+  return std::filesystem::read_symlink("/proc/self/exe").string();
+}
+
+std::string Latencies(const json& r) {
+  return Fmt("%.2f", r.value("p50_ms", 0.0)) + " / " + Fmt("%.2f", r.value("p99_ms", 0.0)) +
+         " / " + Fmt("%.2f", r.value("p999_ms", 0.0)) + " ms";
+}
+
+// The ceilings alone, as a RESULT line: for comparing with one scenario by hand.
+int PrintCeilings(const Args& a) {
+  const std::string data = a.Get("data", "var/bench/data");
+  auto keys = LoadKeys(data);
+  if (!keys.ok()) return Fail(keys.status());
+  auto reader = EventReader::Open(EventsPath(data, 0));
+  if (!reader.ok()) return Fail(reader.status());
+  std::vector<SignedEvent> sample;
+  if (!reader.value()->Next(1024, &sample)) return Fail(Status::NotFound("the data set is empty"));
+  auto c = MeasureCeilings(sample, keys.value().systems[0].public_key(), a.Get("dir", data),
+                           a.Number("seconds", 3.0));
+  if (!c.ok()) return Fail(c.status());
+  json out = {{"sign_one", c.value().sign_one},         {"sign_all", c.value().sign_all},
+              {"verify_one", c.value().verify_one},     {"verify_all", c.value().verify_all},
+              {"synced_batch", c.value().synced_batch}, {"synced_commits", c.value().synced_batch_commits}};
+  std::printf("RESULT %s\n", out.dump().c_str());
+  return 0;
+}
+
+int RunAll(const Args& a) {
+  const std::string dir = a.Get("dir", "var/bench");
+  const std::string data = dir + "/data";
+  const uint64_t count = uint64_t(a.Number("count", 1000000));
+  const int threads = int(a.Number("threads", kSystems));
+  const std::string self = SelfPath();
+  const std::string bin_dir = std::filesystem::path(self).parent_path().string();
+
+  char today[32];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(today, sizeof(today), "%Y-%m-%d", std::gmtime(&now));
+  std::printf("== evident-load, %s: %s events, %d threads/clients, %d cores\n", today,
+              Count(double(count)).c_str(), threads, int(std::thread::hardware_concurrency()));
+
+  auto start = std::chrono::steady_clock::now();
+  if (Status s = PrepareDataSet(data, count); !s.ok()) return Fail(s);
+  std::printf("-- data set ready in %.1f s (made once, kept in %s)\n",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+              data.c_str());
+
+  auto keys = LoadKeys(data);
+  if (!keys.ok()) return Fail(keys.status());
+  auto reader = EventReader::Open(EventsPath(data, 0));
+  if (!reader.ok()) return Fail(reader.status());
+  std::vector<SignedEvent> sample;  // 1,024 distinct events of system 0
+  if (!reader.value()->Next(1024, &sample)) return Fail(Status::NotFound("the data set is empty"));
+  std::printf("-- ceilings (this process, now)\n");
+  auto c = MeasureCeilings(sample, keys.value().systems[0].public_key(), dir, 3.0);
+  if (!c.ok()) return Fail(c.status());
+  const Ceilings& ceil = c.value();
+
+  // The all-core verify ceiling again just before each throughput scenario:
+  // the machine is shared, so each ratio is to the ceiling of its moment.
+  auto ceiling_now = [&] {
+    const double rate = VerifyRate(sample, keys.value().systems[0].public_key(), ceil.cores, 3.0);
+    std::printf("-- verify ceiling now: %s/s\n", Count(rate).c_str());
+    return rate;
+  };
+  auto run = [&](const std::string& scenario, const std::string& ledger,
+                 std::vector<std::string> extra) -> StatusOr<Child> {
+    std::vector<std::string> argv = {self, "run", scenario, "--data", data, "--ledger", ledger};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return Spawn(argv);
+  };
+  std::error_code ec;
+  auto fresh = [&](const std::string& name) {
+    std::filesystem::remove_all(dir + "/" + name, ec);
+    return dir + "/" + name;
+  };
+  const std::string t = std::to_string(threads);
+
+  Table table;
+  const std::string cores = std::to_string(ceil.cores);
+  table.Add({"Ed25519 sign, one core", Count(ceil.sign_one) + "/s", "", "", "", "", ""});
+  table.Add({"Ed25519 sign, " + cores + " cores", Count(ceil.sign_all) + "/s", "", "", "", "", ""});
+  table.Add({"Ed25519 verify, one core", Count(ceil.verify_one) + "/s", "", "", "", "", ""});
+  table.Add({"Ed25519 verify, " + cores + " cores (**the ceiling**)", Count(ceil.verify_all) + "/s",
+             "", "", "", "", ""});
+  table.Add({"RocksDB synced batches of " + std::to_string(kBatch),
+             Count(ceil.synced_batch) + " entries/s",
+             Count(ceil.synced_batch_commits) + " commits/s", "", "", "", ""});
+
+  double verify_ceiling = ceiling_now();
+  auto one = run("append", fresh("ledger-1"), {"--threads", "1"});
+  if (!one.ok()) return Fail(one.status());
+  std::filesystem::remove_all(dir + "/ledger-1", ec);
+  table.AddRatio("durable append in process, 1 thread", one.value().result["rate"],
+                 "verify ceiling", verify_ceiling, 0, one.value().rss_mib);
+
+  const std::string ledger = fresh("ledger");
+  verify_ceiling = ceiling_now();
+  auto many = run("append", ledger, {"--threads", t});
+  if (!many.ok()) return Fail(many.status());
+  const double in_process = many.value().result["rate"];
+  table.AddRatio("durable append in process, " + t + " threads", in_process, "verify ceiling",
+                 verify_ceiling, 0.85, many.value().rss_mib);
+
+  verify_ceiling = ceiling_now();
+  auto tls = run("tls", fresh("ledger-tls"), {"--threads", t});
+  if (!tls.ok()) return Fail(tls.status());
+  std::filesystem::remove_all(dir + "/ledger-tls", ec);
+  const double over_tls = tls.value().result["rate"];
+  table.AddRatio("durable append over TLS, " + t + " clients", over_tls, "verify ceiling",
+                 verify_ceiling, 0.70, tls.value().rss_mib);
+
+  if (!a.flags.count("no-peer")) {
+    verify_ceiling = ceiling_now();
+    auto pg = run("postgres", dir, {"--threads", t});
+    if (!pg.ok()) return Fail(pg.status());
+    const double peer = pg.value().result["rate"];
+    table.AddRatio("PostgreSQL peer, " + t + " connections", peer, "verify ceiling",
+                   verify_ceiling, 0, pg.value().rss_mib);
+    table.AddRatio("Evident in process ÷ peer", in_process, "peer", peer, 2.0, 0);
+    table.AddRatio("Evident over TLS ÷ peer", over_tls, "peer", peer, 2.0, 0);
+  }
+
+  const double half = over_tls / 2;
+  auto latency = run("latency", fresh("ledger-latency"),
+                     {"--threads", t, "--rate", Fmt("%.0f", half), "--seconds", "20"});
+  if (!latency.ok()) return Fail(latency.status());
+  std::filesystem::remove_all(dir + "/ledger-latency", ec);
+  const json& lr = latency.value().result;
+  table.Add({"append latency over TLS at half of peak (" + Count(half) +
+                 " events/s, requests of 16), p50 / p99 / p999",
+             Latencies(lr), Count(lr["samples"].get<double>()) + " requests", "", "p99 < 5 ms",
+             Table::Met(lr["p99_ms"].get<double>() < 5.0), Table::RssCell(latency.value().rss_mib)});
+
+  verify_ceiling = ceiling_now();
+  auto verify = run("verify", ledger, {});
+  if (!verify.ok()) return Fail(verify.status());
+  table.AddRatio("verify, " + Count(verify.value().result["events"].get<double>()) + " entries",
+                 verify.value().result["rate"], "verify ceiling", verify_ceiling, 0.85,
+                 verify.value().rss_mib);
+
+  auto catchup = run("catchup", ledger, {});
+  if (!catchup.ok()) return Fail(catchup.status());
+  const double caught = catchup.value().result["rate"];
+  table.Add({"subscription catch-up over TLS, from 0", Count(caught) + " entries/s", "", "",
+             "≥ 200,000/s", Table::Met(caught >= 200000), Table::RssCell(catchup.value().rss_mib)});
+
+  const std::string fan_rate = a.Get("fanout-rate", "2000");
+  auto fan = run("fanout", fresh("ledger-fanout"),
+                 {"--rate", fan_rate, "--seconds", "20", "--subscribers", "50"});
+  if (!fan.ok()) return Fail(fan.status());
+  std::filesystem::remove_all(dir + "/ledger-fanout", ec);
+  const json& fr = fan.value().result;
+  table.Add({"live fan-out to 50 subscribers at " + fan_rate +
+                 " events/s, lag from commit, p50 / p99 / p999",
+             Latencies(fr), Count(fr["samples"].get<double>()) + " deliveries", "", "p99 < 50 ms",
+             Table::Met(fr["p99_ms"].get<double>() < 50.0), Table::RssCell(fan.value().rss_mib)});
+
+  auto proofs = Spawn({bin_dir + "/evident-proof-bench", "--leaves", "1000000", "--dir",
+                       fresh("proof-tree")});
+  if (!proofs.ok()) return Fail(proofs.status());
+  const json& pr = proofs.value().result;
+  for (const char* kind : {"inclusion", "consistency"}) {
+    const double p99 = pr[std::string(kind) + "_p99_us"].get<double>() / 1000.0;
+    table.Add({std::string(kind) + " proof at 1,000,000 entries, p50 / p99",
+               Fmt("%.3f", pr[std::string(kind) + "_p50_us"].get<double>() / 1000.0) + " / " +
+                   Fmt("%.3f", p99) + " ms",
+               "", "", "p99 < 1 ms", Table::Met(p99 < 1.0), Table::RssCell(proofs.value().rss_mib)});
+  }
+
+  const std::string projection_ledger = a.Get("projection-ledger");
+  if (!projection_ledger.empty()) {
+    auto rebuild = Spawn({bin_dir + "/evident-projection-bench", "--ledger", projection_ledger,
+                          "--runs", "3"});
+    if (!rebuild.ok()) return Fail(rebuild.status());
+    const double rate = rebuild.value().result["rate"];
+    table.Add({"projection rebuild, " + Count(rebuild.value().result["entries"].get<double>()) +
+                   " events, median of 3",
+               Count(rate) + " events/s", "", "", "≥ 300,000/s", Table::Met(rate >= 300000),
+               Table::RssCell(rebuild.value().rss_mib)});
+  }
+  std::printf("\nevident-load, %s, %d cores; targets: docs/performance.md; RSS target < 512 MiB\n",
+              today, ceil.cores);
+  table.Print();
+  return 0;
+}
+
+}  // namespace
+}  // namespace evident::bench
+
+int main(int argc, char** argv) {
+  using namespace evident::bench;
+  const std::string command = argc > 1 ? argv[1] : "";
+  const Args args = Parse(argc, argv);
+  if (command == "run") return RunOne(args);
+  if (command == "all") return RunAll(args);
+  if (command == "ceilings") return PrintCeilings(args);
+  if (command == "prepare") {
+    evident::Status s =
+        PrepareDataSet(args.Get("data", "var/bench/data"), uint64_t(args.Number("count", 1e6)));
+    return s.ok() ? 0 : Fail(s);
+  }
+  std::fprintf(stderr,
+               "usage: evident-load all --dir DIR [--count N] [--threads T] [--fanout-rate R]\n"
+               "                        [--projection-ledger DIR] [--no-peer]\n"
+               "       evident-load run SCENARIO --data DIR --ledger DIR [--threads T] [--rate R]\n"
+               "                        [--seconds S] [--subscribers K] [--request-events E]\n"
+               "       evident-load prepare --data DIR [--count N]\n");
+  return 2;
+}

@@ -1,0 +1,309 @@
+#include "tools/bench/scenarios.h"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "ledger/entry.h"
+#include "ledger/ledger.h"
+#include "ledger/verify.h"
+#include "server/client.h"
+#include "server/server.h"
+#include "server/tls.h"
+#include "tools/bench/bench_data.h"
+#include "tools/bench/postgres_peer.h"
+
+namespace evident::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Runs fn(t) on `n` threads; the first error any of them returns.
+template <typename Fn>
+Status OnThreads(int n, const Fn& fn) {
+  std::vector<Status> results(n);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < n; ++t) pool.emplace_back([&, t] { results[t] = fn(t); });
+  for (auto& t : pool) t.join();
+  for (const Status& s : results) EVIDENT_RETURN_IF_ERROR(s);
+  return Status::OK();
+}
+
+// A ledger served over loopback TLS in this process.
+struct Served {
+  std::unique_ptr<Ledger> ledger;
+  server::TlsPair tls;
+  std::unique_ptr<server::Server> server;
+
+  server::ClientOptions Client() const {
+    server::ClientOptions o;
+    o.host = "localhost";
+    o.port = server->port();
+    o.trusted_cert_pem = tls.cert_pem;
+    return o;
+  }
+};
+
+StatusOr<std::unique_ptr<Served>> Serve(std::unique_ptr<Ledger> ledger) {
+  auto served = std::make_unique<Served>();
+  served->ledger = std::move(ledger);
+  auto tls = server::MakeSelfSignedCertificate("localhost");
+  if (!tls.ok()) return tls.status();
+  served->tls = tls.value();
+  server::ServerOptions options;
+  options.cert_pem = served->tls.cert_pem;
+  options.key_pem = served->tls.key_pem;
+  options.log = [](const std::string&) {};
+  auto started = server::Server::Start(served->ledger.get(), options);
+  if (!started.ok()) return started.status();
+  served->server = std::move(started.value());
+  return served;
+}
+
+StatusOr<std::unique_ptr<Served>> ServeNewLedger(const ScenarioOptions& o,
+                                                 std::optional<Keys>* keys) {
+  auto loaded = LoadKeys(o.data_dir);
+  if (!loaded.ok()) return loaded.status();
+  keys->emplace(loaded.value());
+  auto ledger = CreateLedger(o.ledger_dir, **keys);
+  if (!ledger.ok()) return ledger.status();
+  return Serve(std::move(ledger.value()));
+}
+
+// Sends system `system`'s events from `reader` in requests of `per_request`;
+// when `interval` is positive, one request per interval from `start` on
+// (open loop), recording each request's latency from when it was due.
+Status SendEvents(server::Client* client, EventReader* reader, size_t per_request,
+                  Clock::time_point start, Clock::duration interval, Clock::time_point until,
+                  std::atomic<uint64_t>* sent, std::vector<double>* latencies_ms) {
+  std::vector<SignedEvent> events;
+  for (uint64_t k = 0;; ++k) {
+    const Clock::time_point due = start + k * interval;
+    if (interval.count() > 0) {
+      if (due >= until) return Status::OK();
+      std::this_thread::sleep_until(due);
+    }
+    if (!reader->Next(per_request, &events)) return Status::OK();
+    auto reply = client->Append(events);
+    if (!reply.ok()) return reply.status();
+    *sent += events.size();
+    if (latencies_ms != nullptr) {
+      latencies_ms->push_back(std::chrono::duration<double, std::milli>(Clock::now() - due).count());
+    }
+  }
+}
+
+// `threads` clients, client t sending system t % kSystems's events.
+StatusOr<Result> AppendOverServer(const ScenarioOptions& o, size_t per_request,
+                                  Clock::duration interval, bool paced) {
+  std::optional<Keys> keys;
+  auto served = ServeNewLedger(o, &keys);
+  if (!served.ok()) return served.status();
+  std::vector<std::unique_ptr<server::Client>> clients;
+  std::vector<std::unique_ptr<EventReader>> readers;
+  for (int t = 0; t < o.threads; ++t) {
+    auto c = server::Client::Connect(served.value()->Client(), keys->systems[t % kSystems]);
+    if (!c.ok()) return c.status();
+    clients.push_back(std::move(c.value()));
+    auto r = EventReader::Open(EventsPath(o.data_dir, t % kSystems));
+    if (!r.ok()) return r.status();
+    readers.push_back(std::move(r.value()));
+  }
+  std::atomic<uint64_t> sent{0};
+  std::vector<std::vector<double>> latencies(o.threads);
+  const auto start = Clock::now();
+  const auto until = start + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(o.seconds));
+  // Paced clients start spread over one interval, not all at once.
+  Status s = OnThreads(o.threads, [&](int t) {
+    return SendEvents(clients[t].get(), readers[t].get(), per_request,
+                      start + interval * t / o.threads, interval, until, &sent,
+                      paced ? &latencies[t] : nullptr);
+  });
+  if (!s.ok()) return s;
+  Result r;
+  r.seconds = Since(start);
+  r.events = sent;
+  for (auto& l : latencies) r.latencies_ms.insert(r.latencies_ms.end(), l.begin(), l.end());
+  return r;
+}
+
+}  // namespace
+
+StatusOr<Result> AppendInProcess(const ScenarioOptions& o) {
+  auto keys = LoadKeys(o.data_dir);
+  if (!keys.ok()) return keys.status();
+  auto ledger = CreateLedger(o.ledger_dir, keys.value());
+  if (!ledger.ok()) return ledger.status();
+  auto events = SharedEvents::Open(o.data_dir);
+  if (!events.ok()) return events.status();
+  std::atomic<uint64_t> appended{0};
+  const auto start = Clock::now();
+  Status s = OnThreads(o.threads, [&](int) {
+    std::vector<SignedEvent> batch;
+    while (events.value()->Next(&batch)) {
+      const size_t n = batch.size();
+      auto results = ledger.value()->Append(std::move(batch));
+      if (!results.ok()) return results.status();
+      appended += n;
+    }
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  Result r;
+  r.seconds = Since(start);
+  r.events = appended;
+  return r;
+}
+
+StatusOr<Result> AppendOverTls(const ScenarioOptions& o) {
+  return AppendOverServer(o, kBatch, Clock::duration::zero(), false);
+}
+
+StatusOr<Result> AppendLatency(const ScenarioOptions& o) {
+  if (o.rate <= 0) return Status::InvalidArgument("the latency scenario needs --rate");
+  const double per_client = o.rate / double(o.request_events) / o.threads;  // requests/s
+  const auto interval = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(1.0 / per_client));
+  return AppendOverServer(o, o.request_events, interval, true);
+}
+
+StatusOr<Result> AppendPostgres(const ScenarioOptions& o) {
+  auto keys = LoadKeys(o.data_dir);
+  if (!keys.ok()) return keys.status();
+  std::vector<PublicKey> public_keys;
+  for (const PrivateKey& k : keys.value().systems) public_keys.push_back(k.public_key());
+  auto pg = PostgresServer::Start(o.ledger_dir);
+  if (!pg.ok()) return pg.status();
+  std::vector<std::unique_ptr<PeerConnection>> connections;
+  for (int t = 0; t < o.threads; ++t) {
+    auto c = PeerConnection::Connect(pg.value()->conninfo());
+    if (!c.ok()) return c.status();
+    connections.push_back(std::move(c.value()));
+  }
+  EVIDENT_RETURN_IF_ERROR(connections[0]->CreateTable());
+  auto events = SharedEvents::Open(o.data_dir);
+  if (!events.ok()) return events.status();
+  std::atomic<uint64_t> appended{0};
+  const auto start = Clock::now();
+  Status s = OnThreads(o.threads, [&](int t) {
+    std::vector<SignedEvent> batch;
+    while (events.value()->Next(&batch)) {
+      EVIDENT_RETURN_IF_ERROR(connections[t]->Append(batch, public_keys));
+      appended += batch.size();
+    }
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  Result r;
+  r.seconds = Since(start);
+  r.events = appended;
+  return r;
+}
+
+StatusOr<Result> VerifyInProcess(const ScenarioOptions& o) {
+  auto storage = OpenRocksStorage(Ledger::DatabasePath(o.ledger_dir), OpenMode::kReadOnly);
+  if (!storage.ok()) return storage.status();
+  const auto start = Clock::now();
+  auto report = VerifyLog(storage.value().get());
+  if (!report.ok()) return report.status();
+  if (!report.value().ok()) return Status::Corruption("verify: " + report.value().problem);
+  Result r;
+  r.seconds = Since(start);
+  r.events = report.value().signatures;
+  return r;
+}
+
+StatusOr<Result> CatchUp(const ScenarioOptions& o) {
+  auto keys = LoadKeys(o.data_dir);
+  if (!keys.ok()) return keys.status();
+  auto ledger = Ledger::Open(o.ledger_dir);
+  if (!ledger.ok()) return ledger.status();
+  auto served = Serve(std::move(ledger.value()));
+  if (!served.ok()) return served.status();
+  const uint64_t size = served.value()->ledger->size();
+  auto client = server::Client::Connect(served.value()->Client(), keys.value().admin);
+  if (!client.ok()) return client.status();
+  uint64_t received = 0;
+  const auto start = Clock::now();
+  Status s = client.value()->Subscribe(0, 8192, [&](uint64_t position, std::string_view) {
+    ++received;
+    return position + 1 < size;
+  });
+  if (!s.ok()) return s;
+  Result r;
+  r.seconds = Since(start);
+  r.events = received;
+  return r;
+}
+
+StatusOr<Result> FanOut(const ScenarioOptions& o) {
+  if (o.rate <= 0) return Status::InvalidArgument("the fan-out scenario needs --rate");
+  std::optional<Keys> keys;
+  auto served = ServeNewLedger(o, &keys);
+  if (!served.ok()) return served.status();
+  const uint64_t from = served.value()->ledger->size();
+  std::vector<std::unique_ptr<server::Client>> subscribers;
+  for (int s = 0; s < o.subscribers; ++s) {
+    auto c = server::Client::Connect(served.value()->Client(), keys->admin);
+    if (!c.ok()) return c.status();
+    subscribers.push_back(std::move(c.value()));
+  }
+  auto appender = server::Client::Connect(served.value()->Client(), keys->systems[0]);
+  if (!appender.ok()) return appender.status();
+  auto reader = EventReader::Open(EventsPath(o.data_dir, 0));
+  if (!reader.ok()) return reader.status();
+
+  std::atomic<uint64_t> last{UINT64_MAX};  // the last position to expect, once known
+  std::atomic<uint64_t> delivered{0};
+  std::vector<std::vector<double>> lags(o.subscribers);
+  std::vector<std::thread> threads;
+  std::vector<Status> results(o.subscribers);
+  for (int s = 0; s < o.subscribers; ++s) {
+    threads.emplace_back([&, s] {
+      results[s] = subscribers[s]->Subscribe(from, 4096, [&, s](uint64_t position,
+                                                                 std::string_view bytes) {
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        auto entry = ParseEntry(std::string(bytes));
+        if (entry.ok()) {
+          const double now_us = std::chrono::duration<double, std::micro>(now).count();
+          lags[s].push_back((now_us - double(entry.value()->recorded_at_micros())) / 1000.0);
+        }
+        ++delivered;
+        return position < last.load();
+      });
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // every subscription is open
+  // Held back for the end: one more request ends every subscription (a
+  // subscriber that saw the last entry before `last` was set stops at it).
+  std::vector<SignedEvent> tail;
+  if (!reader.value()->Next(1, &tail)) return Status::NotFound("the data set is empty");
+  std::atomic<uint64_t> sent{0};
+  const auto interval = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(double(o.request_events) / o.rate));
+  const auto start = Clock::now();
+  const auto until = start + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(o.seconds));
+  Status sending = SendEvents(appender.value().get(), reader.value().get(), o.request_events,
+                              start, interval, until, &sent, nullptr);
+  last = from + sent - 1;
+  if (sending.ok()) sending = appender.value()->Append(tail).status();
+  for (auto& t : threads) t.join();
+  if (!sending.ok()) return sending;
+  for (const Status& s : results) EVIDENT_RETURN_IF_ERROR(s);
+  Result r;
+  r.seconds = Since(start);
+  r.events = delivered;
+  for (auto& l : lags) r.latencies_ms.insert(r.latencies_ms.end(), l.begin(), l.end());
+  return r;
+}
+
+}  // namespace evident::bench
