@@ -1,5 +1,6 @@
 #include "tools/bench/ceilings.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -95,6 +96,22 @@ StatusOr<Ceilings> MeasureCeilings(const std::vector<SignedEvent>& samples,
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     c.synced_batch = double(next) / elapsed;
     c.synced_batch_commits = double(batches) / elapsed;
+
+    // The latency of one small synced write: what an append waits for at
+    // least once, and up to twice when it queues behind a commit in flight.
+    std::vector<double> ms;
+    const auto lat_until = Clock::now() + std::chrono::duration<double>(seconds);
+    while (Clock::now() < lat_until) {
+      WriteBatch batch;
+      for (size_t i = 0; i < 16; ++i, ++next) batch.Put(Column::kEntries, EncodeKey64(next), entry);
+      const auto t0 = Clock::now();
+      EVIDENT_RETURN_IF_ERROR(storage.value()->Write(batch));
+      ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    c.synced_write_p50_ms = ms[ms.size() / 2];
+    c.synced_write_p99_ms = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+    c.synced_write_max_ms = ms.back();
   }
   std::filesystem::remove_all(dir, ec);
   return c;

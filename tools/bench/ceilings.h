@@ -18,6 +18,8 @@ struct Ceilings {
   double verify_one = 0, verify_all = 0;  // verifications/s
   double synced_batch = 0;                // entries/s in synced batches of kBatch
   double synced_batch_commits = 0;        // synced batches/s
+  // One synced write of 16 entries at a time, back to back: milliseconds.
+  double synced_write_p50_ms = 0, synced_write_p99_ms = 0, synced_write_max_ms = 0;
 };
 
 // Ed25519 verifications/s of `samples` (taken in turn, each thread from its

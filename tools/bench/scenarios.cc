@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -80,7 +81,15 @@ StatusOr<std::unique_ptr<Served>> ServeNewLedger(const ScenarioOptions& o,
 // Sends system `system`'s events from `reader` in requests of `per_request`;
 // when `interval` is positive, one request per interval from `start` on
 // (open loop), recording each request's latency from when it was due.
-Status SendEvents(server::Client* client, EventReader* reader, size_t per_request,
+using AppendFn = std::function<Status(const std::vector<SignedEvent>&)>;
+
+AppendFn ThroughClient(server::Client* client) {
+  return [client](const std::vector<SignedEvent>& events) {
+    return client->Append(events).status();
+  };
+}
+
+Status SendEvents(const AppendFn& append, EventReader* reader, size_t per_request,
                   Clock::time_point start, Clock::duration interval, Clock::time_point until,
                   std::atomic<uint64_t>* sent, std::vector<double>* latencies_ms) {
   std::vector<SignedEvent> events;
@@ -91,8 +100,7 @@ Status SendEvents(server::Client* client, EventReader* reader, size_t per_reques
       std::this_thread::sleep_until(due);
     }
     if (!reader->Next(per_request, &events)) return Status::OK();
-    auto reply = client->Append(events);
-    if (!reply.ok()) return reply.status();
+    EVIDENT_RETURN_IF_ERROR(append(events));
     *sent += events.size();
     if (latencies_ms != nullptr) {
       latencies_ms->push_back(std::chrono::duration<double, std::milli>(Clock::now() - due).count());
@@ -123,7 +131,7 @@ StatusOr<Result> AppendOverServer(const ScenarioOptions& o, size_t per_request,
                                  std::chrono::duration<double>(o.seconds));
   // Paced clients start spread over one interval, not all at once.
   Status s = OnThreads(o.threads, [&](int t) {
-    return SendEvents(clients[t].get(), readers[t].get(), per_request,
+    return SendEvents(ThroughClient(clients[t].get()), readers[t].get(), per_request,
                       start + interval * t / o.threads, interval, until, &sent,
                       paced ? &latencies[t] : nullptr);
   });
@@ -173,6 +181,40 @@ StatusOr<Result> AppendLatency(const ScenarioOptions& o) {
   const auto interval = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(1.0 / per_client));
   return AppendOverServer(o, o.request_events, interval, true);
+}
+
+StatusOr<Result> AppendLatencyInProcess(const ScenarioOptions& o) {
+  if (o.rate <= 0) return Status::InvalidArgument("the latency scenario needs --rate");
+  auto keys = LoadKeys(o.data_dir);
+  if (!keys.ok()) return keys.status();
+  auto ledger = CreateLedger(o.ledger_dir, keys.value());
+  if (!ledger.ok()) return ledger.status();
+  std::vector<std::unique_ptr<EventReader>> readers;
+  for (int t = 0; t < o.threads; ++t) {
+    auto r = EventReader::Open(EventsPath(o.data_dir, t % kSystems));
+    if (!r.ok()) return r.status();
+    readers.push_back(std::move(r.value()));
+  }
+  const AppendFn append = [&](const std::vector<SignedEvent>& events) {
+    return ledger.value()->Append(events).status();
+  };
+  const auto interval = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(double(o.request_events) * o.threads / o.rate));
+  std::atomic<uint64_t> sent{0};
+  std::vector<std::vector<double>> latencies(o.threads);
+  const auto start = Clock::now();
+  const auto until = start + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(o.seconds));
+  Status s = OnThreads(o.threads, [&](int t) {
+    return SendEvents(append, readers[t].get(), o.request_events,
+                      start + interval * t / o.threads, interval, until, &sent, &latencies[t]);
+  });
+  if (!s.ok()) return s;
+  Result r;
+  r.seconds = Since(start);
+  r.events = sent;
+  for (auto& l : latencies) r.latencies_ms.insert(r.latencies_ms.end(), l.begin(), l.end());
+  return r;
 }
 
 StatusOr<Result> AppendPostgres(const ScenarioOptions& o) {
@@ -292,7 +334,8 @@ StatusOr<Result> FanOut(const ScenarioOptions& o) {
   const auto start = Clock::now();
   const auto until = start + std::chrono::duration_cast<Clock::duration>(
                                  std::chrono::duration<double>(o.seconds));
-  Status sending = SendEvents(appender.value().get(), reader.value().get(), o.request_events,
+  Status sending = SendEvents(ThroughClient(appender.value().get()), reader.value().get(),
+                              o.request_events,
                               start, interval, until, &sent, nullptr);
   last = from + sent - 1;
   if (sending.ok()) sending = appender.value()->Append(tail).status();

@@ -40,6 +40,8 @@ StatusOr<Result> AppendOverTls(const ScenarioOptions& o);
 // `request_events`, spread over `threads` clients; each request's latency is
 // from when it was due to its acknowledgement (so a late send counts).
 StatusOr<Result> AppendLatency(const ScenarioOptions& o);
+// The same, appended in process by `threads` threads.
+StatusOr<Result> AppendLatencyInProcess(const ScenarioOptions& o);
 // The peer: the same events, verified the same way, then one synchronously
 // committed INSERT per kBatch into PostgreSQL over `threads` connections.
 StatusOr<Result> AppendPostgres(const ScenarioOptions& o);
