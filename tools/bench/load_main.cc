@@ -268,8 +268,10 @@ int RunAll(const Args& a) {
   if (!c.ok()) return Fail(c.status());
   const Ceilings& ceil = c.value();
 
-  // The all-core verify ceiling again just before each throughput scenario:
-  // the machine is shared, so each ratio is to the ceiling of its moment.
+  // The all-core verify ceiling again just before and just after each
+  // throughput scenario, and the higher of the two is its ceiling: the
+  // machine is shared, so each ratio is to the ceiling of its moment, and
+  // where the two differ the ratio quoted is the less flattering.
   auto ceiling_now = [&] {
     const double rate = VerifyRate(sample, keys.value().systems[0].public_key(), ceil.cores, 3.0);
     std::printf("-- verify ceiling now: %s/s\n", Count(rate).c_str());
@@ -306,6 +308,7 @@ int RunAll(const Args& a) {
   double verify_ceiling = ceiling_now();
   auto one = run("append", fresh("ledger-1"), {"--threads", "1"});
   if (!one.ok()) return Fail(one.status());
+  verify_ceiling = std::max(verify_ceiling, ceiling_now());
   std::filesystem::remove_all(dir + "/ledger-1", ec);
   table.AddRatio("durable append in process, 1 thread", one.value().result["rate"],
                  "verify ceiling", verify_ceiling, 0, one.value().rss_mib);
@@ -314,6 +317,7 @@ int RunAll(const Args& a) {
   verify_ceiling = ceiling_now();
   auto many = run("append", ledger, {"--threads", t});
   if (!many.ok()) return Fail(many.status());
+  verify_ceiling = std::max(verify_ceiling, ceiling_now());
   const double in_process = many.value().result["rate"];
   table.AddRatio("durable append in process, " + t + " threads", in_process, "verify ceiling",
                  verify_ceiling, 0.85, many.value().rss_mib);
@@ -321,6 +325,7 @@ int RunAll(const Args& a) {
   verify_ceiling = ceiling_now();
   auto tls = run("tls", fresh("ledger-tls"), {"--threads", t});
   if (!tls.ok()) return Fail(tls.status());
+  verify_ceiling = std::max(verify_ceiling, ceiling_now());
   std::filesystem::remove_all(dir + "/ledger-tls", ec);
   const double over_tls = tls.value().result["rate"];
   table.AddRatio("durable append over TLS, " + t + " clients", over_tls, "verify ceiling",
@@ -330,6 +335,7 @@ int RunAll(const Args& a) {
     verify_ceiling = ceiling_now();
     auto pg = run("postgres", dir, {"--threads", t});
     if (!pg.ok()) return Fail(pg.status());
+    verify_ceiling = std::max(verify_ceiling, ceiling_now());
     const double peer = pg.value().result["rate"];
     table.AddRatio("PostgreSQL peer, " + t + " connections", peer, "verify ceiling",
                    verify_ceiling, 0, pg.value().rss_mib);
@@ -359,6 +365,7 @@ int RunAll(const Args& a) {
   verify_ceiling = ceiling_now();
   auto verify = run("verify", ledger, {});
   if (!verify.ok()) return Fail(verify.status());
+  verify_ceiling = std::max(verify_ceiling, ceiling_now());
   table.AddRatio("verify, " + Count(verify.value().result["events"].get<double>()) + " entries",
                  verify.value().result["rate"], "verify ceiling", verify_ceiling, 0.85,
                  verify.value().rss_mib);

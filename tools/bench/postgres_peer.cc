@@ -13,7 +13,6 @@
 #include <fstream>
 #include <iterator>
 
-#include "ledger/parallel.h"
 
 namespace evident::bench {
 namespace {
@@ -127,11 +126,11 @@ Status PeerConnection::CreateTable() {
 }
 
 Status PeerConnection::Append(const std::vector<SignedEvent>& events,
-                              const std::vector<PublicKey>& keys) {
+                              const std::vector<PublicKey>& keys, WorkPool* pool) {
   const size_t n = events.size();
   std::vector<std::string_view> ids(n);
   std::vector<char> bad(n, 0);
-  ParallelFor(n, DefaultThreads(), [&](size_t i) {
+  pool->ParallelFor(n, [&](size_t i) {
     auto parsed = ParseEvent(events[i].event);
     if (!parsed.ok()) {
       bad[i] = 1;

@@ -12,6 +12,7 @@
 
 #include "ledger/event.h"
 #include "ledger/status.h"
+#include "ledger/work_pool.h"
 
 typedef struct pg_conn PGconn;
 
@@ -41,10 +42,12 @@ class PeerConnection {
   ~PeerConnection();
   // Creates the events table (once, before the run).
   Status CreateTable();
-  // Parses every event and checks every signature against `keys` (on every
-  // core, as Evident's appender does), then inserts the batch in one
-  // synchronously committed transaction.
-  Status Append(const std::vector<SignedEvent>& events, const std::vector<PublicKey>& keys);
+  // Parses every event and checks every signature against `keys` on
+  // `pool` (shared by every connection, as Evident's appender shares its
+  // pool between callers), then inserts the batch in one synchronously
+  // committed transaction.
+  Status Append(const std::vector<SignedEvent>& events, const std::vector<PublicKey>& keys,
+                WorkPool* pool);
 
  private:
   PeerConnection() = default;

@@ -10,6 +10,7 @@
 
 #include "ledger/entry.h"
 #include "ledger/ledger.h"
+#include "ledger/parallel.h"
 #include "ledger/verify.h"
 #include "server/client.h"
 #include "server/server.h"
@@ -233,12 +234,13 @@ StatusOr<Result> AppendPostgres(const ScenarioOptions& o) {
   EVIDENT_RETURN_IF_ERROR(connections[0]->CreateTable());
   auto events = SharedEvents::Open(o.data_dir);
   if (!events.ok()) return events.status();
+  WorkPool pool(DefaultThreads());
   std::atomic<uint64_t> appended{0};
   const auto start = Clock::now();
   Status s = OnThreads(o.threads, [&](int t) {
     std::vector<SignedEvent> batch;
     while (events.value()->Next(&batch)) {
-      EVIDENT_RETURN_IF_ERROR(connections[t]->Append(batch, public_keys));
+      EVIDENT_RETURN_IF_ERROR(connections[t]->Append(batch, public_keys, &pool));
       appended += batch.size();
     }
     return Status::OK();
