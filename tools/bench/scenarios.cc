@@ -109,32 +109,28 @@ Status SendEvents(const AppendFn& append, EventReader* reader, size_t per_reques
   }
 }
 
-// `threads` clients, client t sending system t % kSystems's events.
-StatusOr<Result> AppendOverServer(const ScenarioOptions& o, size_t per_request,
-                                  Clock::duration interval, bool paced) {
-  std::optional<Keys> keys;
-  auto served = ServeNewLedger(o, &keys);
-  if (!served.ok()) return served.status();
-  std::vector<std::unique_ptr<server::Client>> clients;
+// One sender per `appenders[t]`, sending system t % kSystems's events in
+// requests of `per_request`; when `interval` is positive, paced (open loop,
+// each request's latency recorded) and started spread over one interval,
+// not all at once.
+StatusOr<Result> RunSenders(const ScenarioOptions& o, const std::vector<AppendFn>& appenders,
+                            size_t per_request, Clock::duration interval) {
+  const int n = int(appenders.size());
   std::vector<std::unique_ptr<EventReader>> readers;
-  for (int t = 0; t < o.threads; ++t) {
-    auto c = server::Client::Connect(served.value()->Client(), keys->systems[t % kSystems]);
-    if (!c.ok()) return c.status();
-    clients.push_back(std::move(c.value()));
+  for (int t = 0; t < n; ++t) {
     auto r = EventReader::Open(EventsPath(o.data_dir, t % kSystems));
     if (!r.ok()) return r.status();
     readers.push_back(std::move(r.value()));
   }
+  const bool paced = interval.count() > 0;
   std::atomic<uint64_t> sent{0};
-  std::vector<std::vector<double>> latencies(o.threads);
+  std::vector<std::vector<double>> latencies(n);
   const auto start = Clock::now();
   const auto until = start + std::chrono::duration_cast<Clock::duration>(
                                  std::chrono::duration<double>(o.seconds));
-  // Paced clients start spread over one interval, not all at once.
-  Status s = OnThreads(o.threads, [&](int t) {
-    return SendEvents(ThroughClient(clients[t].get()), readers[t].get(), per_request,
-                      start + interval * t / o.threads, interval, until, &sent,
-                      paced ? &latencies[t] : nullptr);
+  Status s = OnThreads(n, [&](int t) {
+    return SendEvents(appenders[t], readers[t].get(), per_request, start + interval * t / n,
+                      interval, until, &sent, paced ? &latencies[t] : nullptr);
   });
   if (!s.ok()) return s;
   Result r;
@@ -142,6 +138,31 @@ StatusOr<Result> AppendOverServer(const ScenarioOptions& o, size_t per_request,
   r.events = sent;
   for (auto& l : latencies) r.latencies_ms.insert(r.latencies_ms.end(), l.begin(), l.end());
   return r;
+}
+
+// `threads` clients of a served new ledger, client t logged in as system
+// t % kSystems.
+StatusOr<Result> AppendOverServer(const ScenarioOptions& o, size_t per_request,
+                                  Clock::duration interval) {
+  std::optional<Keys> keys;
+  auto served = ServeNewLedger(o, &keys);
+  if (!served.ok()) return served.status();
+  std::vector<std::unique_ptr<server::Client>> clients;
+  std::vector<AppendFn> appenders;
+  for (int t = 0; t < o.threads; ++t) {
+    auto c = server::Client::Connect(served.value()->Client(), keys->systems[t % kSystems]);
+    if (!c.ok()) return c.status();
+    clients.push_back(std::move(c.value()));
+    appenders.push_back(ThroughClient(clients.back().get()));
+  }
+  return RunSenders(o, appenders, per_request, interval);
+}
+
+// The pace of each of `threads` senders that together offer `rate` events/s.
+StatusOr<Clock::duration> PacedInterval(const ScenarioOptions& o) {
+  if (o.rate <= 0) return Status::InvalidArgument("the latency scenario needs --rate");
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(double(o.request_events) * o.threads / o.rate));
 }
 
 }  // namespace
@@ -173,49 +194,27 @@ StatusOr<Result> AppendInProcess(const ScenarioOptions& o) {
 }
 
 StatusOr<Result> AppendOverTls(const ScenarioOptions& o) {
-  return AppendOverServer(o, kBatch, Clock::duration::zero(), false);
+  return AppendOverServer(o, kBatch, Clock::duration::zero());
 }
 
 StatusOr<Result> AppendLatency(const ScenarioOptions& o) {
-  if (o.rate <= 0) return Status::InvalidArgument("the latency scenario needs --rate");
-  const double per_client = o.rate / double(o.request_events) / o.threads;  // requests/s
-  const auto interval = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(1.0 / per_client));
-  return AppendOverServer(o, o.request_events, interval, true);
+  auto interval = PacedInterval(o);
+  if (!interval.ok()) return interval.status();
+  return AppendOverServer(o, o.request_events, interval.value());
 }
 
 StatusOr<Result> AppendLatencyInProcess(const ScenarioOptions& o) {
-  if (o.rate <= 0) return Status::InvalidArgument("the latency scenario needs --rate");
+  auto interval = PacedInterval(o);
+  if (!interval.ok()) return interval.status();
   auto keys = LoadKeys(o.data_dir);
   if (!keys.ok()) return keys.status();
   auto ledger = CreateLedger(o.ledger_dir, keys.value());
   if (!ledger.ok()) return ledger.status();
-  std::vector<std::unique_ptr<EventReader>> readers;
-  for (int t = 0; t < o.threads; ++t) {
-    auto r = EventReader::Open(EventsPath(o.data_dir, t % kSystems));
-    if (!r.ok()) return r.status();
-    readers.push_back(std::move(r.value()));
-  }
   const AppendFn append = [&](const std::vector<SignedEvent>& events) {
     return ledger.value()->Append(events).status();
   };
-  const auto interval = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(double(o.request_events) * o.threads / o.rate));
-  std::atomic<uint64_t> sent{0};
-  std::vector<std::vector<double>> latencies(o.threads);
-  const auto start = Clock::now();
-  const auto until = start + std::chrono::duration_cast<Clock::duration>(
-                                 std::chrono::duration<double>(o.seconds));
-  Status s = OnThreads(o.threads, [&](int t) {
-    return SendEvents(append, readers[t].get(), o.request_events,
-                      start + interval * t / o.threads, interval, until, &sent, &latencies[t]);
-  });
-  if (!s.ok()) return s;
-  Result r;
-  r.seconds = Since(start);
-  r.events = sent;
-  for (auto& l : latencies) r.latencies_ms.insert(r.latencies_ms.end(), l.begin(), l.end());
-  return r;
+  return RunSenders(o, std::vector<AppendFn>(o.threads, append), o.request_events,
+                    interval.value());
 }
 
 StatusOr<Result> AppendPostgres(const ScenarioOptions& o) {
