@@ -357,5 +357,35 @@ TEST_F(VerifyTest, RandomDamageToEveryColumnIsFound) {
   EXPECT_TRUE(r.ok()) << "the damage was not undone: " << r.problem;
 }
 
+// Verify checks signatures of one chunk (4,096 entries) while it reads and
+// checks the next: a log of several chunks must count every entry once, and
+// damage in a later chunk must be named with every entry before it counted.
+TEST_F(VerifyTest, ALogOfSeveralChunksCountsEveryEntryAndNamesLaterDamage) {
+  Reopen();
+  std::vector<SignedEvent> events;
+  for (int i = 0; i < 9000; ++i) {
+    events.push_back(Sign(*hr_, AttendanceJson(IdHex(10000 + i), "p-" + std::to_string(i), 45)));
+  }
+  Must(ledger_->Append(std::move(events)));
+  const uint64_t size = ledger_->size();
+  ledger_.reset();
+  VerifyReport clean = Verify();
+  ASSERT_TRUE(clean.ok()) << clean.problem;
+  EXPECT_EQ(clean.entries, size);
+  EXPECT_EQ(clean.signatures, size);
+
+  const uint64_t position = 6000;  // in the second chunk
+  {
+    RawDb db(DbPath());
+    std::string entry = db.Get(Column::kEntries, EncodeKey64(position));
+    entry[entry.size() / 2] ^= 0x01;
+    db.Put(Column::kEntries, EncodeKey64(position), entry);
+  }
+  VerifyReport r = Verify();
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.first_bad_position, position) << r.problem;
+  EXPECT_EQ(r.entries, position);
+}
+
 }  // namespace
 }  // namespace evident
