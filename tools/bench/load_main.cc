@@ -23,6 +23,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -215,16 +216,24 @@ std::string Latencies(const json& r) {
          " / " + Fmt("%.2f", r.value("p999_ms", 0.0)) + " ms";
 }
 
+// What the ceilings are measured on: 1,024 distinct events of system 0 (the
+// key that signed them is the data set's systems[0]).
+StatusOr<std::vector<SignedEvent>> LoadSample(const std::string& data) {
+  auto reader = EventReader::Open(EventsPath(data, 0));
+  if (!reader.ok()) return reader.status();
+  std::vector<SignedEvent> sample;
+  if (!reader.value()->Next(1024, &sample)) return Status::NotFound("the data set is empty");
+  return sample;
+}
+
 // The ceilings alone, as a RESULT line: for comparing with one scenario by hand.
 int PrintCeilings(const Args& a) {
   const std::string data = a.Get("data", "var/bench/data");
   auto keys = LoadKeys(data);
   if (!keys.ok()) return Fail(keys.status());
-  auto reader = EventReader::Open(EventsPath(data, 0));
-  if (!reader.ok()) return Fail(reader.status());
-  std::vector<SignedEvent> sample;
-  if (!reader.value()->Next(1024, &sample)) return Fail(Status::NotFound("the data set is empty"));
-  auto c = MeasureCeilings(sample, keys.value().systems[0].public_key(), a.Get("dir", data),
+  auto sample = LoadSample(data);
+  if (!sample.ok()) return Fail(sample.status());
+  auto c = MeasureCeilings(sample.value(), keys.value().systems[0].public_key(), a.Get("dir", data),
                            a.Number("seconds", 3.0));
   if (!c.ok()) return Fail(c.status());
   json out = {{"sign_one", c.value().sign_one},         {"sign_all", c.value().sign_all},
@@ -259,10 +268,9 @@ int RunAll(const Args& a) {
 
   auto keys = LoadKeys(data);
   if (!keys.ok()) return Fail(keys.status());
-  auto reader = EventReader::Open(EventsPath(data, 0));
-  if (!reader.ok()) return Fail(reader.status());
-  std::vector<SignedEvent> sample;  // 1,024 distinct events of system 0
-  if (!reader.value()->Next(1024, &sample)) return Fail(Status::NotFound("the data set is empty"));
+  auto loaded = LoadSample(data);
+  if (!loaded.ok()) return Fail(loaded.status());
+  const std::vector<SignedEvent>& sample = loaded.value();
   std::printf("-- ceilings (this process, now)\n");
   auto c = MeasureCeilings(sample, keys.value().systems[0].public_key(), dir, 3.0);
   if (!c.ok()) return Fail(c.status());
@@ -288,9 +296,30 @@ int RunAll(const Args& a) {
     std::filesystem::remove_all(dir + "/" + name, ec);
     return dir + "/" + name;
   };
+  // A scenario on a ledger of its own, removed afterwards.
+  auto run_scratch = [&](const std::string& scenario, const std::vector<std::string>& extra) {
+    auto child = run(scenario, fresh("ledger-scratch"), extra);
+    std::filesystem::remove_all(dir + "/ledger-scratch", ec);
+    return child;
+  };
+  Table table;
+  // A throughput scenario between two measurements of the verify ceiling,
+  // and its row, named from its result: its rate as a ratio to the higher of
+  // the two.
+  using Namer = std::function<std::string(const json& result)>;
+  auto beside_ceiling = [&](const Namer& what, double min_ratio,
+                            const std::function<StatusOr<Child>()>& scenario) -> StatusOr<Child> {
+    const double before = ceiling_now();
+    auto child = scenario();
+    if (!child.ok()) return child;
+    const double ceiling = std::max(before, ceiling_now());
+    table.AddRatio(what(child.value().result), child.value().result["rate"], "verify ceiling",
+                   ceiling, min_ratio, child.value().rss_mib);
+    return child;
+  };
+  auto named = [](std::string what) { return [what](const json&) { return what; }; };
   const std::string t = std::to_string(threads);
 
-  Table table;
   const std::string cores = std::to_string(ceil.cores);
   table.Add({"Ed25519 sign, one core", Count(ceil.sign_one) + "/s", "", "", "", "", ""});
   table.Add({"Ed25519 sign, " + cores + " cores", Count(ceil.sign_all) + "/s", "", "", "", "", ""});
@@ -305,40 +334,26 @@ int RunAll(const Args& a) {
                  " / " + Fmt("%.2f", ceil.synced_write_max_ms) + " ms",
              "", "", "", "", ""});
 
-  double verify_ceiling = ceiling_now();
-  auto one = run("append", fresh("ledger-1"), {"--threads", "1"});
+  auto one = beside_ceiling(named("durable append in process, 1 thread"), 0,
+                            [&] { return run_scratch("append", {"--threads", "1"}); });
   if (!one.ok()) return Fail(one.status());
-  verify_ceiling = std::max(verify_ceiling, ceiling_now());
-  std::filesystem::remove_all(dir + "/ledger-1", ec);
-  table.AddRatio("durable append in process, 1 thread", one.value().result["rate"],
-                 "verify ceiling", verify_ceiling, 0, one.value().rss_mib);
 
-  const std::string ledger = fresh("ledger");
-  verify_ceiling = ceiling_now();
-  auto many = run("append", ledger, {"--threads", t});
+  const std::string ledger = fresh("ledger");  // kept for verify and catch-up
+  auto many = beside_ceiling(named("durable append in process, " + t + " threads"), 0.85,
+                             [&] { return run("append", ledger, {"--threads", t}); });
   if (!many.ok()) return Fail(many.status());
-  verify_ceiling = std::max(verify_ceiling, ceiling_now());
   const double in_process = many.value().result["rate"];
-  table.AddRatio("durable append in process, " + t + " threads", in_process, "verify ceiling",
-                 verify_ceiling, 0.85, many.value().rss_mib);
 
-  verify_ceiling = ceiling_now();
-  auto tls = run("tls", fresh("ledger-tls"), {"--threads", t});
+  auto tls = beside_ceiling(named("durable append over TLS, " + t + " clients"), 0.70,
+                            [&] { return run_scratch("tls", {"--threads", t}); });
   if (!tls.ok()) return Fail(tls.status());
-  verify_ceiling = std::max(verify_ceiling, ceiling_now());
-  std::filesystem::remove_all(dir + "/ledger-tls", ec);
   const double over_tls = tls.value().result["rate"];
-  table.AddRatio("durable append over TLS, " + t + " clients", over_tls, "verify ceiling",
-                 verify_ceiling, 0.70, tls.value().rss_mib);
 
   if (!a.flags.count("no-peer")) {
-    verify_ceiling = ceiling_now();
-    auto pg = run("postgres", dir, {"--threads", t});
+    auto pg = beside_ceiling(named("PostgreSQL peer, " + t + " connections"), 0,
+                             [&] { return run("postgres", dir, {"--threads", t}); });
     if (!pg.ok()) return Fail(pg.status());
-    verify_ceiling = std::max(verify_ceiling, ceiling_now());
     const double peer = pg.value().result["rate"];
-    table.AddRatio("PostgreSQL peer, " + t + " connections", peer, "verify ceiling",
-                   verify_ceiling, 0, pg.value().rss_mib);
     table.AddRatio("Evident in process ÷ peer", in_process, "peer", peer, 2.0, 0);
     table.AddRatio("Evident over TLS ÷ peer", over_tls, "peer", peer, 2.0, 0);
   }
@@ -350,10 +365,9 @@ int RunAll(const Args& a) {
                                                      "in process"},
         {"latency", over_tls, "over TLS"}}) {
     const double half = peak / 2;
-    auto latency = run(scenario, fresh("ledger-latency"),
-                       {"--threads", t, "--rate", Fmt("%.0f", half), "--seconds", "30"});
+    auto latency =
+        run_scratch(scenario, {"--threads", t, "--rate", Fmt("%.0f", half), "--seconds", "30"});
     if (!latency.ok()) return Fail(latency.status());
-    std::filesystem::remove_all(dir + "/ledger-latency", ec);
     const json& lr = latency.value().result;
     table.Add({std::string("append latency ") + how + " at half of peak (" + Count(half) +
                    " events/s, requests of 16), p50 / p99 / p999",
@@ -362,13 +376,10 @@ int RunAll(const Args& a) {
                Table::RssCell(latency.value().rss_mib)});
   }
 
-  verify_ceiling = ceiling_now();
-  auto verify = run("verify", ledger, {});
+  auto verify = beside_ceiling(
+      [](const json& r) { return "verify, " + Count(r["events"].get<double>()) + " entries"; },
+      0.85, [&] { return run("verify", ledger, {}); });
   if (!verify.ok()) return Fail(verify.status());
-  verify_ceiling = std::max(verify_ceiling, ceiling_now());
-  table.AddRatio("verify, " + Count(verify.value().result["events"].get<double>()) + " entries",
-                 verify.value().result["rate"], "verify ceiling", verify_ceiling, 0.85,
-                 verify.value().rss_mib);
 
   auto catchup = run("catchup", ledger, {});
   if (!catchup.ok()) return Fail(catchup.status());
@@ -377,10 +388,8 @@ int RunAll(const Args& a) {
              "≥ 200,000/s", Table::Met(caught >= 200000), Table::RssCell(catchup.value().rss_mib)});
 
   const std::string fan_rate = a.Get("fanout-rate", "2000");
-  auto fan = run("fanout", fresh("ledger-fanout"),
-                 {"--rate", fan_rate, "--seconds", "20", "--subscribers", "50"});
+  auto fan = run_scratch("fanout", {"--rate", fan_rate, "--seconds", "20", "--subscribers", "50"});
   if (!fan.ok()) return Fail(fan.status());
-  std::filesystem::remove_all(dir + "/ledger-fanout", ec);
   const json& fr = fan.value().result;
   table.Add({"live fan-out to 50 subscribers at " + fan_rate +
                  " events/s, lag from commit, p50 / p99 / p999",

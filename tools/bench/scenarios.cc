@@ -158,6 +158,31 @@ StatusOr<Result> AppendOverServer(const ScenarioOptions& o, size_t per_request,
   return RunSenders(o, appenders, per_request, interval);
 }
 
+// The whole data set, kBatch events at a time in turn from every system,
+// through append(thread, batch) on `threads` threads; `batch` may be moved
+// from.
+StatusOr<Result> DrainDataSet(const ScenarioOptions& o,
+                              const std::function<Status(int, std::vector<SignedEvent>*)>& append) {
+  auto events = SharedEvents::Open(o.data_dir);
+  if (!events.ok()) return events.status();
+  std::atomic<uint64_t> appended{0};
+  const auto start = Clock::now();
+  Status s = OnThreads(o.threads, [&](int t) {
+    std::vector<SignedEvent> batch;
+    while (events.value()->Next(&batch)) {
+      const size_t n = batch.size();
+      EVIDENT_RETURN_IF_ERROR(append(t, &batch));
+      appended += n;
+    }
+    return Status::OK();
+  });
+  if (!s.ok()) return s;
+  Result r;
+  r.seconds = Since(start);
+  r.events = appended;
+  return r;
+}
+
 // The pace of each of `threads` senders that together offer `rate` events/s.
 StatusOr<Clock::duration> PacedInterval(const ScenarioOptions& o) {
   if (o.rate <= 0) return Status::InvalidArgument("the latency scenario needs --rate");
@@ -172,25 +197,9 @@ StatusOr<Result> AppendInProcess(const ScenarioOptions& o) {
   if (!keys.ok()) return keys.status();
   auto ledger = CreateLedger(o.ledger_dir, keys.value());
   if (!ledger.ok()) return ledger.status();
-  auto events = SharedEvents::Open(o.data_dir);
-  if (!events.ok()) return events.status();
-  std::atomic<uint64_t> appended{0};
-  const auto start = Clock::now();
-  Status s = OnThreads(o.threads, [&](int) {
-    std::vector<SignedEvent> batch;
-    while (events.value()->Next(&batch)) {
-      const size_t n = batch.size();
-      auto results = ledger.value()->Append(std::move(batch));
-      if (!results.ok()) return results.status();
-      appended += n;
-    }
-    return Status::OK();
+  return DrainDataSet(o, [&](int, std::vector<SignedEvent>* batch) {
+    return ledger.value()->Append(std::move(*batch)).status();
   });
-  if (!s.ok()) return s;
-  Result r;
-  r.seconds = Since(start);
-  r.events = appended;
-  return r;
 }
 
 StatusOr<Result> AppendOverTls(const ScenarioOptions& o) {
@@ -231,24 +240,10 @@ StatusOr<Result> AppendPostgres(const ScenarioOptions& o) {
     connections.push_back(std::move(c.value()));
   }
   EVIDENT_RETURN_IF_ERROR(connections[0]->CreateTable());
-  auto events = SharedEvents::Open(o.data_dir);
-  if (!events.ok()) return events.status();
   WorkPool pool(DefaultThreads());
-  std::atomic<uint64_t> appended{0};
-  const auto start = Clock::now();
-  Status s = OnThreads(o.threads, [&](int t) {
-    std::vector<SignedEvent> batch;
-    while (events.value()->Next(&batch)) {
-      EVIDENT_RETURN_IF_ERROR(connections[t]->Append(batch, public_keys, &pool));
-      appended += batch.size();
-    }
-    return Status::OK();
+  return DrainDataSet(o, [&](int t, std::vector<SignedEvent>* batch) {
+    return connections[t]->Append(*batch, public_keys, &pool);
   });
-  if (!s.ok()) return s;
-  Result r;
-  r.seconds = Since(start);
-  r.events = appended;
-  return r;
 }
 
 StatusOr<Result> VerifyInProcess(const ScenarioOptions& o) {
