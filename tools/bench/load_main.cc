@@ -9,7 +9,11 @@
 //   evident-load run SCENARIO --data DIR --ledger DIR [--threads T] [--rate R]
 //                    [--seconds S] [--subscribers K] [--request-events E]
 //       one scenario (append, tls, latency, postgres, verify, catchup,
-//       fanout); prints its result as a line "RESULT {json}"
+//       fanout, latency-in-process); prints its result as a line "RESULT {json}"
+//   evident-load ceilings [--data DIR] [--dir SCRATCH] [--seconds S]
+//       the ceilings alone, as a RESULT line
+//   evident-load prepare --data DIR [--count N]
+//       makes the data set only
 //
 // Nothing here is a test: the targets are printed, not asserted.
 
@@ -445,6 +449,7 @@ int main(int argc, char** argv) {
                "                        [--projection-ledger DIR] [--no-peer]\n"
                "       evident-load run SCENARIO --data DIR --ledger DIR [--threads T] [--rate R]\n"
                "                        [--seconds S] [--subscribers K] [--request-events E]\n"
+               "       evident-load ceilings [--data DIR] [--dir SCRATCH] [--seconds S]\n"
                "       evident-load prepare --data DIR [--count N]\n");
   return 2;
 }
