@@ -76,6 +76,10 @@ StatusOr<Ceilings> MeasureCeilings(const std::vector<SignedEvent>& samples,
   const std::string dir = scratch_dir + "/rocksdb-ceiling";
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
+  if (!std::filesystem::create_directories(scratch_dir, ec) && ec) {
+    return Status::IOError("cannot create the scratch directory " + scratch_dir + ": " +
+                           ec.message());
+  }
   {
     auto storage = OpenRocksStorage(dir, OpenMode::kCreate);
     if (!storage.ok()) return storage.status();
