@@ -88,12 +88,18 @@ StatusOr<Keys> LoadKeys(const std::string& dir) {
   return keys;
 }
 
-Status PrepareDataSet(const std::string& dir, uint64_t count) {
-  {
-    std::ifstream in(dir + "/count");
-    uint64_t have = 0;
-    if (in >> have && have == count) return Status::OK();
+StatusOr<uint64_t> DataSetCount(const std::string& dir) {
+  std::ifstream in(dir + "/count");
+  uint64_t count = 0;
+  if (!(in >> count)) {
+    return Status::NotFound("no data set in " + dir + " (no readable count file); make one with "
+                            "'evident-load prepare --data " + dir + "'");
   }
+  return count;
+}
+
+Status PrepareDataSet(const std::string& dir, uint64_t count) {
+  if (auto have = DataSetCount(dir); have.ok() && have.value() == count) return Status::OK();
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   std::filesystem::create_directories(dir + "/keys", ec);
@@ -187,11 +193,15 @@ StatusOr<std::unique_ptr<SharedEvents>> SharedEvents::Open(const std::string& di
   return shared;
 }
 
-bool SharedEvents::Next(std::vector<SignedEvent>* out) {
+bool SharedEvents::Next(std::vector<SignedEvent>* out, uint64_t limit) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (handed_out_ >= limit) return false;
   for (size_t tries = 0; tries < readers_.size(); ++tries) {
     EventReader* reader = readers_[turn_++ % readers_.size()].get();
-    if (reader->Next(kBatch, out)) return true;
+    if (reader->Next(kBatch, out)) {
+      handed_out_ += out->size();
+      return true;
+    }
   }
   return false;
 }

@@ -40,6 +40,8 @@ struct Keys {
 // Makes the data set of `count` events in `dir` unless it is there already.
 // Signing runs on every core.
 Status PrepareDataSet(const std::string& dir, uint64_t count);
+// The number of events in the data set in `dir` (its count file).
+StatusOr<uint64_t> DataSetCount(const std::string& dir);
 StatusOr<Keys> LoadKeys(const std::string& dir);
 std::string EventsPath(const std::string& dir, int system);
 
@@ -70,13 +72,14 @@ class SharedEvents {
  public:
   static StatusOr<std::unique_ptr<SharedEvents>> Open(const std::string& dir);
   // The next batch of up to kBatch events, all from one system; false when
-  // every file is spent.
-  bool Next(std::vector<SignedEvent>* out);
+  // every file is spent, or once `limit` events in all have been handed out.
+  bool Next(std::vector<SignedEvent>* out, uint64_t limit = UINT64_MAX);
 
  private:
   std::mutex mu_;
   std::vector<std::unique_ptr<EventReader>> readers_;
   size_t turn_ = 0;
+  uint64_t handed_out_ = 0;
 };
 
 }  // namespace evident::bench

@@ -8,8 +8,12 @@
 //       ceiling or peer as a ratio, its target, and the scenario's peak RSS
 //   evident-load run SCENARIO --data DIR --ledger DIR [--threads T] [--rate R]
 //                    [--seconds S] [--subscribers K] [--request-events E]
+//                    [--slices N]
 //       one scenario (append, tls, latency, postgres, verify, catchup,
-//       fanout, latency-in-process); prints its result as a line "RESULT {json}"
+//       fanout, latency-in-process); prints its result as a line "RESULT {json}".
+//       With --slices N, a throughput scenario (append, tls, postgres) runs
+//       the data set in N slices and, between two, prints "PAUSE" and waits
+//       for a line on its standard input
 //   evident-load ceilings [--data DIR] [--dir SCRATCH] [--seconds S]
 //       the ceilings alone, as a RESULT line
 //   evident-load prepare --data DIR [--count N]
@@ -23,6 +27,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -70,6 +75,16 @@ Args Parse(int argc, char** argv) {
   return a;
 }
 
+// The throughput scenarios' slices, each between two ceilings.
+constexpr int kSlices = 5;
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t mid = v.size() / 2;
+  return v.size() % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
 double Percentile(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -92,6 +107,13 @@ int RunOne(const Args& a) {
   o.seconds = a.Number("seconds", o.seconds);
   o.subscribers = int(a.Number("subscribers", o.subscribers));
   o.request_events = size_t(a.Number("request-events", double(o.request_events)));
+  o.slices = std::max(1, int(a.Number("slices", 1)));
+  o.pause = [] {
+    std::printf("PAUSE\n");
+    std::fflush(stdout);
+    char line[16];
+    if (std::fgets(line, sizeof(line), stdin) == nullptr) return;  // no driver: go on
+  };
   const std::map<std::string, StatusOr<Result> (*)(const ScenarioOptions&)> scenarios = {
       {"append", AppendInProcess}, {"tls", AppendOverTls},       {"latency", AppendLatency},
       {"latency-in-process", AppendLatencyInProcess},
@@ -103,6 +125,12 @@ int RunOne(const Args& a) {
   if (!r.ok()) return Fail(r.status().WithContext(name));
   const Result& result = r.value();
   json out = {{"events", result.events}, {"seconds", result.seconds}, {"rate", result.rate()}};
+  if (!result.slices.empty()) {
+    out["slices"] = json::array();
+    for (const Slice& slice : result.slices) {
+      out["slices"].push_back({{"events", slice.events}, {"seconds", slice.seconds}});
+    }
+  }
   if (!result.latencies_ms.empty()) {
     out["samples"] = result.latencies_ms.size();
     out["p50_ms"] = Percentile(result.latencies_ms, 0.50);
@@ -121,19 +149,26 @@ struct Child {
 };
 
 // Runs `argv` and returns its RESULT line and peak RSS; other output passes
-// through, indented.
-StatusOr<Child> Spawn(const std::vector<std::string>& argv) {
+// through, indented. Each "PAUSE" line it prints calls on_pause, then tells
+// it to go on.
+StatusOr<Child> Spawn(const std::vector<std::string>& argv,
+                      const std::function<void()>& on_pause = {}) {
   std::string shown = std::filesystem::path(argv[0]).filename().string();
   for (size_t i = 1; i < argv.size(); ++i) shown += " " + argv[i];
   std::fprintf(stdout, "-- %s\n", shown.c_str());
   std::fflush(stdout);
-  int fds[2];
+  int fds[2], go[2];
   if (::pipe(fds) != 0) return Status::IOError("pipe");
+  if (::pipe(go) != 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return Status::IOError("pipe");
+  }
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(fds[1], STDOUT_FILENO);
-    ::close(fds[0]);
-    ::close(fds[1]);
+    ::dup2(go[0], STDIN_FILENO);
+    for (int fd : {fds[0], fds[1], go[0], go[1]}) ::close(fd);
     std::vector<char*> args;
     for (const std::string& s : argv) args.push_back(const_cast<char*>(s.c_str()));
     args.push_back(nullptr);
@@ -142,17 +177,22 @@ StatusOr<Child> Spawn(const std::vector<std::string>& argv) {
     std::_Exit(127);
   }
   ::close(fds[1]);
+  ::close(go[0]);
   Child child;
   std::FILE* in = ::fdopen(fds[0], "r");
   char line[4096];
   while (std::fgets(line, sizeof(line), in) != nullptr) {
     if (std::strncmp(line, "RESULT ", 7) == 0) {
       child.result = json::parse(line + 7, nullptr, false);
+    } else if (std::strcmp(line, "PAUSE\n") == 0) {
+      if (on_pause) on_pause();
+      if (::write(go[1], "go\n", 3) != 3) break;  // the child is gone: its status says why
     } else {
       std::fprintf(stdout, "   %s", line);
     }
   }
   std::fclose(in);
+  ::close(go[1]);
   int status = 0;
   rusage usage{};
   ::wait4(pid, &status, 0, &usage);
@@ -256,6 +296,7 @@ int RunAll(const Args& a) {
   const uint64_t count = uint64_t(a.Number("count", 1000000));
   const int threads = int(a.Number("threads", kSystems));
   const std::string self = SelfPath();
+  std::signal(SIGPIPE, SIG_IGN);  // a scenario that dies fails its run, not this driver
   const std::string bin_dir = std::filesystem::path(self).parent_path().string();
 
   char today[32];
@@ -289,11 +330,12 @@ int RunAll(const Args& a) {
     std::printf("-- verify ceiling now: %s/s\n", Count(rate).c_str());
     return rate;
   };
+  using Pause = std::function<void()>;
   auto run = [&](const std::string& scenario, const std::string& ledger,
-                 std::vector<std::string> extra) -> StatusOr<Child> {
+                 std::vector<std::string> extra, const Pause& on_pause = {}) -> StatusOr<Child> {
     std::vector<std::string> argv = {self, "run", scenario, "--data", data, "--ledger", ledger};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    return Spawn(argv);
+    return Spawn(argv, on_pause);
   };
   std::error_code ec;
   auto fresh = [&](const std::string& name) {
@@ -301,24 +343,54 @@ int RunAll(const Args& a) {
     return dir + "/" + name;
   };
   // A scenario on a ledger of its own, removed afterwards.
-  auto run_scratch = [&](const std::string& scenario, const std::vector<std::string>& extra) {
-    auto child = run(scenario, fresh("ledger-scratch"), extra);
+  auto run_scratch = [&](const std::string& scenario, const std::vector<std::string>& extra,
+                         const Pause& on_pause = {}) {
+    auto child = run(scenario, fresh("ledger-scratch"), extra, on_pause);
     std::filesystem::remove_all(dir + "/ledger-scratch", ec);
     return child;
   };
   Table table;
-  // A throughput scenario between two measurements of the verify ceiling,
-  // and its row, named from its result: its rate as a ratio to the higher of
-  // the two.
+  // A throughput scenario with the verify ceiling measured before it, at
+  // each of its pauses and after it, and its row, named from its result.
+  // Each slice's rate is taken as a ratio to the higher of the ceilings
+  // either side of it (the less flattering), and the row gives the median
+  // of those ratios: a burst of load from elsewhere on the machine moves
+  // one slice, not the figure. A scenario without slices is one slice.
   using Namer = std::function<std::string(const json& result)>;
+  using Scenario = std::function<StatusOr<Child>(const Pause& on_pause)>;
   auto beside_ceiling = [&](const Namer& what, double min_ratio,
-                            const std::function<StatusOr<Child>()>& scenario) -> StatusOr<Child> {
-    const double before = ceiling_now();
-    auto child = scenario();
+                            const Scenario& scenario) -> StatusOr<Child> {
+    std::vector<double> ceilings = {ceiling_now()};
+    auto child = scenario([&] { ceilings.push_back(ceiling_now()); });
     if (!child.ok()) return child;
-    const double ceiling = std::max(before, ceiling_now());
-    table.AddRatio(what(child.value().result), child.value().result["rate"], "verify ceiling",
-                   ceiling, min_ratio, child.value().rss_mib);
+    ceilings.push_back(ceiling_now());
+    const json& r = child.value().result;
+    json slices = r.value("slices", json::array());
+    if (slices.empty()) slices.push_back({{"events", r["events"]}, {"seconds", r["seconds"]}});
+    if (slices.size() + 1 != ceilings.size()) {
+      return Status::FailedPrecondition("the scenario ran " + std::to_string(slices.size()) +
+                                        " slices but paused " +
+                                        std::to_string(ceilings.size() - 2) + " times");
+    }
+    std::vector<double> ratios, bases;
+    for (size_t i = 0; i < slices.size(); ++i) {
+      const double rate = slices[i]["events"].get<double>() / slices[i]["seconds"].get<double>();
+      bases.push_back(std::max(ceilings[i], ceilings[i + 1]));
+      ratios.push_back(rate / bases.back());
+      std::printf("-- slice %zu: %s/s against %s/s: %.2f\n", i + 1, Count(rate).c_str(),
+                  Count(bases.back()).c_str(), ratios.back());
+    }
+    const double ratio = Median(ratios);
+    std::string compared = "verify ceiling " + Count(Median(bases)) + "/s";
+    if (ratios.size() > 1) {
+      compared += "; median of " + std::to_string(ratios.size()) + " slices' ratios, " +
+                  Fmt("%.2f", *std::min_element(ratios.begin(), ratios.end())) + "–" +
+                  Fmt("%.2f", *std::max_element(ratios.begin(), ratios.end()));
+    }
+    table.Add({what(r), Count(r["rate"].get<double>()) + "/s", compared, Fmt("%.2f", ratio),
+               min_ratio > 0 ? Fmt("≥ %.2f", min_ratio) : "",
+               min_ratio > 0 ? Table::Met(ratio >= min_ratio) : "",
+               Table::RssCell(child.value().rss_mib)});
     return child;
   };
   auto named = [](std::string what) { return [what](const json&) { return what; }; };
@@ -338,24 +410,36 @@ int RunAll(const Args& a) {
                  " / " + Fmt("%.2f", ceil.synced_write_max_ms) + " ms",
              "", "", "", "", ""});
 
-  auto one = beside_ceiling(named("durable append in process, 1 thread"), 0,
-                            [&] { return run_scratch("append", {"--threads", "1"}); });
+  const std::vector<std::string> sliced = {"--slices", std::to_string(kSlices)};
+  auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  auto one = beside_ceiling(named("durable append in process, 1 thread"), 0, [&](const Pause& p) {
+    return run_scratch("append", with({"--threads", "1"}, sliced), p);
+  });
   if (!one.ok()) return Fail(one.status());
 
   const std::string ledger = fresh("ledger");  // kept for verify and catch-up
   auto many = beside_ceiling(named("durable append in process, " + t + " threads"), 0.85,
-                             [&] { return run("append", ledger, {"--threads", t}); });
+                             [&](const Pause& p) {
+                               return run("append", ledger, with({"--threads", t}, sliced), p);
+                             });
   if (!many.ok()) return Fail(many.status());
   const double in_process = many.value().result["rate"];
 
   auto tls = beside_ceiling(named("durable append over TLS, " + t + " clients"), 0.70,
-                            [&] { return run_scratch("tls", {"--threads", t}); });
+                            [&](const Pause& p) {
+                              return run_scratch("tls", with({"--threads", t}, sliced), p);
+                            });
   if (!tls.ok()) return Fail(tls.status());
   const double over_tls = tls.value().result["rate"];
 
   if (!a.flags.count("no-peer")) {
     auto pg = beside_ceiling(named("PostgreSQL peer, " + t + " connections"), 0,
-                             [&] { return run("postgres", dir, {"--threads", t}); });
+                             [&](const Pause& p) {
+                               return run("postgres", dir, with({"--threads", t}, sliced), p);
+                             });
     if (!pg.ok()) return Fail(pg.status());
     const double peer = pg.value().result["rate"];
     table.AddRatio("Evident in process ÷ peer", in_process, "peer", peer, 2.0, 0);
@@ -382,7 +466,7 @@ int RunAll(const Args& a) {
 
   auto verify = beside_ceiling(
       [](const json& r) { return "verify, " + Count(r["events"].get<double>()) + " entries"; },
-      0.85, [&] { return run("verify", ledger, {}); });
+      0.85, [&](const Pause&) { return run("verify", ledger, {}); });
   if (!verify.ok()) return Fail(verify.status());
 
   auto catchup = run("catchup", ledger, {});
@@ -449,6 +533,7 @@ int main(int argc, char** argv) {
                "                        [--projection-ledger DIR] [--no-peer]\n"
                "       evident-load run SCENARIO --data DIR --ledger DIR [--threads T] [--rate R]\n"
                "                        [--seconds S] [--subscribers K] [--request-events E]\n"
+               "                        [--slices N]\n"
                "       evident-load ceilings [--data DIR] [--dir SCRATCH] [--seconds S]\n"
                "       evident-load prepare --data DIR [--count N]\n");
   return 2;

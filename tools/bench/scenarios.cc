@@ -1,5 +1,6 @@
 #include "tools/bench/scenarios.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -79,9 +80,6 @@ StatusOr<std::unique_ptr<Served>> ServeNewLedger(const ScenarioOptions& o,
   return Serve(std::move(ledger.value()));
 }
 
-// Sends system `system`'s events from `reader` in requests of `per_request`;
-// when `interval` is positive, one request per interval from `start` on
-// (open loop), recording each request's latency from when it was due.
 using AppendFn = std::function<Status(const std::vector<SignedEvent>&)>;
 
 AppendFn ThroughClient(server::Client* client) {
@@ -90,16 +88,18 @@ AppendFn ThroughClient(server::Client* client) {
   };
 }
 
-Status SendEvents(const AppendFn& append, EventReader* reader, size_t per_request,
-                  Clock::time_point start, Clock::duration interval, Clock::time_point until,
-                  std::atomic<uint64_t>* sent, std::vector<double>* latencies_ms) {
+// Sends events from `reader` in requests of `per_request`, one request per
+// `interval` from `start` until `until` (open loop), recording each
+// request's latency from when it was due, so that a request sent late
+// because the one before was slow counts its wait.
+Status SendPaced(const AppendFn& append, EventReader* reader, size_t per_request,
+                 Clock::time_point start, Clock::duration interval, Clock::time_point until,
+                 std::atomic<uint64_t>* sent, std::vector<double>* latencies_ms) {
   std::vector<SignedEvent> events;
   for (uint64_t k = 0;; ++k) {
     const Clock::time_point due = start + k * interval;
-    if (interval.count() > 0) {
-      if (due >= until) return Status::OK();
-      std::this_thread::sleep_until(due);
-    }
+    if (due >= until) return Status::OK();
+    std::this_thread::sleep_until(due);
     if (!reader->Next(per_request, &events)) return Status::OK();
     EVIDENT_RETURN_IF_ERROR(append(events));
     *sent += events.size();
@@ -109,10 +109,34 @@ Status SendEvents(const AppendFn& append, EventReader* reader, size_t per_reques
   }
 }
 
+// Runs the data set in o.slices consecutive slices: slice(limit) appends
+// until `limit` events in all have been taken (UINT64_MAX for the last
+// slice: the rest) and returns how many it appended. Each slice is timed on
+// its own, and o.pause runs between two of them.
+StatusOr<Result> RunSlices(const ScenarioOptions& o,
+                           const std::function<StatusOr<uint64_t>(uint64_t limit)>& slice) {
+  auto total = DataSetCount(o.data_dir);
+  if (!total.ok()) return total.status();
+  const int k = std::max(1, o.slices);
+  Result r;
+  for (int s = 0; s < k; ++s) {
+    if (s > 0 && o.pause) o.pause();
+    const uint64_t limit = s + 1 == k ? UINT64_MAX : total.value() * uint64_t(s + 1) / uint64_t(k);
+    const auto start = Clock::now();
+    auto appended = slice(limit);
+    if (!appended.ok()) return appended.status();
+    r.slices.push_back({appended.value(), Since(start)});
+    r.events += r.slices.back().events;
+    r.seconds += r.slices.back().seconds;
+  }
+  return r;
+}
+
 // One sender per `appenders[t]`, sending system t % kSystems's events in
-// requests of `per_request`; when `interval` is positive, paced (open loop,
-// each request's latency recorded) and started spread over one interval,
-// not all at once.
+// requests of `per_request`. When `interval` is positive, paced for
+// o.seconds (open loop, each request's latency recorded) and started spread
+// over one interval, not all at once; otherwise as fast as each goes, every
+// sender taking its share of each slice.
 StatusOr<Result> RunSenders(const ScenarioOptions& o, const std::vector<AppendFn>& appenders,
                             size_t per_request, Clock::duration interval) {
   const int n = int(appenders.size());
@@ -122,15 +146,31 @@ StatusOr<Result> RunSenders(const ScenarioOptions& o, const std::vector<AppendFn
     if (!r.ok()) return r.status();
     readers.push_back(std::move(r.value()));
   }
-  const bool paced = interval.count() > 0;
+  if (interval.count() == 0) {
+    std::vector<uint64_t> sent_by(n, 0);
+    return RunSlices(o, [&](uint64_t limit) -> StatusOr<uint64_t> {
+      const uint64_t share = limit == UINT64_MAX ? UINT64_MAX : limit / uint64_t(n);
+      std::atomic<uint64_t> sent{0};
+      EVIDENT_RETURN_IF_ERROR(OnThreads(n, [&](int t) {
+        std::vector<SignedEvent> events;
+        while (sent_by[t] < share && readers[t]->Next(per_request, &events)) {
+          EVIDENT_RETURN_IF_ERROR(appenders[t](events));
+          sent_by[t] += events.size();
+          sent += events.size();
+        }
+        return Status::OK();
+      }));
+      return sent.load();
+    });
+  }
   std::atomic<uint64_t> sent{0};
   std::vector<std::vector<double>> latencies(n);
   const auto start = Clock::now();
   const auto until = start + std::chrono::duration_cast<Clock::duration>(
                                  std::chrono::duration<double>(o.seconds));
   Status s = OnThreads(n, [&](int t) {
-    return SendEvents(appenders[t], readers[t].get(), per_request, start + interval * t / n,
-                      interval, until, &sent, paced ? &latencies[t] : nullptr);
+    return SendPaced(appenders[t], readers[t].get(), per_request, start + interval * t / n,
+                     interval, until, &sent, &latencies[t]);
   });
   if (!s.ok()) return s;
   Result r;
@@ -159,28 +199,25 @@ StatusOr<Result> AppendOverServer(const ScenarioOptions& o, size_t per_request,
 }
 
 // The whole data set, kBatch events at a time in turn from every system,
-// through append(thread, batch) on `threads` threads; `batch` may be moved
-// from.
+// through append(thread, batch) on `threads` threads, in o.slices; `batch`
+// may be moved from.
 StatusOr<Result> DrainDataSet(const ScenarioOptions& o,
                               const std::function<Status(int, std::vector<SignedEvent>*)>& append) {
   auto events = SharedEvents::Open(o.data_dir);
   if (!events.ok()) return events.status();
-  std::atomic<uint64_t> appended{0};
-  const auto start = Clock::now();
-  Status s = OnThreads(o.threads, [&](int t) {
-    std::vector<SignedEvent> batch;
-    while (events.value()->Next(&batch)) {
-      const size_t n = batch.size();
-      EVIDENT_RETURN_IF_ERROR(append(t, &batch));
-      appended += n;
-    }
-    return Status::OK();
+  return RunSlices(o, [&](uint64_t limit) -> StatusOr<uint64_t> {
+    std::atomic<uint64_t> appended{0};
+    EVIDENT_RETURN_IF_ERROR(OnThreads(o.threads, [&](int t) {
+      std::vector<SignedEvent> batch;
+      while (events.value()->Next(&batch, limit)) {
+        const size_t n = batch.size();
+        EVIDENT_RETURN_IF_ERROR(append(t, &batch));
+        appended += n;
+      }
+      return Status::OK();
+    }));
+    return appended.load();
   });
-  if (!s.ok()) return s;
-  Result r;
-  r.seconds = Since(start);
-  r.events = appended;
-  return r;
 }
 
 // The pace of each of `threads` senders that together offer `rate` events/s.
@@ -330,9 +367,8 @@ StatusOr<Result> FanOut(const ScenarioOptions& o) {
   const auto start = Clock::now();
   const auto until = start + std::chrono::duration_cast<Clock::duration>(
                                  std::chrono::duration<double>(o.seconds));
-  Status sending = SendEvents(ThroughClient(appender.value().get()), reader.value().get(),
-                              o.request_events,
-                              start, interval, until, &sent, nullptr);
+  Status sending = SendPaced(ThroughClient(appender.value().get()), reader.value().get(),
+                             o.request_events, start, interval, until, &sent, nullptr);
   last = from + sent - 1;
   if (sending.ok()) sending = appender.value()->Append(tail).status();
   for (auto& t : threads) t.join();

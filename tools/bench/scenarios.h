@@ -6,6 +6,7 @@
 // so that each one's peak RSS is its own.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,10 +14,16 @@
 
 namespace evident::bench {
 
+struct Slice {
+  uint64_t events = 0;
+  double seconds = 0;
+};
+
 struct Result {
   uint64_t events = 0;  // events appended, entries checked or delivered
-  double seconds = 0;
+  double seconds = 0;   // the slices' time, without the pauses between them
   std::vector<double> latencies_ms;  // per request or per delivery, when measured
+  std::vector<Slice> slices;         // the throughput scenarios': one per slice
   double rate() const { return seconds > 0 ? double(events) / seconds : 0; }
 };
 
@@ -28,13 +35,20 @@ struct ScenarioOptions {
   double seconds = 20;     // how long the paced scenarios run
   int subscribers = 50;
   size_t request_events = 16;  // events per request in the paced scenarios
+  // The throughput scenarios (append, TLS, peer) run the data set in this
+  // many consecutive slices of about equal size, on the same ledger or
+  // table, and call `pause` between two slices with nothing in flight: the
+  // driver measures the verify ceiling there, so that each slice has a
+  // ceiling on either side of it.
+  int slices = 1;
+  std::function<void()> pause;
 };
 
 // Durable append of the whole data set through Ledger::Append from
-// `threads` threads, kBatch events per call.
+// `threads` threads, kBatch events per call, in `slices`.
 StatusOr<Result> AppendInProcess(const ScenarioOptions& o);
 // The same over TLS: one loopback server in process, `threads` clients each
-// sending its own system's events, kBatch per request.
+// sending its own system's events, kBatch per request, in `slices`.
 StatusOr<Result> AppendOverTls(const ScenarioOptions& o);
 // Open-loop appends over TLS at `rate` events/s in requests of
 // `request_events`, spread over `threads` clients; each request's latency is
@@ -43,7 +57,8 @@ StatusOr<Result> AppendLatency(const ScenarioOptions& o);
 // The same, appended in process by `threads` threads.
 StatusOr<Result> AppendLatencyInProcess(const ScenarioOptions& o);
 // The peer: the same events, verified the same way, then one synchronously
-// committed INSERT per kBatch into PostgreSQL over `threads` connections.
+// committed INSERT per kBatch into PostgreSQL over `threads` connections,
+// in `slices`.
 StatusOr<Result> AppendPostgres(const ScenarioOptions& o);
 // `evident verify` of the ledger in `ledger_dir`, in process.
 StatusOr<Result> VerifyInProcess(const ScenarioOptions& o);
