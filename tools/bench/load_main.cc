@@ -12,8 +12,8 @@
 //       one scenario (append, tls, latency, postgres, verify, catchup,
 //       fanout, latency-in-process); prints its result as a line "RESULT {json}".
 //       With --slices N, a throughput scenario (append, tls, postgres) runs
-//       the data set in N slices and, between two, prints "PAUSE" and waits
-//       for a line on its standard input
+//       the data set in N slices, and verify runs N times; between two, each
+//       prints "PAUSE" and waits for a line on its standard input
 //   evident-load ceilings [--data DIR] [--dir SCRATCH] [--seconds S]
 //       the ceilings alone, as a RESULT line
 //   evident-load prepare --data DIR [--count N]
@@ -355,11 +355,12 @@ int RunAll(const Args& a) {
   // Each slice's rate is taken as a ratio to the higher of the ceilings
   // either side of it (the less flattering), and the row gives the median
   // of those ratios: a burst of load from elsewhere on the machine moves
-  // one slice, not the figure. A scenario without slices is one slice.
+  // one slice, not the figure. A scenario without slices is one slice;
+  // verify's are whole runs (`part` names them).
   using Namer = std::function<std::string(const json& result)>;
   using Scenario = std::function<StatusOr<Child>(const Pause& on_pause)>;
-  auto beside_ceiling = [&](const Namer& what, double min_ratio,
-                            const Scenario& scenario) -> StatusOr<Child> {
+  auto beside_ceiling = [&](const Namer& what, double min_ratio, const Scenario& scenario,
+                            const std::string& part = "slice") -> StatusOr<Child> {
     std::vector<double> ceilings = {ceiling_now()};
     auto child = scenario([&] { ceilings.push_back(ceiling_now()); });
     if (!child.ok()) return child;
@@ -377,13 +378,13 @@ int RunAll(const Args& a) {
       const double rate = slices[i]["events"].get<double>() / slices[i]["seconds"].get<double>();
       bases.push_back(std::max(ceilings[i], ceilings[i + 1]));
       ratios.push_back(rate / bases.back());
-      std::printf("-- slice %zu: %s/s against %s/s: %.2f\n", i + 1, Count(rate).c_str(),
-                  Count(bases.back()).c_str(), ratios.back());
+      std::printf("-- %s %zu: %s/s against %s/s: %.2f\n", part.c_str(), i + 1,
+                  Count(rate).c_str(), Count(bases.back()).c_str(), ratios.back());
     }
     const double ratio = Median(ratios);
     std::string compared = "verify ceiling " + Count(Median(bases)) + "/s";
     if (ratios.size() > 1) {
-      compared += "; median of " + std::to_string(ratios.size()) + " slices' ratios, " +
+      compared += "; median of " + std::to_string(ratios.size()) + " " + part + "s' ratios, " +
                   Fmt("%.2f", *std::min_element(ratios.begin(), ratios.end())) + "–" +
                   Fmt("%.2f", *std::max_element(ratios.begin(), ratios.end()));
     }
@@ -465,8 +466,10 @@ int RunAll(const Args& a) {
   }
 
   auto verify = beside_ceiling(
-      [](const json& r) { return "verify, " + Count(r["events"].get<double>()) + " entries"; },
-      0.85, [&](const Pause&) { return run("verify", ledger, {}); });
+      [](const json& r) {
+        return "verify, " + Count(r["slices"][0]["events"].get<double>()) + " entries, 3 runs";
+      },
+      0.85, [&](const Pause& p) { return run("verify", ledger, {"--slices", "3"}, p); }, "run");
   if (!verify.ok()) return Fail(verify.status());
 
   auto catchup = run("catchup", ledger, {});

@@ -60,7 +60,8 @@ StatusOr<Result> AppendLatencyInProcess(const ScenarioOptions& o);
 // committed INSERT per kBatch into PostgreSQL over `threads` connections,
 // in `slices`.
 StatusOr<Result> AppendPostgres(const ScenarioOptions& o);
-// `evident verify` of the ledger in `ledger_dir`, in process.
+// `evident verify` of the ledger in `ledger_dir`, in process, `slices`
+// times over (each run opens the ledger afresh and is one slice).
 StatusOr<Result> VerifyInProcess(const ScenarioOptions& o);
 // A subscription from position 0 over TLS to the end of the ledger in
 // `ledger_dir`: entries delivered per second.
