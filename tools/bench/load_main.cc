@@ -75,8 +75,10 @@ Args Parse(int argc, char** argv) {
   return a;
 }
 
-// The throughput scenarios' slices, each between two ceilings.
+// The throughput scenarios' slices, and verify's runs, each between two
+// ceilings.
 constexpr int kSlices = 5;
+constexpr int kVerifyRuns = 3;
 
 double Median(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -111,8 +113,10 @@ int RunOne(const Args& a) {
   o.pause = [] {
     std::printf("PAUSE\n");
     std::fflush(stdout);
+    // On the driver's line, or at once at the end of input (run by hand
+    // with no driver).
     char line[16];
-    if (std::fgets(line, sizeof(line), stdin) == nullptr) return;  // no driver: go on
+    if (std::fgets(line, sizeof(line), stdin) == nullptr) return;
   };
   const std::map<std::string, StatusOr<Result> (*)(const ScenarioOptions&)> scenarios = {
       {"append", AppendInProcess}, {"tls", AppendOverTls},       {"latency", AppendLatency},
@@ -467,9 +471,14 @@ int RunAll(const Args& a) {
 
   auto verify = beside_ceiling(
       [](const json& r) {
-        return "verify, " + Count(r["slices"][0]["events"].get<double>()) + " entries, 3 runs";
+        return "verify, " + Count(r["slices"][0]["events"].get<double>()) + " entries, " +
+               std::to_string(kVerifyRuns) + " runs";
       },
-      0.85, [&](const Pause& p) { return run("verify", ledger, {"--slices", "3"}, p); }, "run");
+      0.85,
+      [&](const Pause& p) {
+        return run("verify", ledger, {"--slices", std::to_string(kVerifyRuns)}, p);
+      },
+      "run");
   if (!verify.ok()) return Fail(verify.status());
 
   auto catchup = run("catchup", ledger, {});
