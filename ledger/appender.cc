@@ -87,6 +87,7 @@ Status Appender::PreVerify(Writer* w) {
       return parsed.status().WithContext("event " + std::to_string(i));
     }
     w->parsed[i] = parsed.value();
+    if (Status text = CheckEventText(w->parsed[i]); !text.ok()) return w->Fail(i, text);
     if (KeyRegistry::IsKeyEvent(w->parsed[i]->body_type())) w->has_key_events = true;
     if (w->events[i].signer_key_id.size() != kKeyIdSize ||
         w->events[i].signature.size() != kEd25519SignatureSize) {

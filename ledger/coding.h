@@ -21,6 +21,10 @@ uint64_t DecodeFixed64BE(const char* src);
 std::string EncodeKey64(uint64_t value);
 
 std::string HexEncode(std::string_view bytes);
+
+// Is `text` well-formed UTF-8 (no overlong forms, surrogates or code points
+// past U+10FFFF)? Text saved in another encoding (Windows-1252, say) is not.
+bool IsValidUtf8(std::string_view text);
 // Accepts upper or lower case; an odd length or a non-hex digit is InvalidArgument.
 StatusOr<std::string> HexDecode(std::string_view hex);
 

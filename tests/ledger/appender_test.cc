@@ -93,6 +93,50 @@ TEST_F(AppenderTest, WrongSignatureIsRefused) {
   EXPECT_EQ(ledger_->size(), kGenesisSize);
 }
 
+// Event bytes that come as a raw FlatBuffer (over the server, say) skip the
+// JSON codec, which only makes UTF-8. One byte of a string field is changed
+// here to 0xE9 ("é" in Windows-1252): the buffer is still a valid FlatBuffer,
+// but its text is not UTF-8, and no JSON export or report could print it.
+TEST_F(AppenderTest, AnEventWhoseTextIsNotUtf8IsRefusedAndNothingIsStored) {
+  const auto with_byte = [&](const std::string& json, const std::string& marker) {
+    std::string bytes = Must(codec_->FromJson(json));
+    const size_t at = bytes.find(marker);
+    EXPECT_NE(at, std::string::npos) << marker;
+    if (at != std::string::npos) bytes[at + marker.size() - 1] = '\xE9';
+    return SignEvent(*admin_, std::move(bytes));
+  };
+  const std::string correction = EventJson(
+      IdHex(12), "RecordCorrected", "",
+      "\"amends_event_id\":\"" + IdHex(10) +
+          "\",\"reason_code\":\"wrong-minutes\",\"body_type\":\"AttendanceRecorded\","
+          "\"body\":{\"attendance_date\":\"2025-03-07\","
+          "\"attendance_event_category\":\"Partial\",\"credited_minutes\":60}");
+  const struct {
+    SignedEvent event;
+    const char* field;
+  } cases[] = {
+      {with_byte(AttendanceJson(IdHex(10), "p-cafe", 60), "p-cafe"), "person_id"},  // subject
+      {with_byte(correction, "wrong-minutes"), "reason_code"},  // the body
+      {with_byte(correction, "2025-03-07"), "attendance_date"},  // the correction's own body
+  };
+  for (const auto& c : cases) {
+    ASSERT_OK(ParseEvent(c.event.event).status());  // a well-formed FlatBuffer
+    EXPECT_FALSE(codec_->ToJson(c.event.event).ok());  // which could not be shown as JSON
+    size_t failed = 99;
+    auto refused =
+        ledger_->Append({Sign(*admin_, AttendanceJson(IdHex(20), "p-2", 30)), c.event}, &failed);
+    EXPECT_EQ(refused.status().code(), Status::Code::kInvalidArgument) << c.field;
+    EXPECT_EQ(failed, 1u);
+    EXPECT_NE(refused.status().message().find(std::string("\"") + c.field + "\""),
+              std::string::npos)
+        << refused.status().message();
+    EXPECT_EQ(ledger_->size(), kGenesisSize);  // the good event beside it is not stored either
+  }
+  // Text beyond ASCII that is UTF-8 is stored as it came.
+  Must(ledger_->Append({Sign(*admin_, AttendanceJson(IdHex(10), "p-caf\xC3\xA9", 60))}));
+  EXPECT_EQ(ledger_->size(), kGenesisSize + 1);
+}
+
 TEST_F(AppenderTest, UnregisteredKeyIsRefused) {
   PrivateKey stranger = Must(PrivateKey::Generate());
   auto result = Append(stranger, AttendanceJson(IdHex(10), "p-1", 60));

@@ -50,5 +50,14 @@ TEST(CodingTest, Sha256KnownAnswer) {
   EXPECT_EQ(Sha256({"a", "bc"}), Sha256("abc"));
 }
 
+TEST(CodingTest, OnlyWellFormedUtf8IsText) {
+  EXPECT_TRUE(IsValidUtf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x93\x9A"));
+  EXPECT_FALSE(IsValidUtf8("caf\xE9"));          // Windows-1252
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong "/"
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // a surrogate
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xE2\x82"));          // cut short
+}
+
 }  // namespace
 }  // namespace evident

@@ -71,6 +71,13 @@ void BM_ParseEvent(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseEvent);
 
+void BM_CheckEventText(benchmark::State& state) {
+  const evident::schema::Event* event = evident::ParseEvent(TheSample().event.event).value();
+  for (auto _ : state) benchmark::DoNotOptimize(evident::CheckEventText(event));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CheckEventText);
+
 void BM_BuildAndParseEntry(benchmark::State& state) {
   const Sample& s = TheSample();
   for (auto _ : state) {

@@ -24,10 +24,6 @@ bool ConvertInstant(const std::string& text, const std::string& format, std::str
                     std::string* reason);
 // Dollars and cents ("$1,234.5", "-12", "(40.00)") -> whole cents, exactly.
 bool ConvertCents(const std::string& text, int64_t* cents, std::string* reason);
-// Is `text` well-formed UTF-8 (no overlong forms, surrogates or code points
-// past U+10FFFF)? Exports saved in another encoding (Windows-1252, say) are not.
-bool IsValidUtf8(std::string_view text);
-
 // A value from a record (text, or JSON from a JSON Lines file) -> the JSON
 // the event codec takes for a field of `kind`. null stays null.
 bool Coerce(FieldKind kind, const nlohmann::json& in, nlohmann::json* out, std::string* reason);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "ledger/coding.h"
 #include "tools/import/convert.h"
 #include "tools/import/name_uuid.h"
 
