@@ -21,10 +21,6 @@ uint64_t DecodeFixed64BE(const char* src);
 std::string EncodeKey64(uint64_t value);
 
 std::string HexEncode(std::string_view bytes);
-
-// Is `text` well-formed UTF-8 (no overlong forms, surrogates or code points
-// past U+10FFFF)? Text saved in another encoding (Windows-1252, say) is not.
-bool IsValidUtf8(std::string_view text);
 // Accepts upper or lower case; an odd length or a non-hex digit is InvalidArgument.
 StatusOr<std::string> HexDecode(std::string_view hex);
 
@@ -33,5 +29,9 @@ std::string Base64Encode(std::string_view bytes);
 // the unused bits of the last group must be zero (so each byte string has
 // exactly one encoding).
 StatusOr<std::string> Base64Decode(std::string_view text);
+
+// Is `text` well-formed UTF-8 (no overlong forms, surrogates or code points
+// past U+10FFFF)? Text saved in another encoding (Windows-1252, say) is not.
+bool IsValidUtf8(std::string_view text);
 
 }  // namespace evident
