@@ -49,6 +49,7 @@ struct Appender::Group {
   struct Pending {
     uint64_t sequence;
     const std::string* event_bytes;
+    const std::string* signer_key_id;
   };
   std::unordered_map<std::string, Pending> pending;  // event id -> staged entry
   std::optional<merkle::CompactRange> range;         // the tree after this group
@@ -264,18 +265,23 @@ Status Appender::StageWriter(Writer* w, Group* g) {
 
 Status Appender::FindStored(std::string_view event_id, uint64_t* sequence,
                             std::string* event_bytes) {
-  std::string value;
-  Status s = storage_->Get(Column::kEventIds, event_id, &value);
-  if (!s.ok()) return s;
-  if (value.size() != 8) return Status::Corruption("event_ids value is not 8 bytes");
-  *sequence = DecodeFixed64BE(value.data());
-  std::string entry_bytes;
-  EVIDENT_RETURN_IF_ERROR(storage_->Get(Column::kEntries, value, &entry_bytes)
-                              .WithContext("entry " + std::to_string(*sequence)));
-  auto entry = ParseEntry(entry_bytes);
+  auto indexed = ReadIndexedEntry(storage_, event_id);
+  if (!indexed.ok()) return indexed.status();
+  *sequence = indexed->sequence;
+  auto entry = ParseEntry(indexed->bytes);
   if (!entry.ok()) return entry.status();
   *event_bytes = std::string(AsView(entry.value()->event()));
   return Status::OK();
+}
+
+// The signer of an earlier event, for the amendment rule: staged in this
+// group, or stored.
+StatusOr<std::optional<std::string>> Appender::SignerOf(const Group& g,
+                                                        std::string_view event_id) {
+  if (auto it = g.pending.find(std::string(event_id)); it != g.pending.end()) {
+    return std::optional<std::string>(*it->second.signer_key_id);
+  }
+  return StoredSignerOf(storage_, event_id, size());
 }
 
 Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
@@ -316,6 +322,8 @@ Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
   const uint64_t sequence = g->next_sequence;
   auto key = g->registry->Check(e.signer_key_id, event, sequence);
   if (!key.ok()) return key.status();
+  EVIDENT_RETURN_IF_ERROR(g->registry->CheckAmendment(
+      e.signer_key_id, event, [&](std::string_view target) { return SignerOf(*g, target); }));
   if (!w->verified[i] && !VerifyEventSignature(key.value(), e)) {
     return Status::VerificationFailed("the signature does not verify with key " +
                                       ShortKeyId(e.signer_key_id));
@@ -331,7 +339,7 @@ Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
   g->batch.Put(Column::kEntries, EncodeKey64(sequence),
                BuildEntry(sequence, g->recorded_at_micros, e));
   g->batch.Put(Column::kEventIds, id, EncodeKey64(sequence));
-  g->pending.emplace(std::move(id), Group::Pending{sequence, &e.event});
+  g->pending.emplace(std::move(id), Group::Pending{sequence, &e.event, &e.signer_key_id});
   w->results.push_back({sequence, false});
   g->next_sequence = sequence + 1;
   return Status::OK();

@@ -99,6 +99,7 @@ class Appender {
   Status StageWriter(Writer* w, Group* g);
   Status StageEvent(Writer* w, size_t i, Group* g);
   Status FindStored(std::string_view event_id, uint64_t* sequence, std::string* event_bytes);
+  StatusOr<std::optional<std::string>> SignerOf(const Group& g, std::string_view event_id);
   Status SealGroup(Group* g);
 
   Storage* const storage_;

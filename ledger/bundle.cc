@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "ledger/checkpoint.h"
 #include "ledger/coding.h"
@@ -38,9 +39,13 @@ What it proves
     signers.json lists, for reading, the public key, principal and role of
     everyone who signed an entry of the range; the check derives the same
     list from keys.jsonl and refuses a bundle where the two differ.
+  * amended.jsonl holds, in the same form, every entry before the range that
+    a correction or void in the range names: what was amended, and who
+    signed it.
   * Each entry carries its signer's Ed25519 signature over its event; the
     signer must have been registered, not revoked, and allowed that kind of
-    event at that position.
+    event at that position. A district system's key may correct or void only
+    an earlier event signed by that same system's keys.
 
 How to check it
   1. Get the ledger's verifier key from the district through a channel other
@@ -119,7 +124,8 @@ StatusOr<ExportedEntry> ExportEntry(Ledger* ledger, EventJsonCodec* codec, uint6
 
 struct ProvenEntry {
   std::string bytes;
-  bool in_range = false;
+  bool in_range = false;  // from entries.jsonl
+  bool in_keys = false;   // from keys.jsonl
 };
 
 }  // namespace
@@ -151,13 +157,21 @@ Status WriteBundle(Ledger* ledger, const std::string& dir, uint64_t from, uint64
   auto codec = EventJsonCodec::Create();
   if (!codec.ok()) return codec.status();
 
-  std::string entries, keys;
+  std::string entries, keys, amended;
   std::set<std::string> signers;
+  std::set<uint64_t> amended_before;  // positions before `from` the range amends
   for (uint64_t i = from; i < to; ++i) {
     auto e = ExportEntry(ledger, codec.value().get(), i, size);
     if (!e.ok()) return e.status().WithContext("entry " + std::to_string(i));
     entries += e->line;
     signers.insert(e->signer_key_id);
+    const std::string_view target = AmendedEventIdOf(e->event);
+    if (target.empty()) continue;
+    auto found = ReadIndexedEntry(ledger->storage(), target);
+    if (found.ok() && found->sequence < from) amended_before.insert(found->sequence);
+    if (!found.ok() && found.status().code() != Status::Code::kNotFound) {
+      return found.status().WithContext("entry " + std::to_string(i));
+    }
   }
   // The key history up to the range's end: every key event before `to`.
   KeyRegistry registry;
@@ -169,13 +183,20 @@ Status WriteBundle(Ledger* ledger, const std::string& dir, uint64_t from, uint64
     if (!e.ok()) return e.status().WithContext("key event " + std::to_string(i));
     keys += e->line;
     registry.Apply(*e->event, i);
+    amended_before.erase(i);  // keys.jsonl holds it already
   }
   EVIDENT_RETURN_IF_ERROR(cursor->status());
+  for (uint64_t i : amended_before) {
+    auto e = ExportEntry(ledger, codec.value().get(), i, size);
+    if (!e.ok()) return e.status().WithContext("amended entry " + std::to_string(i));
+    amended += e->line;
+  }
   EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/signers.json", SignersJson(registry, signers)));
   EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/checkpoint.txt", note.value()));
   EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/ledger.vkey", verifier->Vkey() + "\n"));
   EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/entries.jsonl", entries));
   EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/keys.jsonl", keys));
+  EVIDENT_RETURN_IF_ERROR(WriteFile(dir + "/amended.jsonl", amended));
   return WriteFile(dir + "/README.txt", kReadme);
 }
 
@@ -191,7 +212,7 @@ StatusOr<NoteVerifier> BundledVerifier(const std::string& dir) {
 
 namespace {
 
-// One line of entries.jsonl or keys.jsonl, parsed and proven against the
+// One line of entries.jsonl, keys.jsonl or amended.jsonl, parsed and proven against the
 // checkpoint: its entry's bytes, or what is wrong with it.
 struct ProvenLine {
   std::optional<uint64_t> index;
@@ -283,8 +304,13 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
   // parsed and proven on every core; the first bad one, in file order, is
   // the one reported, as a single pass would.
   std::map<uint64_t, ProvenEntry> proven;
-  for (const char* file : {"keys.jsonl", "entries.jsonl"}) {
+  for (const std::string file : {"keys.jsonl", "amended.jsonl", "entries.jsonl"}) {
     auto text = ReadBundleFile(dir, file);
+    // Bundles written before amended.jsonl existed have none; any
+    // amendment of theirs that needs it is refused below, by name.
+    if (!text.ok() && file == "amended.jsonl" && text.status().code() == Status::Code::kNotFound) {
+      text = std::string();
+    }
     if (!text.ok()) return text.status();
     const std::vector<std::string_view> lines = SplitLines(text.value());
     std::vector<ProvenLine> results(lines.size());
@@ -293,12 +319,12 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
     for (size_t i = 0; i < lines.size(); ++i) {
       ProvenLine& line = results[i];
       if (!line.problem.empty()) {
-        return fail(line.index,
-                    std::string(file) + ":" + std::to_string(i + 1) + ": " + line.problem);
+        return fail(line.index, file + ":" + std::to_string(i + 1) + ": " + line.problem);
       }
       ProvenEntry& e = proven[*line.index];
       e.bytes = std::move(line.bytes);
-      e.in_range = e.in_range || std::string(file) == "entries.jsonl";
+      e.in_range = e.in_range || file == "entries.jsonl";
+      e.in_keys = e.in_keys || file == "keys.jsonl";
     }
   }
   // The range must be complete: from its first to its last entry, no gap.
@@ -319,6 +345,13 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
   // or a signature, is the one reported.
   KeyRegistry registry;
   std::set<std::string> signers;
+  std::unordered_map<std::string, std::string> signer_of;  // event id -> key id, so far
+  const KeyRegistry::SignerLookup lookup =
+      [&](std::string_view id) -> StatusOr<std::optional<std::string>> {
+    auto it = signer_of.find(std::string(id));
+    if (it != signer_of.end()) return std::optional<std::string>(it->second);
+    return Status::NotFound("the bundle does not hold it; amended.jsonl should");
+  };
   struct Signed {
     uint64_t index;
     PublicKey key;
@@ -347,7 +380,7 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
       }
     }
     const bool key_event = event != nullptr && KeyRegistry::IsKeyEvent(event->body_type());
-    if (problem.empty() && !e.in_range && !key_event) {
+    if (problem.empty() && e.in_keys && !key_event) {
       problem = "keys.jsonl holds an entry that is no key event";
     }
     StatusOr<PublicKey> key = Status::InvalidArgument("");
@@ -355,12 +388,20 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
       key = registry.Check(signed_event.signer_key_id, *event, index);
       if (!key.ok()) problem = "key rule broken: " + key.status().message();
     }
+    if (problem.empty()) {
+      Status amends = registry.CheckAmendment(signed_event.signer_key_id, *event, lookup);
+      if (!amends.ok()) {
+        problem = (amends.code() == Status::Code::kPermissionDenied ? "key rule broken: " : "") +
+                  amends.message();
+      }
+    }
     if (!problem.empty()) {
       rule_broken_at = index;
       rule_problem = problem;
       break;
     }
     registry.Apply(*event, index);
+    signer_of.emplace(EventIdOf(event), signed_event.signer_key_id);
     if (key_event) ++report.key_events;
     if (e.in_range) {
       ++report.entries;

@@ -1,5 +1,7 @@
 #include "ledger/entry.h"
 
+#include "ledger/coding.h"
+
 namespace evident {
 
 std::string BuildEntry(uint64_t sequence, int64_t recorded_at_micros, const SignedEvent& event) {
@@ -41,6 +43,38 @@ SignedEvent SignedEventOf(const schema::Entry* entry) {
   return SignedEvent{std::string(AsView(entry->event())),
                      std::string(AsView(entry->signer_key_id())),
                      std::string(AsView(entry->signature()))};
+}
+
+StatusOr<IndexedEntry> ReadIndexedEntry(Storage* storage, std::string_view event_id) {
+  std::string value;
+  EVIDENT_RETURN_IF_ERROR(storage->Get(Column::kEventIds, event_id, &value));
+  if (value.size() != 8) {
+    return Status::Corruption("the event_ids index value for event " + EventIdHex(event_id) +
+                              " is not 8 bytes");
+  }
+  IndexedEntry out;
+  out.sequence = DecodeFixed64BE(value.data());
+  EVIDENT_RETURN_IF_ERROR(storage->Get(Column::kEntries, value, &out.bytes)
+                              .WithContext("entry " + std::to_string(out.sequence)));
+  return out;
+}
+
+StatusOr<std::optional<std::string>> StoredSignerOf(Storage* storage, std::string_view event_id,
+                                                    uint64_t before) {
+  using Signer = std::optional<std::string>;
+  auto indexed = ReadIndexedEntry(storage, event_id);
+  if (!indexed.ok() && indexed.status().code() == Status::Code::kNotFound) return Signer();
+  if (!indexed.ok()) return indexed.status();
+  if (indexed->sequence >= before) return Signer();
+  auto entry = ParseEntry(indexed->bytes);
+  if (!entry.ok()) return entry.status().WithContext("entry " + std::to_string(indexed->sequence));
+  auto event = ParseEvent(AsView(entry.value()->event()));
+  if (!event.ok() || EventIdOf(event.value()) != event_id) {
+    return Status::Corruption("the event_ids index maps event " + EventIdHex(event_id) +
+                              " to position " + std::to_string(indexed->sequence) +
+                              ", which holds another event");
+  }
+  return Signer(std::string(AsView(entry.value()->signer_key_id())));
 }
 
 }  // namespace evident

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "ledger/event.h"
 #include "ledger/status.h"
+#include "ledger/storage.h"
 #include "schemas/entry_generated.h"
 
 // The stored log entry (schemas/entry.fbs): the exact bytes a Merkle leaf
@@ -26,5 +28,20 @@ StatusOr<const schema::Entry*> ParseEntry(std::string_view bytes);
 
 // The signed event inside a parsed entry (copies its bytes).
 SignedEvent SignedEventOf(const schema::Entry* entry);
+
+// The stored entry that the event_ids index maps an event id to.
+struct IndexedEntry {
+  uint64_t sequence = 0;
+  std::string bytes;
+};
+// NotFound when the index does not hold `event_id`; Corruption when its
+// value is malformed; the entry's read error when it cannot be read.
+StatusOr<IndexedEntry> ReadIndexedEntry(Storage* storage, std::string_view event_id);
+
+// KeyRegistry::SignerLookup over a stored log: the key that signed the event
+// `event_id` if an entry before position `before` holds it, else nullopt.
+// Corruption when the index maps the id to an entry that holds another event.
+StatusOr<std::optional<std::string>> StoredSignerOf(Storage* storage, std::string_view event_id,
+                                                    uint64_t before);
 
 }  // namespace evident

@@ -134,6 +134,14 @@ std::string_view EventIdOf(const schema::Event* event) {
   return std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size());
 }
 
+std::string_view AmendedEventIdOf(const schema::Event* event) {
+  const schema::Id128* id = nullptr;
+  if (const auto* c = event->body_as_RecordCorrected()) id = c->amends_event_id();
+  if (const auto* v = event->body_as_RecordVoided()) id = v->amends_event_id();
+  if (id == nullptr) return {};
+  return std::string_view(reinterpret_cast<const char*>(id->bytes()->data()), id->bytes()->size());
+}
+
 std::string EventIdHex(std::string_view id) { return HexEncode(id); }
 
 }  // namespace evident

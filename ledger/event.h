@@ -52,6 +52,10 @@ Status CheckEventText(const schema::Event* event);
 // The 16 event-id bytes of an event that passed ParseEvent.
 std::string_view EventIdOf(const schema::Event* event);
 
+// The 16-byte id of the event a RecordCorrected or RecordVoided amends; empty
+// for every other event.
+std::string_view AmendedEventIdOf(const schema::Event* event);
+
 // Event ids are shown as 32 lowercase hex digits.
 std::string EventIdHex(std::string_view id);
 

@@ -111,6 +111,35 @@ Status KeyRegistry::CheckSigner(std::string_view signer_key_id, const schema::Ev
   return CheckRole(*signer, event);
 }
 
+Status KeyRegistry::CheckAmendment(std::string_view signer_key_id, const schema::Event& event,
+                                   const SignerLookup& signer_of) const {
+  const std::string_view target = AmendedEventIdOf(&event);
+  const KeyInfo* signer = Find(signer_key_id);
+  if (target.empty() || signer == nullptr || signer->role != schema::Role::Integration) {
+    return Status::OK();
+  }
+  auto target_signer = signer_of(target);
+  if (!target_signer.ok()) {
+    return target_signer.status().WithContext("finding event " + EventIdHex(target) +
+                                              ", which this event amends");
+  }
+  const std::string who = "key " + ShortKeyId(signer_key_id) + " (" + signer->principal_id +
+                          ", Integration) amends only earlier events signed by " +
+                          signer->principal_id + "'s own keys; ";
+  if (!target_signer.value()) {
+    return Status::PermissionDenied(who + "no earlier entry holds event " + EventIdHex(target));
+  }
+  const KeyInfo* owner = Find(*target_signer.value());
+  if (owner == nullptr || owner->principal_id != signer->principal_id) {
+    return Status::PermissionDenied(
+        who + "event " + EventIdHex(target) + " was signed by key " +
+        ShortKeyId(*target_signer.value()) + " (" +
+        (owner != nullptr ? owner->principal_id : std::string("not registered")) +
+        "); an Admin key can amend it");
+  }
+  return Status::OK();
+}
+
 void KeyRegistry::Apply(const schema::Event& event, uint64_t sequence) {
   if (const auto* reg = event.body_as_KeyRegistered()) {
     auto key = PublicKey::FromRaw(AsView(reg->public_key()));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,7 +25,10 @@
 //    registration; Auditor keys sign only AuditAttested; Board and Ledger keys
 //    sign no events (the ledger key signs checkpoints);
 //  * a key id is registered at most once, revoked at most once, and the last
-//    active admin key cannot be revoked.
+//    active admin key cannot be revoked;
+//  * an Integration key corrects or voids only an earlier event signed by a
+//    key of its own principal (CheckAmendment: it needs that event's signer,
+//    which the key events alone do not give).
 //
 // Not thread-safe: the owner serialises access (the appender's leader, or the
 // single verifying thread). Copyable, so a group commit can stage changes.
@@ -53,6 +57,19 @@ class KeyRegistry {
   // at `sequence`? (Whether a key event applies is not considered.)
   Status CheckSigner(std::string_view signer_key_id, const schema::Event& event,
                      uint64_t sequence) const;
+
+  // The key id that signed the event with this id, when an earlier entry
+  // holds it; nullopt when none does; an error when it cannot be read.
+  using SignerLookup =
+      std::function<StatusOr<std::optional<std::string>>(std::string_view event_id)>;
+
+  // The amendment rule above, for an event that passed Check at the same
+  // position. OK for every event that is not an Integration key's
+  // RecordCorrected or RecordVoided; only for those is `signer_of` asked.
+  // PermissionDenied names the amended event and, if it is in the log, whose
+  // it is.
+  Status CheckAmendment(std::string_view signer_key_id, const schema::Event& event,
+                        const SignerLookup& signer_of) const;
 
   // Records a KeyRegistered or KeyRevoked event; other events change nothing.
   // Must follow an OK Check of the same event at the same position.

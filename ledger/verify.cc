@@ -139,6 +139,13 @@ bool LogVerifier::CheckStructure(Item* item) {
 
   auto key = registry_.Check(item->signed_event.signer_key_id, ev, p);
   if (!key.ok()) return Fail(p, "key rule broken: " + key.status().message());
+  Status amends = registry_.CheckAmendment(
+      item->signed_event.signer_key_id, ev,
+      [&](std::string_view target) { return StoredSignerOf(storage_, target, p); });
+  if (!amends.ok()) {
+    return Fail(p, (amends.code() == Status::Code::kPermissionDenied ? "key rule broken: " : "") +
+                       amends.message());
+  }
   item->key = key.value();
   registry_.Apply(ev, p);
   if (is_key_event) ++report_.key_events;

@@ -1,6 +1,7 @@
 // Fuzzes the export-bundle reader (ledger/bundle.h). The input is a bundle's
 // files joined by NUL bytes, in this order: checkpoint.txt, ledger.vkey,
-// entries.jsonl, keys.jsonl, signers.json (missing ones are left out). They
+// entries.jsonl, keys.jsonl, signers.json, amended.jsonl (missing ones are
+// left out). They
 // are written to a folder of this process's and checked both with the seed
 // ledger's key and with the bundle's own.
 
@@ -34,7 +35,7 @@ const std::string& Folder() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const char* const kFiles[] = {"checkpoint.txt", "ledger.vkey", "entries.jsonl",
-                                       "keys.jsonl", "signers.json"};
+                                       "keys.jsonl", "signers.json", "amended.jsonl"};
   const std::string input = fuzz::Input(data, size);
   const std::string& dir = Folder();
   size_t at = 0;

@@ -187,6 +187,74 @@ TEST_F(AppenderTest, KeyRegisteredEarlierInTheSameCallMaySignLaterEvents) {
   EXPECT_EQ(ledger_->size(), 4u);
 }
 
+// A district system's key corrects or voids only what that system signed: the
+// finance system cannot amend the PD system's attendance, though each amends
+// its own, in the same call and after a key rotation; an admin amends either.
+TEST_F(AppenderTest, AnIntegrationKeyAmendsOnlyItsOwnSystemsEarlierEvents) {
+  const std::string allowed = "[\"AttendanceRecorded\",\"RecordCorrected\",\"RecordVoided\"]";
+  auto void_of = [](uint64_t id, uint64_t target) {
+    return EventJson(IdHex(id), "RecordVoided", "",
+                     "\"amends_event_id\":\"" + IdHex(target) +
+                         "\",\"reason_code\":\"entered-in-error\"");
+  };
+  auto correction_of = [](uint64_t id, uint64_t target) {
+    return EventJson(IdHex(id), "RecordCorrected", "",
+                     "\"amends_event_id\":\"" + IdHex(target) +
+                         "\",\"reason_code\":\"wrong-minutes\",\"body_type\":\"AttendanceRecorded\","
+                         "\"body\":{\"attendance_date\":\"2025-03-07\","
+                         "\"attendance_event_category\":\"Partial\",\"credited_minutes\":45}");
+  };
+  PrivateKey pd = RegisterKey("pd-system", "Integration", allowed);
+  PrivateKey finance = RegisterKey("finance-system", "Integration", allowed);
+  ASSERT_OK(Append(pd, AttendanceJson(IdHex(10), "p-1", 60)).status());
+  ASSERT_OK(Append(finance, AttendanceJson(IdHex(11), "p-2", 60)).status());
+  const uint64_t size = ledger_->size();
+
+  for (const std::string& json : {void_of(20, 10), correction_of(21, 10)}) {
+    auto refused = Append(finance, json);
+    EXPECT_EQ(refused.status().code(), Status::Code::kPermissionDenied);
+    const std::string& message = refused.status().message();
+    EXPECT_NE(message.find("finance-system"), std::string::npos) << message;
+    EXPECT_NE(message.find("signed by key " + ShortKeyId(pd.public_key().key_id()) +
+                           " (pd-system)"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find(IdHex(10)), std::string::npos) << message;
+  }
+  // Neither an id no entry holds, nor one that only a later event has.
+  auto unknown = Append(finance, void_of(22, 99));
+  EXPECT_EQ(unknown.status().code(), Status::Code::kPermissionDenied);
+  EXPECT_NE(unknown.status().message().find("no earlier entry holds event " + IdHex(99)),
+            std::string::npos)
+      << unknown.status().message();
+  auto later = ledger_->Append(
+      {Sign(finance, void_of(23, 12)), Sign(finance, AttendanceJson(IdHex(12), "p-3", 5))});
+  EXPECT_EQ(later.status().code(), Status::Code::kPermissionDenied);
+  // A good event in the same call as a refused amendment is not stored either.
+  size_t failed = 0;
+  auto mixed = ledger_->Append(
+      {Sign(finance, AttendanceJson(IdHex(13), "p-4", 5)), Sign(finance, void_of(24, 10))},
+      &failed);
+  EXPECT_EQ(mixed.status().code(), Status::Code::kPermissionDenied);
+  EXPECT_EQ(failed, 1u);
+  EXPECT_EQ(ledger_->size(), size);
+
+  ASSERT_OK(Append(finance, void_of(25, 11)).status());
+  ASSERT_OK(ledger_
+                ->Append({Sign(pd, AttendanceJson(IdHex(14), "p-5", 5)),
+                          Sign(pd, correction_of(26, 14))})
+                .status());
+  // The system's next key amends what its first key signed.
+  PrivateKey pd_2026 = RegisterKey("pd-system", "Integration", allowed);
+  ASSERT_OK(RevokeKey(pd, "rotated"));
+  ASSERT_OK(Append(pd_2026, correction_of(27, 10)).status());
+  ASSERT_OK(Append(*admin_, void_of(28, 14)).status());
+  EXPECT_EQ(ledger_->size(), size + 7);
+  // verify holds the log to the same rule and finds it kept.
+  VerifyReport report = Must(VerifyLog(ledger_->storage()));
+  EXPECT_TRUE(report.ok()) << report.problem;
+}
+
 TEST_F(AppenderTest, TheLastAdminKeyCannotBeRevoked) {
   auto result = Append(*admin_, RevokeJson(10, *admin_));
   EXPECT_EQ(result.status().code(), Status::Code::kFailedPrecondition);

@@ -118,6 +118,39 @@ TEST_F(BundleTest, MissingKeyHistoryBreaksTheKeyRules) {
   EXPECT_NE(r.problem.find("not registered"), std::string::npos) << r.problem;
 }
 
+TEST_F(BundleTest, AnAmendmentCarriesTheEventItAmendsAndIsCheckedAgainstItsSigner) {
+  PrivateKey pd = RegisterKey("pd", "Integration", "[\"AttendanceRecorded\",\"RecordVoided\"]");
+  Must(ledger_->Append({Sign(pd, AttendanceJson(IdHex(600), "p", 30))}));
+  const uint64_t amended_at = ledger_->size() - 1;
+  Must(ledger_->Append({Sign(*hr_, AttendanceJson(IdHex(601), "p", 30))}));
+  Must(ledger_->Append({Sign(pd, testing::EventJson(IdHex(602), "RecordVoided", "",
+                                                    "\"amends_event_id\":\"" + IdHex(600) +
+                                                        "\",\"reason_code\":\"entered-in-error\""))}));
+  const uint64_t void_at = ledger_->size() - 1;
+  ASSERT_OK(WriteBundle(ledger_.get(), out_, void_at - 1, void_at + 1));
+  verifier_ = Must(ledger_->CheckpointVerifier());
+  ledger_.reset();
+
+  auto amended = Lines("amended.jsonl");
+  ASSERT_EQ(amended.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(amended[0])["index"], amended_at);
+  BundleReport r = Must(VerifyBundle(out_, verifier_));
+  EXPECT_TRUE(r.ok()) << r.problem;
+  EXPECT_EQ(r.entries, 2u);
+
+  // Without the amended event, whose it was cannot be checked: refused, by
+  // position and reason, whether the file is empty or (as in bundles written
+  // before it existed) absent.
+  Rewrite("amended.jsonl", {});
+  BundleReport emptied = Must(VerifyBundle(out_, verifier_));
+  EXPECT_EQ(emptied.first_bad_position, void_at) << emptied.problem;
+  EXPECT_NE(emptied.problem.find("the bundle does not hold it"), std::string::npos)
+      << emptied.problem;
+  std::filesystem::remove(out_ + "/amended.jsonl");
+  BundleReport absent = Must(VerifyBundle(out_, verifier_));
+  EXPECT_EQ(absent.first_bad_position, void_at) << absent.problem;
+}
+
 TEST_F(BundleTest, AnotherLedgersKeyRejectsTheCheckpoint) {
   ASSERT_OK(WriteBundle(ledger_.get(), out_, 10, 20));
   PrivateKey other = Must(PrivateKey::Generate());

@@ -14,6 +14,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/coding.h"
 #include "ledger/entry.h"
+#include "ledger/key_registry.h"
 #include "ledger/note.h"
 #include "tests/testutil/test_util.h"
 
@@ -250,6 +251,40 @@ TEST_F(VerifyTest, EntryResignedByAnUnregisteredKeyIsNamed) {
   VerifyReport r = Verify();
   EXPECT_EQ(r.first_bad_position, 8u);
   EXPECT_NE(r.problem.find("not registered"), std::string::npos) << r.problem;
+}
+
+TEST_F(VerifyTest, AnAmendmentOfAnotherSystemsEventIsNamed) {
+  // The PD system voids its own event; then, behind the ledger's back, that
+  // void is re-signed by the same PD key to name one of the HR system's
+  // events instead, under the same event id. The entry is well-formed and
+  // its signature good: the amendment rule must catch it before the tree.
+  Reopen();
+  PrivateKey pd = RegisterKey("pd", "Integration", "[\"AttendanceRecorded\",\"RecordVoided\"]");
+  auto void_of = [](const std::string& target) {
+    return testing::EventJson(IdHex(501), "RecordVoided", "",
+                              "\"amends_event_id\":\"" + target +
+                                  "\",\"reason_code\":\"entered-in-error\"");
+  };
+  Must(ledger_->Append({Sign(pd, AttendanceJson(IdHex(500), "p-1", 30))}));
+  Must(ledger_->Append({Sign(pd, void_of(IdHex(500)))}));
+  const uint64_t at = ledger_->size() - 1;
+  const SignedEvent forged = Sign(pd, void_of(IdHex(100 + 3)));  // hr's event at position 6
+  ASSERT_TRUE(Must(VerifyLog(ledger_->storage())).ok());
+  ledger_.reset();
+  {
+    RawDb db(DbPath());
+    const schema::Entry* e = Must(ParseEntry(db.Get(Column::kEntries, EncodeKey64(at))));
+    db.Put(Column::kEntries, EncodeKey64(at), BuildEntry(at, e->recorded_at_micros(), forged));
+  }
+  VerifyReport r = Verify();
+  EXPECT_EQ(r.first_bad_position, at) << r.problem;
+  EXPECT_NE(r.problem.find("key rule broken: key " + ShortKeyId(pd.public_key().key_id()) +
+                           " (pd, Integration) amends only earlier events signed by pd's own "
+                           "keys; event " +
+                           IdHex(103) + " was signed by key " +
+                           ShortKeyId(hr_->public_key().key_id()) + " (hr)"),
+            std::string::npos)
+      << r.problem;
 }
 
 TEST_F(VerifyTest, CorruptedFileOnDiskFailsVerification) {
