@@ -269,15 +269,12 @@ StatusOr<Plan> Reconcile(const std::vector<ImportEvent>& events, const LogScan& 
     if (auto it = states.find(std::string(EventIdOf(e))); it != states.end()) {
       if (it->second.original.empty()) it->second.original = AsView(entry.value()->event());
     }
-    const schema::Id128* amends = nullptr;
-    bool voids = false;
-    if (const auto* c = e->body_as_RecordCorrected()) amends = c->amends_event_id();
-    if (const auto* v = e->body_as_RecordVoided()) amends = v->amends_event_id(), voids = true;
-    if (amends == nullptr) return;
-    auto it = states.find(std::string(reinterpret_cast<const char*>(amends->bytes()->data()), 16));
+    const std::string_view amends = AmendedEventIdOf(e);
+    if (amends.empty()) return;
+    auto it = states.find(std::string(amends));
     if (it == states.end()) return;
     it->second.amendment = std::string(EventIdOf(e));
-    it->second.voided = voids;
+    it->second.voided = e->body_type() == schema::Body::RecordVoided;
     it->second.amendment_bytes = AsView(entry.value()->event());
   });
   EVIDENT_RETURN_IF_ERROR(s);
