@@ -114,10 +114,9 @@ Status KeyRegistry::CheckSigner(std::string_view signer_key_id, const schema::Ev
 Status KeyRegistry::CheckAmendment(std::string_view signer_key_id, const schema::Event& event,
                                    const SignerLookup& signer_of) const {
   const std::string_view target = AmendedEventIdOf(&event);
+  if (target.empty()) return Status::OK();
   const KeyInfo* signer = Find(signer_key_id);
-  if (target.empty() || signer == nullptr || signer->role != schema::Role::Integration) {
-    return Status::OK();
-  }
+  if (signer == nullptr || signer->role != schema::Role::Integration) return Status::OK();
   auto target_signer = signer_of(target);
   if (!target_signer.ok()) {
     return target_signer.status().WithContext("finding event " + EventIdHex(target) +
