@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "ledger/appender.h"
 #include "ledger/event.h"
 #include "ledger/status.h"
 #include "schemas/wire_generated.h"
@@ -44,6 +46,23 @@ StatusOr<const wire::Frame*> ParseFrame(std::string_view body, size_t limit = kM
 // A finished Error frame.
 std::string ErrorFrame(uint64_t request_id, wire::ErrorCode code, const std::string& message,
                        int index = -1);
+
+// The server's other frames, finished (docs/protocol.md gives their fields).
+// Entries travel as (position, stored bytes).
+using EntryList = std::vector<std::pair<uint64_t, std::string>>;
+std::string ChallengeFrame(std::string_view nonce, const std::string& origin);
+std::string WelcomeFrame(const std::string& principal, schema::Role role,
+                         const std::vector<std::string>& allowed_event_types, uint64_t tree_size);
+std::string AppendResponseFrame(uint64_t request_id, const std::vector<AppendResult>& results,
+                                const std::string& checkpoint);
+std::string ReadResponseFrame(uint64_t request_id, const EntryList& entries, uint64_t tree_size);
+std::string EntryBatchFrame(uint64_t request_id, const EntryList& entries);
+std::string CheckpointResponseFrame(uint64_t request_id, const std::string& note);
+std::string ProofResponseFrame(uint64_t request_id, const std::vector<std::string>& hashes,
+                               const std::string& checkpoint);
+std::string QueryResponseFrame(uint64_t request_id, const std::string& json);
+std::string BackupResponseFrame(uint64_t request_id, uint64_t tree_size,
+                                const std::string& checkpoint);
 
 // "AppendRequest" etc., for messages and logs.
 const char* MessageName(wire::Message type);

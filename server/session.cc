@@ -7,7 +7,7 @@
 
 #include "ledger/backup.h"
 #include "ledger/coding.h"
-#include "ledger/entry.h"
+#include "server/access.h"
 #include "server/frame.h"
 #include "server/server_impl.h"
 
@@ -16,54 +16,8 @@ namespace {
 
 using KeyInfo = KeyRegistry::KeyInfo;
 
-wire::ErrorCode CodeOf(const Status& s) {
-  switch (s.code()) {
-    case Status::Code::kInvalidArgument:
-    case Status::Code::kNotFound:
-      return wire::ErrorCode::InvalidArgument;
-    case Status::Code::kPermissionDenied:
-      return wire::ErrorCode::PermissionDenied;
-    case Status::Code::kVerificationFailed:
-      return wire::ErrorCode::BadRequest;
-    case Status::Code::kConflict:
-      return wire::ErrorCode::Conflict;
-    case Status::Code::kIOError:
-    case Status::Code::kFailedPrecondition:
-      return wire::ErrorCode::Unavailable;
-    default:
-      return wire::ErrorCode::Internal;
-  }
-}
-
 std::string Bytes(const flatbuffers::Vector<uint8_t>* v) {
   return v == nullptr ? std::string() : std::string(AsView(v));
-}
-
-// Why this role may not make this request, or empty when it may.
-std::string Refusal(schema::Role role, wire::Message request) {
-  using wire::Message;
-  const bool reads = request == Message::ReadRequest || request == Message::SubscribeRequest;
-  const bool proofs =
-      request == Message::InclusionProofRequest || request == Message::ConsistencyProofRequest;
-  if (role == schema::Role::Board && (reads || proofs || request == Message::AppendRequest)) {
-    return "board keys receive report summaries and checkpoints only, never raw events";
-  }
-  if (role != schema::Role::Admin && request == Message::BackupRequest) {
-    return "only admin keys may take backups";
-  }
-  if (role == schema::Role::Integration && request == Message::QueryRequest) {
-    return "integration keys may not query the views: they hold every system's records";
-  }
-  return "";
-}
-
-// Why this role may not see this view, or empty when it may.
-std::string ViewRefusal(schema::Role role, const std::string& view) {
-  if (role == schema::Role::Board && view != "accountability" && view != "equity") {
-    return "board keys see the summary views (accountability, equity), not " + view +
-           ", which has per-person rows";
-  }
-  return "";
 }
 
 class Closed : public std::exception {};  // the connection is over; nothing more to say
@@ -234,13 +188,7 @@ class Session {
     std::string nonce(32, '\0');
     RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), int(nonce.size()));
     const std::string& origin = server_->ledger()->origin();
-    {
-      flatbuffers::FlatBufferBuilder fbb;
-      auto nv = fbb.CreateVector(reinterpret_cast<const uint8_t*>(nonce.data()), nonce.size());
-      auto ov = fbb.CreateString(origin);
-      auto c = wire::CreateChallenge(fbb, nv, ov, 1);
-      co_await Write(FrameOf(fbb, 0, wire::Message::Challenge, c.Union()));
-    }
+    co_await Write(ChallengeFrame(nonce, origin));
     const Body body = co_await ReadBody(server_->options().handshake_timeout);
     if (!body.refusal.empty()) co_await Fail(0, wire::ErrorCode::Unavailable, body.refusal);
     auto frame = ParseFrame(body.bytes);
@@ -273,13 +221,8 @@ class Session {
     }
     authenticated_ = true;
     server_->LoginEnded(&Socket(stream_));
-    flatbuffers::FlatBufferBuilder fbb;
-    std::vector<flatbuffers::Offset<flatbuffers::String>> types;
-    for (const auto& t : key_->allowed_event_types) types.push_back(fbb.CreateString(t));
-    auto welcome = wire::CreateWelcome(fbb, fbb.CreateString(key_->principal_id),
-                                       fbb.CreateString(schema::EnumNameRole(key_->role)),
-                                       fbb.CreateVector(types), server_->ledger()->size());
-    co_await Write(FrameOf(fbb, 0, wire::Message::Welcome, welcome.Union()));
+    co_await Write(WelcomeFrame(key_->principal_id, key_->role, key_->allowed_event_types,
+                                server_->ledger()->size()));
     server_->Log(peer_ + ": authenticated as " + key_->principal_id + " (" +
                  schema::EnumNameRole(key_->role) + ")");
     co_return true;
@@ -302,7 +245,7 @@ class Session {
         co_await Fail(id, wire::ErrorCode::Unauthenticated,
                       "key " + ShortKeyId(key_id_) + " was revoked");
       }
-      const std::string refusal = Refusal(key_->role, frame->message_type());
+      const std::string refusal = RequestRefusal(key_->role, frame->message_type());
       if (!refusal.empty()) {
         co_await Refuse(id, wire::ErrorCode::PermissionDenied, refusal);
         continue;
@@ -360,11 +303,9 @@ class Session {
     for (uint32_t i = 0; i < events->size(); ++i) {
       const wire::SignedEvent* e = events->Get(i);
       SignedEvent s{Bytes(e->event()), Bytes(e->signer_key_id()), Bytes(e->signature())};
-      if (key_->role != schema::Role::Admin && s.signer_key_id != key_id_) {
-        std::string message = "event " + std::to_string(i) + " is signed by key " +
-                              ShortKeyId(s.signer_key_id) +
-                              "; only an admin may pass on events other keys signed";
-        co_await Refuse(id, wire::ErrorCode::PermissionDenied, std::move(message), int(i));
+      std::string refusal = RelayRefusal(key_->role, key_id_, s.signer_key_id, i);
+      if (!refusal.empty()) {
+        co_await Refuse(id, wire::ErrorCode::PermissionDenied, std::move(refusal), int(i));
         co_return;
       }
       batch.push_back(std::move(s));
@@ -386,43 +327,22 @@ class Session {
         batch.size(), fresh,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     auto note = co_await OnPool([&] { return server_->ledger()->LatestCheckpointNote(); });
-    flatbuffers::FlatBufferBuilder fbb;
-    std::vector<wire::Appended> appended;
-    for (const AppendResult& r : results.value()) appended.emplace_back(r.sequence, r.duplicate);
-    auto response = wire::CreateAppendResponse(fbb, fbb.CreateVectorOfStructs(appended),
-                                               fbb.CreateString(note.ok() ? note.value() : ""));
-    co_await Write(FrameOf(fbb, id, wire::Message::AppendResponse, response.Union()));
+    // (Built before the co_await: g++ 12 destroys a conditional's temporary
+    // inside a co_await expression twice.)
+    std::string reply = AppendResponseFrame(id, results.value(), note.ok() ? note.value() : "");
+    co_await Write(std::move(reply));
   }
 
   // Entries [from, to) this key may see: everything, or an integration's own.
-  std::vector<std::pair<uint64_t, std::string>> Entries(uint64_t from, uint64_t to,
-                                                        uint64_t* scanned_to) {
-    std::vector<std::pair<uint64_t, std::string>> out;
+  EntryList Entries(uint64_t from, uint64_t to, uint64_t* scanned_to) {
+    EntryList out;
     *scanned_to = from;
-    const bool own_only = key_->role == schema::Role::Integration;
     (void)server_->ledger()->Scan(from, to, [&](uint64_t position, std::string_view bytes) {
       *scanned_to = position + 1;
-      if (own_only) {
-        std::string copy(bytes);  // aligned for the verifier
-        auto entry = ParseEntry(copy);
-        if (!entry.ok() || AsView(entry.value()->signer_key_id()) != key_id_) return true;
-      }
-      out.emplace_back(position, std::string(bytes));
+      if (SeesEntry(key_->role, key_id_, bytes)) out.emplace_back(position, std::string(bytes));
       return true;
     });
     return out;
-  }
-
-  static flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<wire::Entry>>> EntryVector(
-      flatbuffers::FlatBufferBuilder& fbb,
-      const std::vector<std::pair<uint64_t, std::string>>& entries) {
-    std::vector<flatbuffers::Offset<wire::Entry>> out;
-    for (const auto& [position, bytes] : entries) {
-      out.push_back(wire::CreateEntry(
-          fbb, position,
-          fbb.CreateVector(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size())));
-    }
-    return fbb.CreateVector(out);
   }
 
   asio::awaitable<void> Read(uint64_t id, const wire::ReadRequest* r) {
@@ -436,9 +356,7 @@ class Session {
     const uint64_t to = std::min({r->to(), size, r->from() + kMaxReadEntries});
     uint64_t scanned = 0;
     auto entries = co_await OnPool([&] { return Entries(r->from(), to, &scanned); });
-    flatbuffers::FlatBufferBuilder fbb;
-    auto response = wire::CreateReadResponse(fbb, EntryVector(fbb, entries), size);
-    co_await Write(FrameOf(fbb, id, wire::Message::ReadResponse, response.Union()));
+    co_await Write(ReadResponseFrame(id, entries, size));
   }
 
   asio::awaitable<void> Checkpoint(uint64_t id, uint64_t size) {
@@ -452,9 +370,7 @@ class Session {
       co_await Refuse(id, CodeOf(note.status()), std::move(message));
       co_return;
     }
-    flatbuffers::FlatBufferBuilder fbb;
-    auto response = wire::CreateCheckpointResponse(fbb, fbb.CreateString(note.value()));
-    co_await Write(FrameOf(fbb, id, wire::Message::CheckpointResponse, response.Union()));
+    co_await Write(CheckpointResponseFrame(id, note.value()));
   }
 
   template <typename F>
@@ -471,13 +387,8 @@ class Session {
       co_await Refuse(id, CodeOf(proof.status()), proof.status().message());
       co_return;
     }
-    std::string hashes;
-    for (const std::string& h : proof.value()) hashes += h;
-    flatbuffers::FlatBufferBuilder fbb;
-    auto response = wire::CreateProofResponse(
-        fbb, fbb.CreateVector(reinterpret_cast<const uint8_t*>(hashes.data()), hashes.size()),
-        fbb.CreateString(note.ok() ? note.value() : ""));
-    co_await Write(FrameOf(fbb, id, wire::Message::ProofResponse, response.Union()));
+    std::string reply = ProofResponseFrame(id, proof.value(), note.ok() ? note.value() : "");
+    co_await Write(std::move(reply));  // built first, as in Append
   }
 
   asio::awaitable<void> Query(uint64_t id, const wire::QueryRequest* r) {
@@ -494,9 +405,7 @@ class Session {
       co_await Refuse(id, CodeOf(text.status()), text.status().message());
       co_return;
     }
-    flatbuffers::FlatBufferBuilder fbb;
-    auto response = wire::CreateQueryResponse(fbb, fbb.CreateString(text.value()));
-    co_await Write(FrameOf(fbb, id, wire::Message::QueryResponse, response.Union()));
+    co_await Write(QueryResponseFrame(id, text.value()));
   }
 
   asio::awaitable<void> Backup(uint64_t id, const wire::BackupRequest* r) {
@@ -514,10 +423,7 @@ class Session {
     }
     server_->Log(peer_ + " (" + key_->principal_id + "): backup of " +
                  std::to_string(info->tree_size) + " entries written to " + dir);
-    flatbuffers::FlatBufferBuilder fbb;
-    auto response = wire::CreateBackupResponse(fbb, info->tree_size,
-                                               fbb.CreateString(info->checkpoint));
-    co_await Write(FrameOf(fbb, id, wire::Message::BackupResponse, response.Union()));
+    co_await Write(BackupResponseFrame(id, info->tree_size, info->checkpoint));
   }
 
   // Streams entries from `from` on, never more than the credit the client
@@ -541,9 +447,7 @@ class Session {
         next = scanned;
         if (entries.empty()) continue;
         credit_ -= std::min<uint64_t>(credit_, entries.size());
-        flatbuffers::FlatBufferBuilder fbb;
-        auto batch = wire::CreateEntryBatch(fbb, EntryVector(fbb, entries));
-        co_await Write(FrameOf(fbb, id, wire::Message::EntryBatch, batch.Union()));
+        co_await Write(EntryBatchFrame(id, entries));
         server_->metrics().SubscriberAt(connection_, key_->principal_id, next);
         continue;
       }
