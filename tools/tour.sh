@@ -48,20 +48,33 @@ if "$evident" append --ledger "$ledger" --key "$work/pd-system.pem" "$work/broke
   exit 1
 fi
 
-step "7. The last two entries, as JSON Lines"
+step "7. Another system's key corrects or voids only its own records: the finance system's void of a PD record is refused"
+"$evident" keygen --out "$work/finance-system.pem" --principal finance-system --role Integration \
+  --allow CostIncurred,RecordCorrected,RecordVoided --district lea-0640001 >"$work/register-finance.jsonl"
+"$evident" append --ledger "$ledger" --key "$ledger/keys/admin.pem" "$work/register-finance.jsonl"
+pd_record=$(head -1 "$work/events.jsonl" | grep -o '"event_id":"[0-9a-f]*"' | cut -d'"' -f4)
+cat >"$work/void-pd-record.jsonl" <<JSON
+{"event_id":"0b7e5f3a-8c21-4d6e-9f10-3a2b4c5d6e7f","event_type":"RecordVoided","occurred_at":"2025-06-11T17:00:00Z","district_id":"lea-0640001","source_system":"finance-system","body":{"amends_event_id":"$pd_record","reason_code":"entered-in-error"}}
+JSON
+if "$evident" append --ledger "$ledger" --key "$work/finance-system.pem" "$work/void-pd-record.jsonl"; then
+  echo "unexpected: the append was accepted" >&2
+  exit 1
+fi
+
+step "8. The last two entries, as JSON Lines"
 size=$("$evident" log --ledger "$ledger" | wc -l)
 "$evident" log --ledger "$ledger" --from $((size - 2))
 
-step "8. An auditor verifies every entry, signature, key rule, index, Merkle node and checkpoint"
+step "9. An auditor verifies every entry, signature, key rule, index, Merkle node and checkpoint"
 "$evident" verify --ledger "$ledger"
 
-step "9. The auditor checks one record offline: the ledger's key, and a self-contained proof"
+step "10. The auditor checks one record offline: the ledger's key, and a self-contained proof"
 "$evident" pubkey --ledger "$ledger" | tee "$work/ledger.vkey"
 "$evident" prove --ledger "$ledger" --index 1234 --tlog-proof >"$work/entry-1234.tlog-proof"
 head -3 "$work/entry-1234.tlog-proof" | cut -c1-76
 "$evident" check-proof --vkey-file "$work/ledger.vkey" "$work/entry-1234.tlog-proof"
 
-step "10. ...and that the log only grew since an earlier checkpoint"
+step "11. ...and that the log only grew since an earlier checkpoint"
 "$evident" checkpoint --ledger "$ledger" --size 3 >"$work/checkpoint-3.txt"
 "$evident" checkpoint --ledger "$ledger" >"$work/checkpoint-latest.txt"
 cat "$work/checkpoint-latest.txt"
@@ -70,22 +83,22 @@ latest=$(sed -n 2p "$work/checkpoint-latest.txt")
 "$evident" check-proof --vkey-file "$work/ledger.vkey" --old-checkpoint "$work/checkpoint-3.txt" \
   --checkpoint "$work/checkpoint-latest.txt" "$work/grew.json"
 
-step "11. An export bundle for positions 1000..1099, checked with nothing but the bundle and the key"
+step "12. An export bundle for positions 1000..1099, checked with nothing but the bundle and the key"
 "$evident" export --ledger "$ledger" --from 1000 --to 1100 --out "$work/bundle"
 "$evident" verify --bundle "$work/bundle" --vkey-file "$work/ledger.vkey"
 
-step "12. The views: fold the log into reciprocity, accountability, equity and compliance"
+step "13. The views: fold the log into reciprocity, accountability, equity and compliance"
 "$evident" project rebuild --ledger "$ledger"
 
-step "13. One person's reciprocity: what was invested, what changed, and the status"
+step "14. One person's reciprocity: what was invested, what changed, and the status"
 "$evident" query reciprocity --ledger "$ledger" --person p-17 --row person_program | cut -c1-300
 
-step "14. The district's year in one row, and a CSV for the board's spreadsheet"
+step "15. The district's year in one row, and a CSV for the board's spreadsheet"
 "$evident" query accountability --ledger "$ledger" --row district_year | cut -c1-300
 "$evident" query accountability --ledger "$ledger" --csv >"$work/accountability.csv"
 echo "$(($(wc -l <"$work/accountability.csv") - 1)) rows in $work/accountability.csv"
 
-step "15. The board's report: a sample district's fiscal year 2025-26, in HTML, PDF, Markdown and CSV"
+step "16. The board's report: a sample district's fiscal year 2025-26, in HTML, PDF, Markdown and CSV"
 district="$work/district"
 "$evident" init --ledger "$district" --origin evident.example/sample-district >/dev/null
 "$evident" demo-data --sites 12 --out "$work/district.jsonl"
@@ -94,13 +107,13 @@ district="$work/district"
   --out "$work/board-2026"
 sed -n '/^## Summary/,/^| Figure/p' "$work/board-2026/report.md" | grep -v '^$' | grep -v '^| Figure'
 
-step "16. Anyone holding the ledger recomputes the report; one edited figure is caught"
+step "17. Anyone holding the ledger recomputes the report; one edited figure is caught"
 "$evident" report verify "$work/board-2026" --ledger "$district"
 cp -r "$work/board-2026" "$work/board-2026-edited"
 sed -i '0,/"value": \([0-9]*\)/s//"value": 1\1/' "$work/board-2026-edited/summary.json"
 "$evident" report verify "$work/board-2026-edited" --ledger "$district" || true
 
-step "17. What the district's systems already export, imported through mappings: once, again, edited"
+step "18. What the district's systems already export, imported through mappings: once, again, edited"
 import_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/import"
 import() {
   "$evident" import --map "$import_dir/mappings/$1.json" --param district_id=lea-0640001 \
@@ -111,7 +124,7 @@ import edfi-pd-attendance "$import_dir/samples/pd-attendance.csv"
 sed 's/,180$/,240/' "$import_dir/samples/pd-attendance.csv" >"$work/attendance-edited.csv"
 import edfi-pd-attendance "$work/attendance-edited.csv"
 
-step "18. A backup of the ledger, restored elsewhere and verified in full"
+step "19. A backup of the ledger, restored elsewhere and verified in full"
 "$evident" backup "$work/backup" --ledger "$ledger"
 "$evident" restore "$work/backup" --ledger "$work/restored"
 
