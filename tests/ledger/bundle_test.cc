@@ -73,6 +73,13 @@ TEST_F(BundleTest, ExportedRangeVerifiesOffline) {
   EXPECT_EQ(signers[0]["role"], "Integration");
   EXPECT_EQ(signers[0]["public_key"], HexEncode(hr_->public_key().raw()));
   EXPECT_EQ(signers[0]["key_id"], HexEncode(hr_->public_key().key_id()));
+  // The range amends nothing, so amended.jsonl is empty; a bundle written
+  // before that file existed has none, and verifies all the same.
+  EXPECT_TRUE(std::filesystem::exists(out_ + "/amended.jsonl"));
+  EXPECT_TRUE(Lines("amended.jsonl").empty());
+  std::filesystem::remove(out_ + "/amended.jsonl");
+  BundleReport without = Must(VerifyBundle(out_, verifier_));
+  EXPECT_TRUE(without.ok()) << without.problem;
 }
 
 TEST_F(BundleTest, SignersListThatDisagreesWithTheKeyHistoryIsRefused) {
