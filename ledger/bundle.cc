@@ -167,8 +167,8 @@ Status WriteBundle(Ledger* ledger, const std::string& dir, uint64_t from, uint64
     signers.insert(e->signer_key_id);
     const std::string_view target = AmendedEventIdOf(e->event);
     if (target.empty()) continue;
-    auto found = ReadIndexedEntry(ledger->storage(), target);
-    if (found.ok() && found->sequence < from) amended_before.insert(found->sequence);
+    auto found = FindIndexedPosition(ledger->storage(), target);
+    if (found.ok() && found.value() < from) amended_before.insert(found.value());
     if (!found.ok() && found.status().code() != Status::Code::kNotFound) {
       return found.status().WithContext("entry " + std::to_string(i));
     }

@@ -45,16 +45,22 @@ SignedEvent SignedEventOf(const schema::Entry* entry) {
                      std::string(AsView(entry->signature()))};
 }
 
-StatusOr<IndexedEntry> ReadIndexedEntry(Storage* storage, std::string_view event_id) {
+StatusOr<uint64_t> FindIndexedPosition(Storage* storage, std::string_view event_id) {
   std::string value;
   EVIDENT_RETURN_IF_ERROR(storage->Get(Column::kEventIds, event_id, &value));
   if (value.size() != 8) {
     return Status::Corruption("the event_ids index value for event " + EventIdHex(event_id) +
                               " is not 8 bytes");
   }
+  return DecodeFixed64BE(value.data());
+}
+
+StatusOr<IndexedEntry> ReadIndexedEntry(Storage* storage, std::string_view event_id) {
+  auto position = FindIndexedPosition(storage, event_id);
+  if (!position.ok()) return position.status();
   IndexedEntry out;
-  out.sequence = DecodeFixed64BE(value.data());
-  EVIDENT_RETURN_IF_ERROR(storage->Get(Column::kEntries, value, &out.bytes)
+  out.sequence = position.value();
+  EVIDENT_RETURN_IF_ERROR(storage->Get(Column::kEntries, EncodeKey64(out.sequence), &out.bytes)
                               .WithContext("entry " + std::to_string(out.sequence)));
   return out;
 }

@@ -29,13 +29,17 @@ StatusOr<const schema::Entry*> ParseEntry(std::string_view bytes);
 // The signed event inside a parsed entry (copies its bytes).
 SignedEvent SignedEventOf(const schema::Entry* entry);
 
+// The position the event_ids index maps `event_id` to. NotFound when the
+// index does not hold it; Corruption when its value is malformed.
+StatusOr<uint64_t> FindIndexedPosition(Storage* storage, std::string_view event_id);
+
 // The stored entry that the event_ids index maps an event id to.
 struct IndexedEntry {
   uint64_t sequence = 0;
   std::string bytes;
 };
-// NotFound when the index does not hold `event_id`; Corruption when its
-// value is malformed; the entry's read error when it cannot be read.
+// FindIndexedPosition's errors, or the entry's read error when it cannot be
+// read.
 StatusOr<IndexedEntry> ReadIndexedEntry(Storage* storage, std::string_view event_id);
 
 // KeyRegistry::SignerLookup over a stored log: the key that signed the event

@@ -37,10 +37,7 @@ StatusOr<std::string> LedgerSource::ReadEntry(uint64_t position) {
 }
 
 StatusOr<uint64_t> LedgerSource::FindEvent(std::string_view event_id) {
-  std::string value;
-  EVIDENT_RETURN_IF_ERROR(ledger_->storage()->Get(Column::kEventIds, event_id, &value));
-  if (value.size() != 8) return Status::Corruption("event index value is not 8 bytes");
-  return DecodeFixed64BE(value.data());
+  return FindIndexedPosition(ledger_->storage(), event_id);
 }
 
 Status Projector::Apply(uint64_t position, std::string_view bytes) {
@@ -122,8 +119,7 @@ Status Projector::ApplyAmendment(const schema::Event* event, std::string_view si
   const bool voiding = event->body_type() == Body::RecordVoided;
   const schema::RecordCorrected* correction = event->body_as_RecordCorrected();
   const schema::RecordVoided* voided = event->body_as_RecordVoided();
-  const auto* target_id = voiding ? voided->amends_event_id() : correction->amends_event_id();
-  const std::string target(reinterpret_cast<const char*>(target_id->bytes()->data()), 16);
+  const std::string target(AmendedEventIdOf(event));
 
   Amendment record;
   record.event_id = std::string(EventIdOf(event));

@@ -39,11 +39,10 @@ std::string FrameOf(flatbuffers::FlatBufferBuilder& fbb, uint64_t request_id, wi
 
 std::string AppendRequestFrame(uint64_t request_id, const std::vector<SignedEvent>& events) {
   flatbuffers::FlatBufferBuilder fbb;
-  auto bytes = [&](const std::string& s) { return BytesOf(fbb, s); };
   std::vector<flatbuffers::Offset<wire::SignedEvent>> list;
   for (const SignedEvent& e : events) {
-    list.push_back(
-        wire::CreateSignedEvent(fbb, bytes(e.event), bytes(e.signer_key_id), bytes(e.signature)));
+    list.push_back(wire::CreateSignedEvent(fbb, BytesOf(fbb, e.event),
+                                           BytesOf(fbb, e.signer_key_id), BytesOf(fbb, e.signature)));
   }
   auto request = wire::CreateAppendRequest(fbb, fbb.CreateVector(list));
   return FrameOf(fbb, request_id, wire::Message::AppendRequest, request.Union());
