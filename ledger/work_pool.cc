@@ -23,7 +23,9 @@ void WorkPool::ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
     fn(0);
     return;
   }
-  Job job{&fn, n};
+  Job job;
+  job.fn = &fn;
+  job.n = n;
   std::unique_lock<std::mutex> lock(mu_);
   jobs_.push_back(&job);
   lock.unlock();

@@ -31,8 +31,8 @@ class WorkPool {
 
  private:
   struct Job {
-    const std::function<void(size_t)>* fn;
-    size_t n;
+    const std::function<void(size_t)>* fn = nullptr;
+    size_t n = 0;
     size_t next = 0;  // the next item to hand out
     size_t done = 0;  // items whose call returned
     std::condition_variable finished;
