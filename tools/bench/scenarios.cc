@@ -9,9 +9,11 @@
 #include <optional>
 #include <thread>
 
+#include "ledger/coding.h"
 #include "ledger/entry.h"
 #include "ledger/ledger.h"
 #include "ledger/parallel.h"
+#include "ledger/storage.h"
 #include "ledger/verify.h"
 #include "server/client.h"
 #include "server/server.h"
@@ -261,6 +263,57 @@ StatusOr<Result> AppendLatencyInProcess(const ScenarioOptions& o) {
   };
   return RunSenders(o, std::vector<AppendFn>(o.threads, append), o.request_events,
                     interval.value());
+}
+
+StatusOr<Result> SyncedWriteFloor(const ScenarioOptions& o) {
+  if (o.rate <= 0) return Status::InvalidArgument("the synced-write floor needs --rate");
+  // One writer takes the requests of every sender.
+  const auto interval = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(double(o.request_events) / o.rate));
+  auto reader = EventReader::Open(EventsPath(o.data_dir, 0));
+  if (!reader.ok()) return reader.status();
+  std::vector<SignedEvent> sample;
+  if (!reader.value()->Next(1, &sample)) return Status::NotFound("the data set is empty");
+  auto storage = OpenRocksStorage(o.ledger_dir, OpenMode::kCreate);
+  if (!storage.ok()) return storage.status();
+
+  // What a group commit writes besides its entries: about two Merkle nodes
+  // an entry (2n - popcount(n) in all) and one checkpoint note.
+  const std::string entry = BuildEntry(0, 0, sample[0]);
+  const std::string node_hash(32, 'h'), checkpoint_note(230, 'c');
+  const auto start = Clock::now();
+  const auto until = start + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(o.seconds));
+  auto due = [&](uint64_t k) { return start + interval * k; };
+  Result r;
+  uint64_t next_request = 0, sequence = 0;
+  while (due(next_request) < until) {
+    std::this_thread::sleep_until(due(next_request));
+    // Every request due by now goes in this one batch.
+    const auto now = Clock::now();
+    uint64_t end = next_request + 1;
+    while (due(end) <= now && due(end) < until) ++end;
+    WriteBatch batch;
+    for (uint64_t k = next_request; k < end; ++k) {
+      for (size_t i = 0; i < o.request_events; ++i, ++sequence) {
+        batch.Put(Column::kEntries, EncodeKey64(sequence), entry);
+        batch.Put(Column::kEventIds, EncodeKey64(~sequence) + EncodeKey64(sequence),
+                  EncodeKey64(sequence));
+        batch.Put(Column::kMerkle, "\0" + EncodeKey64(sequence), node_hash);
+        batch.Put(Column::kMerkle, "\1" + EncodeKey64(sequence), node_hash);
+      }
+    }
+    batch.Put(Column::kCheckpoints, EncodeKey64(sequence), checkpoint_note);
+    EVIDENT_RETURN_IF_ERROR(storage.value()->Write(batch));
+    const auto written = Clock::now();
+    for (uint64_t k = next_request; k < end; ++k) {
+      r.latencies_ms.push_back(std::chrono::duration<double, std::milli>(written - due(k)).count());
+    }
+    next_request = end;
+  }
+  r.seconds = Since(start);
+  r.events = sequence;
+  return r;
 }
 
 StatusOr<Result> AppendPostgres(const ScenarioOptions& o) {

@@ -56,6 +56,14 @@ StatusOr<Result> AppendOverTls(const ScenarioOptions& o);
 StatusOr<Result> AppendLatency(const ScenarioOptions& o);
 // The same, appended in process by `threads` threads.
 StatusOr<Result> AppendLatencyInProcess(const ScenarioOptions& o);
+// The floor under the append latency: the synced writes alone, with nothing
+// checked or signed. Requests of `request_events` entries the size of the
+// data set's, with their event-id rows, Merkle nodes and a checkpoint note,
+// fall due at `rate` events/s for `seconds`; one writer commits every
+// request due by then in one synced batch, as the group commit does, and
+// each request's latency runs from when it was due. Made in `ledger_dir`,
+// a RocksDB database opened as the ledger opens its own.
+StatusOr<Result> SyncedWriteFloor(const ScenarioOptions& o);
 // The peer: the same events, verified the same way, then one synchronously
 // committed INSERT per kBatch into PostgreSQL over `threads` connections,
 // in `slices`.
