@@ -299,8 +299,9 @@ StatusOr<Result> SyncedWriteFloor(const ScenarioOptions& o) {
         batch.Put(Column::kEntries, EncodeKey64(sequence), entry);
         batch.Put(Column::kEventIds, EncodeKey64(~sequence) + EncodeKey64(sequence),
                   EncodeKey64(sequence));
-        batch.Put(Column::kMerkle, "\0" + EncodeKey64(sequence), node_hash);
-        batch.Put(Column::kMerkle, "\1" + EncodeKey64(sequence), node_hash);
+        for (char level : {0, 1}) {
+          batch.Put(Column::kMerkle, std::string(1, level) + EncodeKey64(sequence), node_hash);
+        }
       }
     }
     batch.Put(Column::kCheckpoints, EncodeKey64(sequence), checkpoint_note);
