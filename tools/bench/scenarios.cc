@@ -222,11 +222,12 @@ StatusOr<Result> DrainDataSet(const ScenarioOptions& o,
   });
 }
 
-// The pace of each of `threads` senders that together offer `rate` events/s.
-StatusOr<Clock::duration> PacedInterval(const ScenarioOptions& o) {
-  if (o.rate <= 0) return Status::InvalidArgument("the latency scenario needs --rate");
+// The pace of each of `senders` senders of requests of o.request_events that
+// together offer o.rate events/s.
+StatusOr<Clock::duration> PacedInterval(const ScenarioOptions& o, int senders) {
+  if (o.rate <= 0) return Status::InvalidArgument("a paced scenario needs --rate");
   return std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(double(o.request_events) * o.threads / o.rate));
+      std::chrono::duration<double>(double(o.request_events) * senders / o.rate));
 }
 
 }  // namespace
@@ -246,13 +247,13 @@ StatusOr<Result> AppendOverTls(const ScenarioOptions& o) {
 }
 
 StatusOr<Result> AppendLatency(const ScenarioOptions& o) {
-  auto interval = PacedInterval(o);
+  auto interval = PacedInterval(o, o.threads);
   if (!interval.ok()) return interval.status();
   return AppendOverServer(o, o.request_events, interval.value());
 }
 
 StatusOr<Result> AppendLatencyInProcess(const ScenarioOptions& o) {
-  auto interval = PacedInterval(o);
+  auto interval = PacedInterval(o, o.threads);
   if (!interval.ok()) return interval.status();
   auto keys = LoadKeys(o.data_dir);
   if (!keys.ok()) return keys.status();
@@ -266,10 +267,9 @@ StatusOr<Result> AppendLatencyInProcess(const ScenarioOptions& o) {
 }
 
 StatusOr<Result> SyncedWriteFloor(const ScenarioOptions& o) {
-  if (o.rate <= 0) return Status::InvalidArgument("the synced-write floor needs --rate");
   // One writer takes the requests of every sender.
-  const auto interval = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(double(o.request_events) / o.rate));
+  auto interval = PacedInterval(o, 1);
+  if (!interval.ok()) return interval.status();
   auto reader = EventReader::Open(EventsPath(o.data_dir, 0));
   if (!reader.ok()) return reader.status();
   std::vector<SignedEvent> sample;
@@ -284,7 +284,7 @@ StatusOr<Result> SyncedWriteFloor(const ScenarioOptions& o) {
   const auto start = Clock::now();
   const auto until = start + std::chrono::duration_cast<Clock::duration>(
                                  std::chrono::duration<double>(o.seconds));
-  auto due = [&](uint64_t k) { return start + interval * k; };
+  auto due = [&](uint64_t k) { return start + interval.value() * k; };
   Result r;
   uint64_t next_request = 0, sequence = 0;
   while (due(next_request) < until) {
