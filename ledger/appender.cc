@@ -8,6 +8,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/coding.h"
 #include "ledger/entry.h"
+#include "ledger/event_rules.h"
 #include "ledger/merkle/hash.h"
 #include "ledger/note.h"
 #include "ledger/parallel.h"
@@ -77,18 +78,24 @@ Appender::Appender(Storage* storage, uint64_t size, KeyRegistry registry,
   for (const auto& [id, info] : registry_.keys()) known_keys_.emplace(id, info.key);
 }
 
+StatusOr<const schema::Event*> Appender::CheckNewEvent(std::string_view bytes) {
+  auto event = ParseEvent(bytes);
+  if (!event.ok()) return event.status();
+  EVIDENT_RETURN_IF_ERROR(CheckEventRules(event.value()));
+  return event;
+}
+
 Status Appender::PreVerify(Writer* w) {
   const size_t n = w->events.size();
   w->parsed.assign(n, nullptr);
   w->verified.assign(n, 0);
   for (size_t i = 0; i < n; ++i) {
-    auto parsed = ParseEvent(w->events[i].event);
+    auto parsed = CheckNewEvent(w->events[i].event);
     if (!parsed.ok()) {
       w->failed_index = i;
       return parsed.status().WithContext("event " + std::to_string(i));
     }
     w->parsed[i] = parsed.value();
-    if (Status text = CheckEventText(w->parsed[i]); !text.ok()) return w->Fail(i, text);
     if (KeyRegistry::IsKeyEvent(w->parsed[i]->body_type())) w->has_key_events = true;
     if (w->events[i].signer_key_id.size() != kKeyIdSize ||
         w->events[i].signature.size() != kEd25519SignatureSize) {

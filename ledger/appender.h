@@ -78,6 +78,12 @@ class Appender {
   StatusOr<std::vector<AppendResult>> Append(std::vector<SignedEvent> events,
                                              size_t* failed_index = nullptr);
 
+  // The gate every new event passes before its signer is looked at, however
+  // it arrived (JSON through the codec, or a raw FlatBuffer over the wire):
+  // ParseEvent's structural checks, then CheckEventRules. The event (pointing
+  // into `bytes`), or InvalidArgument naming the field. Pure; any thread.
+  static StatusOr<const schema::Event*> CheckNewEvent(std::string_view bytes);
+
   // May `signer_key_id` sign `event` if it were appended next? (The signer
   // rules of KeyRegistry::CheckSigner.) For a caller's early check, so that a
   // run of appends can be refused before any of it is stored; Append checks

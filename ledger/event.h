@@ -43,12 +43,6 @@ bool VerifyEventSignature(const PublicKey& key, const SignedEvent& event);
 // outlive it) or InvalidArgument saying what is wrong.
 StatusOr<const schema::Event*> ParseEvent(std::string_view bytes);
 
-// Every string of an event that passed ParseEvent is UTF-8, as FlatBuffers
-// strings must be (the JSON codec and every report read them as text).
-// InvalidArgument names the first field that is not. The appender checks each
-// new event; entries already in a log are read as they are.
-Status CheckEventText(const schema::Event* event);
-
 // The 16 event-id bytes of an event that passed ParseEvent.
 std::string_view EventIdOf(const schema::Event* event);
 

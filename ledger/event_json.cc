@@ -15,6 +15,7 @@
 
 #include "ledger/coding.h"
 #include "ledger/event.h"
+#include "ledger/event_rules.h"
 #include "schemas/schema_text.h"
 
 namespace evident {
@@ -341,23 +342,6 @@ StatusOr<std::string> EventJsonCodec::FromJson(std::string_view text) {
   Normalizer normalizer;
   EVIDENT_RETURN_IF_ERROR(normalizer.Table(in, *event_def_, "", &out));
 
-  // Ids the body's kind of event must name in the envelope's subject.
-  const auto* body_enum = parser_->enums_.Lookup("evident.schema.Body");
-  const StructDef* body_def = body_enum->Lookup(type)->union_type.struct_def;
-  std::string needed = AttrValue(body_def->attributes, "subject");
-  for (size_t start = 0; !needed.empty() && start <= needed.size();) {
-    size_t comma = std::min(needed.find(',', start), needed.size());
-    std::string id = needed.substr(start, comma - start);
-    start = comma + 1;
-    const Json* subject = out.contains("subject") ? &out["subject"] : nullptr;
-    bool present = subject != nullptr && subject->contains(id) &&
-                   !((*subject)[id].is_string() && (*subject)[id].get<std::string>().empty()) &&
-                   !((*subject)[id].is_number() && (*subject)[id].get<int64_t>() == 0);
-    if (!present) {
-      return Status::InvalidArgument(type + " events must name \"subject." + id + "\"");
-    }
-  }
-
   const std::string rewritten = out.dump();
   if (!parser_->ParseJson(rewritten.c_str())) {
     std::string error = parser_->error_;
@@ -367,6 +351,10 @@ StatusOr<std::string> EventJsonCodec::FromJson(std::string_view text) {
   std::string bytes(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
   auto parsed = ParseEvent(bytes);
   if (!parsed.ok()) return parsed.status();
+  // What JSON cannot say wrong by its shape (a subject without the ids its
+  // body needs, and every rule the appender applies) is checked once, on the
+  // bytes, by the same rules the appender applies to raw events.
+  EVIDENT_RETURN_IF_ERROR(CheckEventRules(parsed.value()));
   return bytes;
 }
 

@@ -115,9 +115,9 @@ TEST_F(AppenderTest, AnEventWhoseTextIsNotUtf8IsRefusedAndNothingIsStored) {
     SignedEvent event;
     const char* field;
   } cases[] = {
-      {with_byte(AttendanceJson(IdHex(10), "p-cafe", 60), "p-cafe"), "person_id"},  // subject
-      {with_byte(correction, "wrong-minutes"), "reason_code"},  // the body
-      {with_byte(correction, "2025-03-07"), "attendance_date"},  // the correction's own body
+      {with_byte(AttendanceJson(IdHex(10), "p-cafe", 60), "p-cafe"), "subject.person_id"},
+      {with_byte(correction, "wrong-minutes"), "body.reason_code"},
+      {with_byte(correction, "2025-03-07"), "body.body.attendance_date"},
   };
   for (const auto& c : cases) {
     ASSERT_OK(ParseEvent(c.event.event).status());  // a well-formed FlatBuffer

@@ -13,6 +13,7 @@
 #include "ledger/entry.h"
 #include "ledger/event.h"
 #include "ledger/event_json.h"
+#include "ledger/event_rules.h"
 #include "ledger/keys.h"
 #include "ledger/merkle/compact_range.h"
 #include "ledger/merkle/hash.h"
@@ -71,12 +72,12 @@ void BM_ParseEvent(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseEvent);
 
-void BM_CheckEventText(benchmark::State& state) {
+void BM_CheckEventRules(benchmark::State& state) {
   const evident::schema::Event* event = evident::ParseEvent(TheSample().event.event).value();
-  for (auto _ : state) benchmark::DoNotOptimize(evident::CheckEventText(event));
+  for (auto _ : state) benchmark::DoNotOptimize(evident::CheckEventRules(event));
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_CheckEventText);
+BENCHMARK(BM_CheckEventRules);
 
 void BM_BuildAndParseEntry(benchmark::State& state) {
   const Sample& s = TheSample();
