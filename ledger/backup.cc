@@ -47,8 +47,8 @@ StatusOr<BackupInfo> BackupLedger(Ledger* ledger, const std::string& dir) {
   if (ledger->dir().empty()) return Status::FailedPrecondition("this ledger has no directory");
   std::error_code ec;
   if (fs::exists(dir, ec)) return Status::Conflict(dir + " exists; a backup goes to a new directory");
-  fs::create_directories(dir, ec);
-  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  // A backup holds the ledger's private keys: its folder is the owner's alone.
+  EVIDENT_RETURN_IF_ERROR(CreatePrivateDirectory(dir));
   auto fail = [&](const Status& s) -> StatusOr<BackupInfo> {
     std::error_code ignored;
     fs::remove_all(dir, ignored);
@@ -100,8 +100,7 @@ StatusOr<BackupInfo> RestoreLedger(const std::string& backup_dir, const std::str
   if (fs::exists(ledger_dir, ec) && !fs::is_empty(ledger_dir, ec)) {
     return Status::Conflict(ledger_dir + " is not empty; restore into a new directory");
   }
-  fs::create_directories(ledger_dir, ec);
-  if (ec) return Status::IOError("cannot create " + ledger_dir + ": " + ec.message());
+  EVIDENT_RETURN_IF_ERROR(CreatePrivateDirectory(ledger_dir));
   EVIDENT_RETURN_IF_ERROR(CopyTree(backup_dir + "/db", Ledger::DatabasePath(ledger_dir)));
   if (fs::exists(backup_dir + "/keys", ec)) {
     EVIDENT_RETURN_IF_ERROR(CopyTree(backup_dir + "/keys", ledger_dir + "/keys"));

@@ -1,15 +1,11 @@
 #include "ledger/keys.h"
 
-#include <fcntl.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
+#include <cstdlib>
 
 #include "ledger/file_util.h"
 #include "ledger/sha256.h"
@@ -122,34 +118,7 @@ std::string PrivateKey::ToPem() const {
 }
 
 Status PrivateKey::SaveFile(const std::string& path) const {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) {
-      return Status::Conflict("key file " + path + " exists already; refusing to overwrite it");
-    }
-    return Status::IOError("cannot create key file " + path + ": " + std::strerror(errno));
-  }
-  std::string pem = ToPem();
-  size_t done = 0;
-  while (done < pem.size()) {
-    ssize_t n = ::write(fd, pem.data() + done, pem.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      std::string err = std::strerror(errno);
-      ::close(fd);
-      ::unlink(path.c_str());
-      return Status::IOError("cannot write key file " + path + ": " + err);
-    }
-    done += static_cast<size_t>(n);
-  }
-  int sync_errno = ::fsync(fd) == 0 ? 0 : errno;
-  int close_errno = ::close(fd) == 0 ? 0 : errno;
-  if (sync_errno != 0 || close_errno != 0) {
-    ::unlink(path.c_str());
-    return Status::IOError("cannot write key file " + path + ": " +
-                           std::strerror(sync_errno != 0 ? sync_errno : close_errno));
-  }
-  return Status::OK();
+  return WriteSecretFile(path, ToPem()).WithContext("key file");
 }
 
 std::string PrivateKey::Sign(std::string_view message) const {

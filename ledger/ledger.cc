@@ -4,6 +4,7 @@
 
 #include "ledger/coding.h"
 #include "ledger/entry.h"
+#include "ledger/file_util.h"
 #include "ledger/tree_store.h"
 
 namespace evident {
@@ -50,12 +51,13 @@ Status RecoverRegistry(Storage* storage, KeyRegistry* registry) {
 StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir, const std::string& origin,
                                                  std::optional<PrivateKey> ledger_key) {
   EVIDENT_RETURN_IF_ERROR(CheckOrigin(origin));
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  // The ledger's folder and the database are its owner's alone: RocksDB
+  // makes its files readable by all, so the folders are what keeps them in.
+  EVIDENT_RETURN_IF_ERROR(CreatePrivateDirectory(dir));
   if (std::filesystem::exists(DatabasePath(dir))) {
     return Status::Conflict(dir + " holds a ledger already");
   }
+  EVIDENT_RETURN_IF_ERROR(CreatePrivateDirectory(DatabasePath(dir)));
   auto storage = OpenRocksStorage(DatabasePath(dir), OpenMode::kCreate);
   if (!storage.ok()) return storage.status();
   WriteBatch meta;

@@ -60,8 +60,12 @@ StatusOr<QueryAnswer> QueryStore(ProjectionStore* store, Ledger* ledger, const Q
     const int32_t day = spec.as_of_day == kNoDay ? projector.value()->last_day() : spec.as_of_day;
     answer.as_of = day == kNoDay ? "" : DateOf(day);
   }
-  for (ViewRow& r : rows) {
-    if (RowMatches(r.row, spec.filters)) answer.rows.push_back(std::move(r.row));
+  std::vector<Json> view;
+  view.reserve(rows.size());
+  for (ViewRow& r : rows) view.push_back(std::move(r.row));
+  if (spec.redact) view = spec.redact(std::move(view));
+  for (Json& row : view) {
+    if (RowMatches(row, spec.filters)) answer.rows.push_back(std::move(row));
   }
   return answer;
 }

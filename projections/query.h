@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ struct QuerySpec {
   std::map<std::string, std::string> filters;
   int32_t as_of_day = kNoDay;  // kNoDay: the day the last entry was recorded
   std::string verification;    // a full verification's summary to state, if one was run
+  // When set, applied to the whole view before the filters: the view as
+  // this reader may see it (the server's rule for board keys).
+  std::function<std::vector<Json>(std::vector<Json>)> redact;
 };
 
 struct QueryAnswer {

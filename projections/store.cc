@@ -15,10 +15,12 @@
 #include <rocksdb/write_batch.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "ledger/checkpoint.h"
 #include "ledger/coding.h"
+#include "ledger/file_util.h"
 #include "ledger/rocks_util.h"
 
 namespace evident::projections {
@@ -63,6 +65,9 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(const std::string& path) {
+  // The views name people: a new store's folder is its owner's alone (RocksDB
+  // would make it readable by all). An existing one is left as it is.
+  if (!std::filesystem::exists(path)) EVIDENT_RETURN_IF_ERROR(CreatePrivateDirectory(path));
   rocksdb::Options options;
   options.create_if_missing = true;
   options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;

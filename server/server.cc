@@ -3,7 +3,9 @@
 #include <iostream>
 
 #include "projections/query.h"
+#include "projections/report/board_query.h"
 #include "server/server_impl.h"
+#include "server/tls.h"
 
 namespace evident::server {
 
@@ -44,6 +46,25 @@ StatusOr<asio::ip::address> ListenAddress(const ServerOptions& options) {
   return address;
 }
 
+// The metrics address, if the options may serve the metrics on it.
+StatusOr<asio::ip::address> MetricsAddress(const ServerOptions& options) {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(options.metrics_host, ec);
+  if (ec) {
+    return Status::InvalidArgument("--metrics: \"" + options.metrics_host +
+                                   "\" is not an IP address");
+  }
+  if (!address.is_loopback() && !options.metrics_public) {
+    return Status::InvalidArgument(
+        "--metrics: " + options.metrics_host +
+        " is not a loopback address, and the metrics name the principals that connect, in "
+        "plain HTTP to anyone who asks; serve them on 127.0.0.1 (or ::1) for a local scraper, "
+        "or give --metrics-public to serve them on " +
+        options.metrics_host + " all the same");
+  }
+  return address;
+}
+
 // Loads the options' certificate and key into `tls` (nothing for plaintext).
 Status LoadTls(const ServerOptions& options, asio::ssl::context* tls) {
   if (options.plaintext) return Status::OK();
@@ -54,6 +75,7 @@ Status LoadTls(const ServerOptions& options, asio::ssl::context* tls) {
   tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                    asio::ssl::context::no_tlsv1_1);
+  EVIDENT_RETURN_IF_ERROR(RestrictServerTls(tls->native_handle()));
   tls->use_certificate_chain(asio::buffer(options.cert_pem), ec);
   if (ec) return Status::InvalidArgument("TLS certificate: " + ec.message());
   tls->use_private_key(asio::buffer(options.key_pem), asio::ssl::context::pem, ec);
@@ -69,12 +91,8 @@ Status CheckOptions(const ServerOptions& options) {
   asio::ssl::context tls(asio::ssl::context::tls_server);
   EVIDENT_RETURN_IF_ERROR(LoadTls(options, &tls));
   if (options.metrics) {
-    boost::system::error_code ec;
-    asio::ip::make_address(options.metrics_host, ec);
-    if (ec) {
-      return Status::InvalidArgument("--metrics: \"" + options.metrics_host +
-                                     "\" is not an IP address");
-    }
+    auto metrics = MetricsAddress(options);
+    if (!metrics.ok()) return metrics.status();
   }
   return Status::OK();
 }
@@ -206,10 +224,16 @@ void Server::Impl::Shutdown() {
   pool_.join();
 }
 
-StatusOr<std::string> Server::Impl::Query(const std::string& view, const std::string& filters_json,
+StatusOr<std::string> Server::Impl::Query(schema::Role role, const std::string& view,
+                                          const std::string& filters_json,
                                           const std::string& as_of) {
   projections::QuerySpec spec;
   spec.view = view;
+  // Auditors and admins see every figure; a board member never one from
+  // which a group of 1 to 9 people can be worked out (docs/protocol.md).
+  if (role != schema::Role::Admin && role != schema::Role::Auditor) {
+    spec.redact = projections::report::ForBoard;
+  }
   if (!filters_json.empty()) {
     const projections::Json filters = projections::Json::parse(filters_json, nullptr, false);
     if (filters.is_discarded() || !filters.is_object()) {
@@ -244,6 +268,8 @@ StatusOr<std::string> Server::Impl::Query(const std::string& view, const std::st
 
 Status Server::Impl::ServeMetrics() {
   if (!options_.metrics) return Status::OK();
+  auto address = MetricsAddress(options_);
+  if (!address.ok()) return address.status();
   std::map<std::string, HttpEndpoint::Handler> handlers;
   handlers["/metrics"] = [this] {
     return HttpReply{200, "text/plain; version=0.0.4; charset=utf-8",

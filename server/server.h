@@ -68,6 +68,10 @@ struct ServerOptions {
   bool metrics = false;
   std::string metrics_host = "127.0.0.1";
   uint16_t metrics_port = 0;
+  // The metrics name principals and are served without a login, so
+  // metrics_host must be a loopback address unless this is set
+  // (`--metrics-public`).
+  bool metrics_public = false;
   // Where a line about each refusal and each connection goes (stderr when
   // empty). Every line about a connection starts "conn=cN peer=ADDR": N
   // numbers the connections since the server started.
@@ -77,8 +81,9 @@ struct ServerOptions {
 class Server {
  public:
   // Binds and starts serving `ledger` (opened read-write; it must outlive
-  // the server). InvalidArgument for options that cannot work (plaintext off
-  // loopback, TLS without a certificate); IOError if the address is taken.
+  // the server). InvalidArgument for options that cannot work or are not
+  // allowed (plaintext off loopback, TLS without a certificate, metrics off
+  // loopback without metrics_public); IOError if the address is taken.
   static StatusOr<std::unique_ptr<Server>> Start(Ledger* ledger, ServerOptions options);
   ~Server();
 
@@ -97,7 +102,8 @@ class Server {
 };
 
 // Checks `options` as Server::Start does before it binds: the listening
-// and metrics addresses, plaintext only on loopback, and that the TLS
+// and metrics addresses, plaintext and metrics only on loopback (metrics
+// elsewhere with metrics_public), and that the TLS
 // certificate and key load. Binds nothing (`evident serve --check-config`).
 Status CheckOptions(const ServerOptions& options);
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "projections/store.h"
+#include "schemas/event_generated.h"
 #include "server/http_endpoint.h"
 #include "server/metrics.h"
 #include "server/server.h"
@@ -64,10 +65,12 @@ class Server::Impl {
   void Release(size_t bytes) { reserved_ -= bytes; }
   size_t reserved() const { return reserved_.load(); }
 
-  // Answers a query from the projection store (opened on first use); on the
+  // Answers a query from the projection store (opened on first use) as
+  // `role` may see it: a board key gets the view with the board report's
+  // small-group suppression (projections/report/board_query.h). On the
   // pool, one query at a time.
-  StatusOr<std::string> Query(const std::string& view, const std::string& filters_json,
-                              const std::string& as_of);
+  StatusOr<std::string> Query(schema::Role role, const std::string& view,
+                              const std::string& filters_json, const std::string& as_of);
 
  private:
   asio::awaitable<void> Accept();

@@ -400,7 +400,7 @@ class Session {
     }
     const std::string filters = r->filters_json() ? r->filters_json()->str() : "";
     const std::string as_of = r->as_of() ? r->as_of()->str() : "";
-    auto text = co_await OnPool([&] { return server_->Query(view, filters, as_of); });
+    auto text = co_await OnPool([&] { return server_->Query(key_->role, view, filters, as_of); });
     if (!text.ok()) {
       co_await Refuse(id, CodeOf(text.status()), text.status().message());
       co_return;

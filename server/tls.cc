@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -62,6 +63,16 @@ StatusOr<TlsPair> MakeSelfSignedCertificate(const std::string& host, int days) {
     return fail("write PEM");
   }
   return TlsPair{Pem(cert_bio.get()), Pem(key_bio.get())};
+}
+
+Status RestrictServerTls(SSL_CTX* ctx) {
+  if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+      SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {
+    return Status::InvalidArgument("TLS: cannot restrict the server to TLS 1.2+ AEAD suites");
+  }
+  // The server's order, not the client's, picks among the suites both offer.
+  SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
+  return Status::OK();
 }
 
 }  // namespace evident::server

@@ -4,9 +4,25 @@
 
 #include "ledger/status.h"
 
-// TLS material for the server: a self-signed certificate for a
-// single-machine setup (`evident init` writes one), and reading PEM files.
+// TLS material and policy for the server: a self-signed certificate for a
+// single-machine setup (`evident init` writes one), and the versions and
+// cipher suites the server accepts (docs/operations.md, TLS).
+typedef struct ssl_ctx_st SSL_CTX;
+
 namespace evident::server {
+
+// The suites the server accepts under TLS 1.2: ECDHE key exchange (forward
+// secrecy) and AEAD encryption (GCM, ChaCha20-Poly1305) only, for ECDSA and
+// RSA certificates. TLS 1.3 keeps OpenSSL's default suites, which are all
+// AEAD with ephemeral keys.
+inline constexpr char kTls12Ciphers[] =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+// Restricts a server context to TLS 1.2 and 1.3 with the suites above.
+// InvalidArgument if OpenSSL refuses the restriction.
+Status RestrictServerTls(SSL_CTX* ctx);
 
 struct TlsPair {
   std::string cert_pem;  // X.509, self-signed

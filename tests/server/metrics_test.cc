@@ -68,6 +68,22 @@ class MetricsTest : public ServerFixture {
   }
 };
 
+TEST_F(MetricsTest, AnAddressOffLoopbackIsRefusedUnlessTheMetricsAreMadePublic) {
+  server::ServerOptions options = DefaultOptions();
+  options.metrics = true;
+  options.metrics_host = "0.0.0.0";
+  const Status refused = server::CheckOptions(options);
+  EXPECT_EQ(refused.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(refused.message().find("--metrics-public"), std::string::npos) << refused.ToString();
+  server_.reset();
+  auto started = server::Server::Start(ledger_.get(), options);
+  EXPECT_EQ(started.status().code(), Status::Code::kInvalidArgument);
+  options.metrics_public = true;
+  EXPECT_OK(server::CheckOptions(options));
+  Restart(options);
+  EXPECT_NE(HttpGet(server_->metrics_port(), "/healthz").find("200 OK"), std::string::npos);
+}
+
 TEST_F(MetricsTest, CountersMoveWhileClientsAppend) {
   const auto before = Scrape();
   ASSERT_EQ(before.at("evident_tree_size"), double(ledger_->size()));

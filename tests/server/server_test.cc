@@ -5,6 +5,9 @@
 #include "server/server.h"
 
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <atomic>
 #include <nlohmann/json.hpp>
@@ -27,6 +30,29 @@ namespace {
 namespace wire = evident::wire;
 
 class ServerTest : public ServerFixture {};
+
+// The cipher suite a TLS client offering only `ciphers` (TLS 1.2, or 1.3
+// with its default suites when `tls13`) agrees with the server on, or "" if
+// the handshake fails.
+std::string NegotiatedSuite(uint16_t port, const char* ciphers, bool tls13 = false) {
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()),
+                                                        SSL_CTX_free);
+  const int version = tls13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+  SSL_CTX_set_min_proto_version(ctx.get(), version);
+  SSL_CTX_set_max_proto_version(ctx.get(), version);
+  if (!tls13 && SSL_CTX_set_cipher_list(ctx.get(), ciphers) != 1) return "";
+  std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
+  BIO* bio = BIO_new_connect(("127.0.0.1:" + std::to_string(port)).c_str());
+  if (bio == nullptr || BIO_do_connect(bio) != 1) {
+    BIO_free(bio);
+    return "";
+  }
+  SSL_set_bio(ssl.get(), bio, bio);  // the SSL owns the BIO
+  if (SSL_connect(ssl.get()) != 1) return "";
+  std::string suite = SSL_get_cipher_name(ssl.get());
+  SSL_shutdown(ssl.get());
+  return suite;
+}
 
 TEST_F(ServerTest, TwoConcurrentClientsAppendAndEveryAckIsDurableAndCovered) {
   const uint64_t before = ledger_->size();
@@ -284,6 +310,125 @@ TEST_F(ServerTest, ViewsAreQueriedOverTheWireAsTheRoleAllows) {
   auto filter = auditor->Query("equity", {{"colour", "red"}});
   EXPECT_NE(filter.status().message().find("no filter"), std::string::npos);
   EXPECT_TRUE(auditor->Checkpoint().ok());
+}
+
+// A self-signed RSA-2048 certificate and its key: the key type under which
+// TLS 1.2's static RSA suites (AES128-SHA and the like) could be chosen.
+server::TlsPair SelfSignedRsa() {
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_RSA_gen(2048), EVP_PKEY_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
+  X509_set_version(cert.get(), 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
+  X509_set_pubkey(cert.get(), key.get());
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+  X509_set_issuer_name(cert.get(), name);
+  X509_sign(cert.get(), key.get(), EVP_sha256());
+  auto pem = [](auto write) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+    write(bio.get());
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, size_t(n));
+  };
+  const std::string cert_pem = pem([&](BIO* b) { PEM_write_bio_X509(b, cert.get()); });
+  const std::string key_pem = pem([&](BIO* b) {
+    PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+  });
+  return {cert_pem, key_pem};
+}
+
+// The rows of a query's answer about programme `program`.
+std::vector<nlohmann::json> ProgrammeRows(const std::string& answer, const std::string& program) {
+  std::vector<nlohmann::json> rows;
+  const auto doc = nlohmann::json::parse(answer);
+  for (const auto& row : doc["rows"]) {
+    if (row.value("program", "") == program) rows.push_back(row);
+  }
+  return rows;
+}
+
+TEST_F(ServerTest, ABoardKeyGetsNoFigureAboutAProgrammeOfOnePersonAndAnAdminDoes) {
+  // pd-1 has twelve people; pd-9 one, who took 90 minutes.
+  std::vector<SignedEvent> events;
+  for (uint64_t i = 0; i < 12; ++i) {
+    events.push_back(
+        Sign(*integration_, AttendanceJson(IdHex(900 + i), "p-" + std::to_string(i), 60)));
+  }
+  std::string solo = AttendanceJson(IdHex(950), "p-solo", 90);
+  for (size_t at; (at = solo.find("pd-1")) != std::string::npos;) solo.replace(at, 4, "pd-9");
+  events.push_back(Sign(*integration_, solo));
+  auto lms = Connect(*integration_);
+  ASSERT_TRUE(lms->Append(events).ok());
+
+  auto admin = Connect(*admin_)->Query("accountability", {{"row", "site_program"}});
+  ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+  const auto detail = ProgrammeRows(admin.value(), "pd-9");
+  ASSERT_EQ(detail.size(), 1u) << admin.value();
+  EXPECT_EQ(detail[0]["participants"], 1);
+  EXPECT_EQ(detail[0]["hours"], 1.5);
+
+  auto board = Connect(*board_);
+  for (const char* filter : {"site_program", "district_year"}) {
+    auto answer = board->Query("accountability", {{"row", filter}});
+    ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+    // The one person's row names the programme and nothing it found; the
+    // twelve are hidden too, or the district's total less theirs would
+    // give the one away.
+    for (const char* program : {"pd-9", "pd-1"}) {
+      for (const auto& row : ProgrammeRows(answer.value(), program)) {
+        for (const char* figure : {"participants", "hours", "enrolments", "spend_cents",
+                                   "hours_distribution", "attendance_rate"}) {
+          EXPECT_TRUE(row[figure].is_null()) << program << " " << figure << ": " << row;
+        }
+        EXPECT_TRUE(row["suppressed"].is_array()) << row;
+      }
+    }
+  }
+  auto district = board->Query("accountability", {{"row", "district_year"}});
+  ASSERT_TRUE(district.ok());
+  const auto total = nlohmann::json::parse(district.value())["rows"];
+  ASSERT_EQ(total.size(), 1u) << district.value();
+  EXPECT_EQ(total[0]["participants"], 13);  // thirteen people may be counted
+  // No board answer carries the one person's 1.5 hours anywhere.
+  for (const char* view : {"accountability", "equity"}) {
+    auto all = board->Query(view, {});
+    ASSERT_TRUE(all.ok()) << all.status().ToString();
+    EXPECT_EQ(all.value().find("1.5"), std::string::npos) << all.value();
+  }
+}
+
+TEST_F(ServerTest, TlsNegotiatesOnlyEcdheAeadSuitesUnder12AndTheDefaultsUnder13) {
+  const uint16_t port = server_->port();
+  // Suites without AEAD (CBC with HMAC), with ECDHE or with RSA key
+  // exchange, are refused.
+  for (const char* suite :
+       {"ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA", "ECDHE-ECDSA-AES128-SHA256",
+        "ECDHE-ECDSA-AES256-SHA384", "AES128-SHA", "AES256-SHA", "AES128-SHA256"}) {
+    EXPECT_EQ(NegotiatedSuite(port, suite), "") << suite;
+  }
+  EXPECT_EQ(NegotiatedSuite(port, "ECDHE-ECDSA-AES128-GCM-SHA256"),
+            "ECDHE-ECDSA-AES128-GCM-SHA256");
+  EXPECT_EQ(NegotiatedSuite(port, "ECDHE-ECDSA-CHACHA20-POLY1305"),
+            "ECDHE-ECDSA-CHACHA20-POLY1305");
+  EXPECT_NE(NegotiatedSuite(port, "", /*tls13=*/true), "");
+  ExpectServing();
+
+  // With an RSA certificate, the static RSA and CBC suites are refused too.
+  server::ServerOptions options = DefaultOptions();
+  const server::TlsPair rsa = SelfSignedRsa();
+  options.cert_pem = rsa.cert_pem;
+  options.key_pem = rsa.key_pem;
+  Restart(options);
+  for (const char* suite : {"AES128-SHA", "AES256-SHA", "AES128-SHA256", "AES128-GCM-SHA256",
+                            "ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES256-SHA384"}) {
+    EXPECT_EQ(NegotiatedSuite(server_->port(), suite), "") << suite;
+  }
+  EXPECT_EQ(NegotiatedSuite(server_->port(), "ECDHE-RSA-AES256-GCM-SHA384"),
+            "ECDHE-RSA-AES256-GCM-SHA384");
 }
 
 TEST_F(ServerTest, HostileBytesGetAnErrorOrAClosedConnectionAndOthersAreServed) {

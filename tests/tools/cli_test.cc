@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -53,6 +56,23 @@ TEST_F(CliTest, ServeChecksItsConfigFileAndFlagsOverrideIt) {
   EXPECT_EQ(version.out.rfind("evident ", 0), 0u) << version.out;
 }
 
+TEST_F(CliTest, MetricsOffLoopbackAreRefusedWithTheReasonUnlessMadePublic) {
+  Init();
+  CommandResult open = Evident({"serve", "--ledger", ledger_, "--listen", "127.0.0.1:0",
+                                "--metrics", "0.0.0.0:9420", "--check-config"});
+  EXPECT_EQ(open.exit_code, 1);
+  EXPECT_NE(open.err.find("0.0.0.0 is not a loopback address"), std::string::npos) << open.err;
+  EXPECT_NE(open.err.find("name the principals"), std::string::npos) << open.err;
+  EXPECT_NE(open.err.find("--metrics-public"), std::string::npos) << open.err;
+  CommandResult meant =
+      Evident({"serve", "--ledger", ledger_, "--listen", "127.0.0.1:0", "--metrics", "0.0.0.0:9420",
+               "--metrics-public", "--check-config"});
+  EXPECT_EQ(meant.exit_code, 0) << meant.err;
+  CommandResult v6 =
+      Evident({"serve", "--ledger", ledger_, "--metrics", "[::1]:9420", "--check-config"});
+  EXPECT_EQ(v6.exit_code, 0) << v6.err;
+}
+
 TEST_F(CliTest, InitAppendVerifyAndReappend) {
   Init();
   std::string events = dir_.path() + "/events.jsonl";
@@ -71,6 +91,45 @@ TEST_F(CliTest, InitAppendVerifyAndReappend) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("appended 0 events; 500 were already"), std::string::npos) << again.out;
   EXPECT_EQ(CountLines(Snapshot()), 502u);
+}
+
+// The permission bits of `path` in octal, e.g. "0600" ("missing" if none).
+std::string ModeOf(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return "missing";
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", unsigned(st.st_mode & 07777));
+  return text;
+}
+
+TEST_F(CliTest, InitUnderAnOpenUmaskLeavesTheLedgerAndItsKeysToTheOwnerAlone) {
+  const mode_t old_umask = ::umask(022);  // the evident children inherit it
+  Init();
+  CommandResult keygen = Evident({"keygen", "--out", dir_.path() + "/integration.pem"});
+  ::umask(old_umask);
+  ASSERT_EQ(keygen.exit_code, 0) << keygen.err;
+  for (const std::string& dir : {ledger_, ledger_ + "/db", ledger_ + "/keys"}) {
+    EXPECT_EQ(ModeOf(dir), "0700") << dir;
+  }
+  for (const std::string& key : {admin_, ledger_ + "/keys/ledger.pem",
+                                 ledger_ + "/keys/tls-key.pem", dir_.path() + "/integration.pem"}) {
+    EXPECT_EQ(ModeOf(key), "0600") << key;
+  }
+  // The projection store, made when the views are first brought up to date.
+  ASSERT_EQ(Evident({"project", "update", "--ledger", ledger_}).exit_code, 0);
+  EXPECT_EQ(ModeOf(ledger_ + "/projections"), "0700");
+}
+
+TEST_F(CliTest, InitNeverWritesTheTlsKeyIntoAFileThatIsThereAlready) {
+  // Someone who could read a file made before the key went into it would
+  // read the key.
+  std::filesystem::create_directories(ledger_ + "/keys");
+  const std::string planted = ledger_ + "/keys/tls-key.pem";
+  std::ofstream(planted) << "";
+  CommandResult init = Evident({"init", "--ledger", ledger_});
+  EXPECT_NE(init.exit_code, 0);
+  EXPECT_NE(init.err.find("tls-key.pem exists already"), std::string::npos) << init.err;
+  EXPECT_EQ(ReadFile(planted), "");
 }
 
 TEST_F(CliTest, LogPrintsEventsInTheFormAppendReads) {

@@ -103,9 +103,7 @@ Status ReopenKept(Demo& d) {
 // Keys for each district system and for the follower, registered by the
 // admin over the server in one batch.
 Status RegisterSystems(Demo& d, Terminal& out) {
-  std::error_code ec;
-  fs::create_directories(d.keys_dir, ec);
-  if (ec) return Status::IOError("cannot create " + d.keys_dir + ": " + ec.message());
+  EVIDENT_RETURN_IF_ERROR(CreatePrivateDirectory(d.keys_dir));
   std::vector<std::string> lines;
   auto add = [&](const std::string& principal, const std::string& role,
                  const std::vector<std::string>& types) -> Status {

@@ -67,6 +67,7 @@ int Serve(const Flags& flags) {
       return Fail(kName, s);
     }
   }
+  options.metrics_public = flags.Has("metrics-public");
   options.plaintext = flags.Has("plaintext");
   auto log = MakeServeLog(flags.Get("log-file").value_or(""));
   if (!log.ok()) return Fail(kName, log.status());
@@ -148,7 +149,8 @@ const Command kServeCommand = {
     "usage: evident serve --ledger DIR [--listen HOST:PORT] [--cert FILE --key FILE]\n"
     "                     [--plaintext] [--max-connections N] [--max-pending-logins N]\n"
     "                     [--idle-timeout SECONDS] [--write-timeout SECONDS]\n"
-    "                     [--metrics HOST:PORT] [--config FILE] [--check-config]\n\n"
+    "                     [--metrics HOST:PORT [--metrics-public]] [--config FILE]\n"
+    "                     [--check-config]\n\n"
     "Serves appends, reads, subscriptions, checkpoints, proofs and the views to\n"
     "clients that\n"
     "prove they hold a key registered in the log (docs/protocol.md). TLS by default,\n"
@@ -163,7 +165,9 @@ const Command kServeCommand = {
     "  --idle-timeout S       close a connection idle this long (default 300)\n"
     "  --write-timeout S      close a connection that takes no reply this long (default 30)\n"
     "  --metrics HOST:PORT    serve Prometheus metrics at /metrics and a health check at\n"
-    "                         /healthz on this address, in plain HTTP (off by default)\n"
+    "                         /healthz on this address, in plain HTTP (off by default);\n"
+    "                         a loopback address only, as the metrics name principals\n"
+    "  --metrics-public       allow --metrics on an address that is not loopback\n"
     "  --config FILE          settings as `name = value` lines, named as these flags\n"
     "                         (tools/evident.conf); flags given here override the file\n"
     "  --log-file FILE        append the log here (default: standard error); lines are\n"
@@ -172,7 +176,7 @@ const Command kServeCommand = {
     "  --check-config         check the settings, the TLS files and the ledger, then exit\n",
     {"ledger", "listen", "cert", "key", "max-connections", "max-pending-logins", "idle-timeout",
      "write-timeout", "metrics", "config", "log-file"},
-    {"plaintext", "check-config"},
+    {"plaintext", "check-config", "metrics-public"},
     RunServe};
 
 }  // namespace evident::cli

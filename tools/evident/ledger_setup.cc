@@ -17,7 +17,7 @@ StatusOr<NewLedger> CreateLedger(const std::string& dir, const std::string& orig
   made.ledger_key_path = keys_dir + "/ledger.pem";
   made.cert_path = keys_dir + "/tls-cert.pem";
   made.tls_key_path = keys_dir + "/tls-key.pem";
-  for (const auto& path : {made.admin_path, made.ledger_key_path}) {
+  for (const auto& path : {made.admin_path, made.ledger_key_path, made.tls_key_path}) {
     if (std::filesystem::exists(path)) {
       return Status::FailedPrecondition(
           path + " exists already; choose an empty directory for a new ledger");
@@ -31,9 +31,7 @@ StatusOr<NewLedger> CreateLedger(const std::string& dir, const std::string& orig
   if (!ledger_key.ok()) return ledger_key.status();
   auto ledger = Ledger::Create(dir, origin, ledger_key.value());
   if (!ledger.ok()) return ledger.status();
-  std::error_code ec;
-  std::filesystem::create_directories(keys_dir, ec);
-  if (ec) return Status::IOError("cannot create " + keys_dir + ": " + ec.message());
+  EVIDENT_RETURN_IF_ERROR(CreatePrivateDirectory(keys_dir));
   EVIDENT_RETURN_IF_ERROR(admin->SaveFile(made.admin_path));
   EVIDENT_RETURN_IF_ERROR(ledger_key->SaveFile(made.ledger_key_path));
   std::vector<SignedEvent> genesis;
@@ -49,13 +47,7 @@ StatusOr<NewLedger> CreateLedger(const std::string& dir, const std::string& orig
   auto tls = server::MakeSelfSignedCertificate(tls_host);
   if (!tls.ok()) return tls.status();
   EVIDENT_RETURN_IF_ERROR(WriteFile(made.cert_path, tls->cert_pem));
-  // The key file is made owner-only before the key is written into it.
-  EVIDENT_RETURN_IF_ERROR(WriteFile(made.tls_key_path, ""));
-  std::filesystem::permissions(
-      made.tls_key_path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-      ec);
-  if (ec) return Status::IOError("cannot restrict " + made.tls_key_path + ": " + ec.message());
-  EVIDENT_RETURN_IF_ERROR(WriteFile(made.tls_key_path, tls->key_pem));
+  EVIDENT_RETURN_IF_ERROR(WriteSecretFile(made.tls_key_path, tls->key_pem).WithContext("TLS key"));
   made.ledger = std::move(ledger.value());
   made.admin_key_id = admin->public_key().key_id();
   made.ledger_key_id = ledger_key->public_key().key_id();
