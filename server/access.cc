@@ -24,8 +24,23 @@ wire::ErrorCode CodeOf(const Status& s) {
   }
 }
 
+bool MayLogIn(schema::Role role) {
+  switch (role) {
+    case schema::Role::Admin:
+    case schema::Role::Integration:
+    case schema::Role::Auditor:
+    case schema::Role::Board:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string RequestRefusal(schema::Role role, wire::Message request) {
   using wire::Message;
+  if (!MayLogIn(role)) {
+    return "a key of role " + std::to_string(int(role)) + " may make no request";
+  }
   const bool reads = request == Message::ReadRequest || request == Message::SubscribeRequest;
   const bool proofs =
       request == Message::InclusionProofRequest || request == Message::ConsistencyProofRequest;
@@ -42,6 +57,9 @@ std::string RequestRefusal(schema::Role role, wire::Message request) {
 }
 
 std::string ViewRefusal(schema::Role role, const std::string& view) {
+  if (role != schema::Role::Admin && role != schema::Role::Auditor && role != schema::Role::Board) {
+    return "a key of role " + std::to_string(int(role)) + " sees no view";
+  }
   if (role == schema::Role::Board && view != "accountability" && view != "equity") {
     return "board keys see the summary views (accountability, equity), not " + view +
            ", which has per-person rows";
@@ -57,7 +75,8 @@ std::string RelayRefusal(schema::Role role, std::string_view session_key_id,
 }
 
 bool SeesEntry(schema::Role role, std::string_view session_key_id, std::string_view entry_bytes) {
-  if (role != schema::Role::Integration) return true;
+  if (role == schema::Role::Admin || role == schema::Role::Auditor) return true;
+  if (role != schema::Role::Integration) return false;
   const std::string copy(entry_bytes);  // aligned for the verifier
   auto entry = ParseEntry(copy);
   return entry.ok() && AsView(entry.value()->signer_key_id()) == session_key_id;

@@ -7,6 +7,7 @@
 
 #include "server/frame.h"
 #include "server/server.h"
+#include "server/tls.h"
 
 namespace evident::server {
 
@@ -167,6 +168,9 @@ StatusOr<std::unique_ptr<Client>> Client::Open(const ClientOptions& options) {
   if (c.secure) {
     c.secure->handshake(asio::ssl::stream_base::client, ec);
     if (ec) return Status::IOError("TLS handshake with " + options.host + ": " + ec.message());
+    auto binding = TlsLoginBinding(c.secure->native_handle());
+    if (!binding.ok()) return binding.status();
+    client->tls_binding_ = std::move(binding.value());
   }
   auto hello = c.Receive();
   if (!hello.ok()) return hello.status();
@@ -181,7 +185,7 @@ StatusOr<std::unique_ptr<Client>> Client::Open(const ClientOptions& options) {
 Status Client::Authenticate(const PrivateKey& key) {
   flatbuffers::FlatBufferBuilder fbb;
   const std::string& id = key.public_key().key_id();
-  const std::string signature = key.Sign(AuthMessage(origin_, nonce_));
+  const std::string signature = key.Sign(AuthMessage(origin_, nonce_, tls_binding_));
   auto auth = wire::CreateAuthenticate(
       fbb, fbb.CreateVector(reinterpret_cast<const uint8_t*>(id.data()), id.size()),
       fbb.CreateVector(reinterpret_cast<const uint8_t*>(signature.data()), signature.size()));
@@ -344,5 +348,6 @@ StatusOr<std::string> Client::Call(const std::string& request) {
 
 Status Client::SendRaw(const std::string& bytes) { return connection_->Send(bytes); }
 StatusOr<std::string> Client::ReceiveRaw() { return connection_->Receive(); }
+int Client::NativeSocket() { return connection_->socket().native_handle(); }
 
 }  // namespace evident::server

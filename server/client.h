@@ -59,6 +59,9 @@ class Client {
   Status Authenticate(const PrivateKey& key);
   const std::string& origin() const { return origin_; }
   const std::string& nonce() const { return nonce_; }
+  // The TLS session's login binding (TlsLoginBinding), which the signed
+  // login message covers; empty over plaintext.
+  const std::string& tls_binding() const { return tls_binding_; }
   ~Client();
 
   const Welcome& welcome() const { return welcome_; }
@@ -89,9 +92,12 @@ class Client {
   Status Subscribe(uint64_t from, uint32_t window,
                    const std::function<bool(uint64_t, std::string_view)>& on_entry);
 
-  // For tests of hostile clients: bytes as they are, and the next frame's body.
+  // For tests of hostile clients: bytes as they are, the next frame's body,
+  // and the socket's descriptor (to set options on it, such as a linger of
+  // 0 that makes the close a reset). The Client keeps owning the socket.
   Status SendRaw(const std::string& bytes);
   StatusOr<std::string> ReceiveRaw();
+  int NativeSocket();
 
   class Connection;
 
@@ -101,7 +107,7 @@ class Client {
   StatusOr<std::string> Call(const std::string& request);
   std::unique_ptr<Connection> connection_;
   Welcome welcome_;
-  std::string origin_, nonce_;
+  std::string origin_, nonce_, tls_binding_;
   uint64_t next_id_ = 1;
 };
 

@@ -1,5 +1,6 @@
 #include "server/server.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "projections/query.h"
@@ -9,25 +10,87 @@
 
 namespace evident::server {
 
-std::string AuthMessage(std::string_view origin, std::string_view nonce) {
-  std::string m = "evident-auth/1\n";
+std::string AuthMessage(std::string_view origin, std::string_view nonce,
+                        std::string_view tls_binding) {
+  std::string m = tls_binding.empty() ? "evident-auth/1\n" : "evident-auth-tls/1\n";
   m.append(origin);
   m += '\n';
   m.append(nonce);
+  m.append(tls_binding);
   return m;
 }
 
 Server::Impl::Impl(Ledger* ledger, ServerOptions options)
     : ledger_(ledger),
       options_(std::move(options)),
-      pool_(size_t(std::max(1, options_.worker_threads))) {}
+      pool_(size_t(std::max(1, options_.worker_threads))),
+      query_pool_(size_t(std::max(1, options_.query_threads))) {}
+
+namespace {
+
+// `line` with every control character escaped: \n, \r, \t, or \xNN.
+std::string Escaped(const std::string& line) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(line.size());
+  for (const char c : line) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u != 0x7f) {
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void Server::Impl::WriteLog(const std::string& line) {
+  if (options_.log) {
+    options_.log(Escaped(line));
+  } else {
+    std::cerr << "evident serve: " << Escaped(line) << "\n";
+  }
+}
 
 void Server::Impl::Log(const std::string& line) {
-  if (options_.log) {
-    options_.log(line);
+  std::lock_guard<std::mutex> lock(log_mu_);
+  FlushSuppressed(std::chrono::steady_clock::now());
+  WriteLog(line);
+}
+
+void Server::Impl::LogRefusal(const std::string& line) {
+  std::lock_guard<std::mutex> lock(log_mu_);
+  FlushSuppressed(std::chrono::steady_clock::now());
+  if (log_lines_ < options_.max_refusal_log_lines_per_second) {
+    ++log_lines_;
+    WriteLog(line);
   } else {
-    std::cerr << "evident serve: " << line << "\n";
+    ++log_suppressed_;
   }
+}
+
+// A second after the current one began, says how many lines it suppressed
+// and begins another.
+void Server::Impl::FlushSuppressed(std::chrono::steady_clock::time_point now) {
+  if (now - log_second_ < std::chrono::seconds(1)) return;
+  if (log_suppressed_ > 0) {
+    WriteLog("suppressed " + std::to_string(log_suppressed_) +
+             " similar lines (refusals, shed connections, timeouts) past the limit of " +
+             std::to_string(options_.max_refusal_log_lines_per_second) + " a second");
+  }
+  log_second_ = now;
+  log_lines_ = 0;
+  log_suppressed_ = 0;
 }
 
 namespace {
@@ -65,6 +128,16 @@ StatusOr<asio::ip::address> MetricsAddress(const ServerOptions& options) {
   return address;
 }
 
+// Limits that let a client in at all.
+Status CheckLimits(const ServerOptions& options) {
+  if (options.max_connections == 0 || options.max_pending_logins == 0 ||
+      options.max_pending_logins_per_address == 0 || options.max_connections_per_address == 0 ||
+      options.max_connections_per_principal == 0) {
+    return Status::InvalidArgument("every connection limit must be at least 1");
+  }
+  return Status::OK();
+}
+
 // Loads the options' certificate and key into `tls` (nothing for plaintext).
 Status LoadTls(const ServerOptions& options, asio::ssl::context* tls) {
   if (options.plaintext) return Status::OK();
@@ -88,6 +161,7 @@ Status LoadTls(const ServerOptions& options, asio::ssl::context* tls) {
 Status CheckOptions(const ServerOptions& options) {
   auto address = ListenAddress(options);
   if (!address.ok()) return address.status();
+  EVIDENT_RETURN_IF_ERROR(CheckLimits(options));
   asio::ssl::context tls(asio::ssl::context::tls_server);
   EVIDENT_RETURN_IF_ERROR(LoadTls(options, &tls));
   if (options.metrics) {
@@ -101,6 +175,7 @@ Status Server::Impl::Listen() {
   auto listen_address = ListenAddress(options_);
   if (!listen_address.ok()) return listen_address.status();
   const auto address = listen_address.value();
+  EVIDENT_RETURN_IF_ERROR(CheckLimits(options_));
   EVIDENT_RETURN_IF_ERROR(LoadTls(options_, &tls_));
   boost::system::error_code ec;
   const tcp::endpoint endpoint(address, options_.port);
@@ -133,19 +208,15 @@ asio::awaitable<void> Server::Impl::Accept() {
     }
     boost::system::error_code ec;
     const auto remote = socket.remote_endpoint(ec);
-    const std::string peer =
-        ec ? "unknown peer" : remote.address().to_string() + ":" + std::to_string(remote.port());
-    if (sessions_ >= options_.max_connections) {
-      if (pending_logins_.empty()) {
-        Log("refused " + peer + ": " + std::to_string(sessions_) +
-            " connections already (the limit)");
-        socket.close(ec);
-        continue;
-      }
-      ShedOldestLogin("the connection limit of " + std::to_string(options_.max_connections));
+    const std::string address = ec ? "unknown" : remote.address().to_string();
+    const std::string peer = ec ? "unknown peer" : address + ":" + std::to_string(remote.port());
+    if (!MakeRoom(address, peer)) {
+      socket.close(ec);
+      continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
     ++sessions_;
+    ++per_address_[address];
     if (options_.plaintext) {
       asio::co_spawn(io_, RunSession(this, std::move(socket), peer), asio::detached);
     } else {
@@ -156,42 +227,14 @@ asio::awaitable<void> Server::Impl::Accept() {
   }
 }
 
-void Server::Impl::LoginStarted(tcp::socket* socket) {
-  if (!pending_logins_.empty() && pending_logins_.size() >= options_.max_pending_logins) {
-    ShedOldestLogin("the limit of " + std::to_string(options_.max_pending_logins) +
-                    " connections logging in at once");
-  }
-  pending_logins_.push_back(socket);
-}
-
-void Server::Impl::LoginEnded(tcp::socket* socket) { pending_logins_.remove(socket); }
-
-// Its session then ends as for any closed connection.
-void Server::Impl::ShedOldestLogin(const std::string& why) {
-  tcp::socket* oldest = pending_logins_.front();
-  pending_logins_.pop_front();
-  boost::system::error_code ec;
-  const auto remote = oldest->remote_endpoint(ec);
-  Log("closed " + (ec ? std::string("a connection") : remote.address().to_string() + ":" +
-                                                          std::to_string(remote.port())) +
-      " still logging in, the oldest, to make room within " + why);
-  oldest->close(ec);
-}
-
-bool Server::Impl::Reserve(size_t bytes) {
-  size_t held = reserved_.load();
-  do {
-    if (held + bytes > options_.request_budget_bytes) return false;
-  } while (!reserved_.compare_exchange_weak(held, held + bytes));
-  return true;
-}
-
 void Server::Impl::LogGrew() {
   for (asio::steady_timer* t : growth_waiters_) t->cancel();
 }
 
-void Server::Impl::SessionEnded() {
+void Server::Impl::SessionEnded(const std::string& address) {
   --sessions_;
+  const auto held = per_address_.find(address);
+  if (held != per_address_.end() && --held->second == 0) per_address_.erase(held);
   if (stopping() && sessions_ == 0) {
     std::lock_guard<std::mutex> lock(done_mu_);
     all_done_ = true;
@@ -222,6 +265,9 @@ void Server::Impl::Shutdown() {
   io_.stop();
   if (network_.joinable()) network_.join();
   pool_.join();
+  query_pool_.join();
+  std::lock_guard<std::mutex> lock(log_mu_);  // the count of the last second's suppressed lines
+  FlushSuppressed(std::chrono::steady_clock::now() + std::chrono::seconds(1));
 }
 
 StatusOr<std::string> Server::Impl::Query(schema::Role role, const std::string& view,
@@ -229,6 +275,7 @@ StatusOr<std::string> Server::Impl::Query(schema::Role role, const std::string& 
                                           const std::string& as_of) {
   projections::QuerySpec spec;
   spec.view = view;
+  EVIDENT_RETURN_IF_ERROR(CheckFiltersJson(filters_json));
   // Auditors and admins see every figure; a board member never one from
   // which a group of 1 to 9 people can be worked out (docs/protocol.md).
   if (role != schema::Role::Admin && role != schema::Role::Auditor) {

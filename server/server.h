@@ -31,7 +31,8 @@
 //
 // Everything else is refused with an Error frame naming the reason, and
 // logged. Network I/O runs on one thread; appends, reads and proofs run on a
-// small pool, so a slow disk or a slow client never holds up the others.
+// small pool, so a slow disk or a slow client never holds up the others;
+// queries run on a bounded pool of their own, so no role can slow appends.
 namespace evident::server {
 
 // Requests this small are never refused for want of memory (256 connections
@@ -44,10 +45,26 @@ struct ServerOptions {
   std::string cert_pem, key_pem;
   bool plaintext = false;  // refused unless `host` is a loopback address
   size_t max_connections = 256;
+  // Connections from one client address, at most; past it the address's
+  // oldest connection still logging in is closed, or, if it has none, the
+  // new one.
+  size_t max_connections_per_address = 128;
   // Connections still in their TLS handshake or login, at most. Past it, or
-  // at max_connections, the oldest of them is closed to make room: clients
-  // that log in promptly are served however many others stall.
+  // at max_connections, the oldest of them from the address with the most
+  // is closed to make room: clients that log in promptly are served however
+  // many others stall, and a flood from one address only displaces itself.
   size_t max_pending_logins = 64;
+  // Connections logging in from one address, at most; past it that
+  // address's oldest is closed.
+  size_t max_pending_logins_per_address = 16;
+  // Logged-in connections of one principal, at most; past it the login is
+  // refused (Unavailable).
+  size_t max_connections_per_principal = 32;
+  // Of max_connections, places only admin keys may log into: the other
+  // roles together hold at most max_connections - admin_reserved_connections
+  // logged-in connections (and always at least one: the reserve is at most
+  // max_connections - 1).
+  size_t admin_reserved_connections = 8;
   std::chrono::milliseconds handshake_timeout{10000};
   std::chrono::milliseconds idle_timeout{300000};
   // A reply or entry batch the client has not read within this ends its
@@ -57,7 +74,21 @@ struct ServerOptions {
   // up to kSmallRequestBytes always fits; a larger one past the budget is
   // read past without being kept and answered Unavailable, to be sent again.
   size_t request_budget_bytes = size_t{256} << 20;
+  // Of that budget, what the requests of one principal hold at once, at
+  // most; a larger one past it is read past and answered Unavailable too.
+  size_t request_budget_per_principal_bytes = size_t{64} << 20;
   int worker_threads = 4;
+  // Queries run on threads of their own, never on the workers that append,
+  // read and prove. At most max_queries are in flight (running or waiting)
+  // at once, and max_queries_per_principal of one principal; past either a
+  // query is answered Unavailable at once.
+  int query_threads = 1;
+  size_t max_queries = 4;
+  size_t max_queries_per_principal = 2;
+  // Lines about refusals, shed connections and timeouts, at most this many
+  // a second; the rest are counted and summed up in one line ("suppressed N
+  // similar lines") once the second is over.
+  size_t max_refusal_log_lines_per_second = 20;
   // The projection store Query answers from (ProjectionStore::PathFor the
   // ledger's folder); empty: Query is refused.
   std::string projection_dir;
@@ -83,7 +114,8 @@ class Server {
   // Binds and starts serving `ledger` (opened read-write; it must outlive
   // the server). InvalidArgument for options that cannot work or are not
   // allowed (plaintext off loopback, TLS without a certificate, metrics off
-  // loopback without metrics_public); IOError if the address is taken.
+  // loopback without metrics_public, a connection limit of 0); IOError if
+  // the address is taken.
   static StatusOr<std::unique_ptr<Server>> Start(Ledger* ledger, ServerOptions options);
   ~Server();
 
@@ -107,8 +139,13 @@ class Server {
 // certificate and key load. Binds nothing (`evident serve --check-config`).
 Status CheckOptions(const ServerOptions& options);
 
-// The message a client signs to authenticate: "evident-auth/1\n" + origin +
-// "\n" + nonce.
-std::string AuthMessage(std::string_view origin, std::string_view nonce);
+// The message a client signs to authenticate. Over TLS, `tls_binding` is the
+// session's exporter value (TlsLoginBinding, 32 bytes) and the message is
+// "evident-auth-tls/1\n" + origin + "\n" + nonce + tls_binding, so a
+// signature is good for that one TLS session only. Over plaintext
+// (loopback only), `tls_binding` is empty and the message is
+// "evident-auth/1\n" + origin + "\n" + nonce.
+std::string AuthMessage(std::string_view origin, std::string_view nonce,
+                        std::string_view tls_binding = {});
 
 }  // namespace evident::server

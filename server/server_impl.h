@@ -5,7 +5,11 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
+#include <chrono>
+#include <condition_variable>
 #include <list>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <utility>  // before asio: Boost 1.74's awaitable.hpp needs std::exchange
@@ -36,8 +40,15 @@ class Server::Impl {
   Ledger* ledger() { return ledger_; }
   const ServerOptions& options() const { return options_; }
   asio::thread_pool& pool() { return pool_; }
+  asio::thread_pool& query_pool() { return query_pool_; }
   bool stopping() const { return stopping_.load(); }
+  // One line of the log, its control characters escaped (a string from a
+  // client cannot start a line of its own). Any thread.
   void Log(const std::string& line);
+  // A line about a refusal, a shed connection or a timeout: at most
+  // max_refusal_log_lines_per_second of them a second, the rest counted
+  // and summed up in one line after the second. Any thread.
+  void LogRefusal(const std::string& line);
   Metrics& metrics() { return metrics_; }
   uint16_t metrics_port() const { return http_ ? http_->port() : 0; }
   // Numbers each connection, for its log lines and metrics.
@@ -51,47 +62,85 @@ class Server::Impl {
   void UnwatchGrowth(asio::steady_timer* timer) { growth_waiters_.erase(timer); }
   void LogGrew();  // after an append: wake the subscribers
 
-  void SessionEnded();
+  // A connection from `address` ends (Accept counted it).
+  void SessionEnded(const std::string& address);
 
-  // Connections still logging in, oldest first: LoginStarted may close the
-  // oldest to keep within max_pending_logins; LoginEnded (after login, or
-  // when the connection ends) forgets one.
-  void LoginStarted(tcp::socket* socket);
+  // Connections still logging in, oldest first: LoginStarted may close one
+  // (the oldest of `address` past max_pending_logins_per_address, else the
+  // oldest of the address with the most past max_pending_logins);
+  // LoginEnded (after login, or when the connection ends) forgets one.
+  void LoginStarted(tcp::socket* socket, const std::string& address);
   void LoginEnded(tcp::socket* socket);
 
-  // Holds `bytes` of the request budget; false, holding nothing, when they
-  // would not fit. Release gives them back. Any thread.
-  bool Reserve(size_t bytes);
-  void Release(size_t bytes) { reserved_ -= bytes; }
-  size_t reserved() const { return reserved_.load(); }
+  // Admits a logged-in connection of `principal` and counts it: empty, or
+  // why there is no place for it (the principal's limit, or the places
+  // kept for admins). LoggedOut forgets an admitted one.
+  std::string AdmitLogin(const std::string& principal, schema::Role role);
+  void LoggedOut(const std::string& principal, schema::Role role);
+
+  // Holds `bytes` of the request budget for `principal`: empty, or why
+  // they do not fit (the budget, or the principal's share of it), holding
+  // nothing. Release gives them back. Any thread.
+  std::string Reserve(size_t bytes, const std::string& principal);
+  void Release(size_t bytes, const std::string& principal);
+
+  // Admits a query of `principal`: empty, or why it must wait (too many in
+  // flight, in all or of this principal). QueryDone forgets an admitted one.
+  std::string AdmitQuery(const std::string& principal);
+  void QueryDone(const std::string& principal);
 
   // Answers a query from the projection store (opened on first use) as
   // `role` may see it: a board key gets the view with the board report's
   // small-group suppression (projections/report/board_query.h). On the
-  // pool, one query at a time.
+  // query pool, one query at a time.
   StatusOr<std::string> Query(schema::Role role, const std::string& view,
                               const std::string& filters_json, const std::string& as_of);
 
  private:
   asio::awaitable<void> Accept();
-  void ShedOldestLogin(const std::string& why);
-  template <typename Stream>
-  void StartSession(Stream stream, std::string peer);
+  // Closes the oldest connection still logging in from `address`; false if
+  // it has none.
+  bool ShedOldestLogin(const std::string& address, const std::string& why);
+  // The address with the most connections logging in (the oldest's on a tie).
+  std::string BusiestPendingAddress() const;
+  size_t PendingFrom(const std::string& address) const;
+  // Whether a new connection from `address` may be served, after closing a
+  // connection still logging in where a limit asks for it.
+  bool MakeRoom(const std::string& address, const std::string& peer);
+  void WriteLog(const std::string& line);
+  void FlushSuppressed(std::chrono::steady_clock::time_point now);  // log_mu_ held
+
+  struct PendingLogin {
+    tcp::socket* socket;
+    std::string address;
+  };
 
   Ledger* ledger_;
   ServerOptions options_;
   asio::io_context io_;
   asio::thread_pool pool_;
+  asio::thread_pool query_pool_;
   asio::ssl::context tls_{asio::ssl::context::tls_server};
   tcp::acceptor acceptor_{io_};
   uint16_t port_ = 0;
   std::thread network_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> shut_down_{false};
-  size_t sessions_ = 0;  // network thread only
+  // Network thread only: connections, in all and per address; those logging
+  // in; those logged in per principal, and of roles other than Admin;
+  // queries in flight, in all and per principal.
+  size_t sessions_ = 0;
+  std::map<std::string, size_t> per_address_;
   std::set<tcp::socket*> sockets_;
-  std::list<tcp::socket*> pending_logins_;  // network thread only
-  std::atomic<size_t> reserved_{0};
+  std::list<PendingLogin> pending_logins_;
+  std::map<std::string, size_t> per_principal_;
+  size_t logged_in_others_ = 0;
+  size_t queries_ = 0;
+  std::map<std::string, size_t> queries_per_principal_;
+  // The request budget held, in all and per principal.
+  std::mutex budget_mu_;
+  size_t reserved_ = 0;
+  std::map<std::string, size_t> reserved_per_principal_;
   std::set<asio::steady_timer*> growth_waiters_;
   std::mutex done_mu_;
   std::condition_variable done_cv_;
@@ -101,7 +150,18 @@ class Server::Impl {
   Metrics metrics_;
   std::atomic<uint64_t> connections_{0};
   std::unique_ptr<HttpEndpoint> http_;  // the metrics endpoint, when on
+  // Refusal lines of the current second, and those suppressed.
+  std::mutex log_mu_;
+  std::chrono::steady_clock::time_point log_second_;
+  size_t log_lines_ = 0, log_suppressed_ = 0;
 };
+
+// Checks a query's filters before they are parsed: at most
+// kMaxFiltersJsonBytes, brackets nested at most kMaxFiltersDepth deep.
+// InvalidArgument says which.
+constexpr size_t kMaxFiltersJsonBytes = 4096;
+constexpr int kMaxFiltersDepth = 4;
+Status CheckFiltersJson(std::string_view filters_json);
 
 // Runs one connection to its end (session.cc).
 template <typename Stream>

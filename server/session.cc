@@ -10,6 +10,7 @@
 #include "server/access.h"
 #include "server/frame.h"
 #include "server/server_impl.h"
+#include "server/tls.h"
 
 namespace evident::server {
 namespace {
@@ -22,6 +23,19 @@ std::string Bytes(const flatbuffers::Vector<uint8_t>* v) {
 
 class Closed : public std::exception {};  // the connection is over; nothing more to say
 
+// What a refused login is told, whatever the reason (the log says which):
+// a client learns nothing about a key it cannot sign for.
+constexpr char kLoginRefused[] =
+    "authentication failed: the key is not registered in this log, was revoked, may not log "
+    "in, or the challenge signature does not verify";
+
+// The client's address, for the per-address limits.
+std::string AddressOf(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  return ec ? "unknown" : remote.address().to_string();
+}
+
 template <typename Stream>
 class Session {
  public:
@@ -30,27 +44,32 @@ class Session {
         stream_(std::move(stream)),
         connection_(server->NextConnectionId()),
         peer_("conn=c" + std::to_string(connection_) + " peer=" + peer),
+        address_(AddressOf(Socket(stream_))),
         deadline_(Socket(stream_).get_executor()),
-        wake_(Socket(stream_).get_executor()) {}
+        wake_(Socket(stream_).get_executor()),
+        reader_done_(Socket(stream_).get_executor()) {}
 
   asio::awaitable<void> Run() {
     server_->Track(&Socket(stream_));
-    server_->LoginStarted(&Socket(stream_));
+    server_->LoginStarted(&Socket(stream_), address_);
     server_->metrics().ConnectionOpened();
     try {
       if constexpr (!std::is_same_v<Stream, tcp::socket>) {
         Arm(server_->options().handshake_timeout, "handshake");
         co_await stream_.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
         deadline_.cancel();
+        auto binding = TlsLoginBinding(stream_.native_handle());
+        if (!binding.ok()) throw std::runtime_error(binding.status().message());
+        tls_binding_ = std::move(binding.value());
       }
       if (co_await Authenticate()) co_await Serve();
     } catch (const Closed&) {
     } catch (const boost::system::system_error& e) {
       if (timed_out_) {
-        server_->Log(peer_ + ": closed after the " + timeout_ + " timeout");
+        server_->LogRefusal(peer_ + ": closed after the " + timeout_ + " timeout");
       } else if (e.code() != asio::error::eof && e.code() != asio::error::operation_aborted &&
                  e.code() != asio::ssl::error::stream_truncated) {
-        server_->Log(peer_ + ": connection ended: " + e.code().message());
+        server_->LogRefusal(peer_ + ": connection ended: " + e.code().message());
       }
     } catch (const std::exception& e) {  // one connection's failure never stops the server
       server_->Log(peer_ + ": connection closed on an internal error: " + e.what());
@@ -58,11 +77,19 @@ class Session {
     boost::system::error_code ec;
     deadline_.cancel();
     Socket(stream_).close(ec);
+    // Whatever ended the connection, the credit reader may still be reading
+    // this session's stream: the session outlives it.
+    while (reading_credits_) {
+      reader_done_.expires_after(std::chrono::seconds(1));
+      co_await reader_done_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    server_->UnwatchGrowth(&wake_);
+    if (admitted_) server_->LoggedOut(key_->principal_id, key_->role);
     server_->LoginEnded(&Socket(stream_));
     server_->Untrack(&Socket(stream_));
     server_->metrics().SubscriberGone(connection_);
     server_->metrics().ConnectionClosed();
-    server_->SessionEnded();
+    server_->SessionEnded(address_);
   }
 
  private:
@@ -82,17 +109,20 @@ class Session {
   // A frame's body, and the share of the server's request budget it holds
   // until it is destroyed.
   struct Body {
-    Body(Server::Impl* server, size_t held) : bytes(), server_(server), held_(held) {}
+    // `principal` must outlive the body (the session's key does).
+    Body(Server::Impl* server, size_t held, const std::string* principal)
+        : bytes(), server_(server), held_(held), principal_(principal) {}
     Body(Body&& other) noexcept
         : bytes(std::move(other.bytes)),
           refusal(std::move(other.refusal)),
           server_(other.server_),
-          held_(other.held_) {
+          held_(other.held_),
+          principal_(other.principal_) {
       other.held_ = 0;
     }
     Body& operator=(Body&&) = delete;
     ~Body() {
-      if (held_ > 0) server_->Release(held_);
+      if (held_ > 0) server_->Release(held_, *principal_);
     }
     std::string bytes;
     std::string refusal;  // why the request was read past unkept, or empty
@@ -100,6 +130,7 @@ class Session {
    private:
     Server::Impl* server_;
     size_t held_;
+    const std::string* principal_;
   };
 
   // One frame's body, checked; throws when the connection is over.
@@ -119,12 +150,11 @@ class Session {
                     "a frame of " + std::to_string(n) + " bytes before login; at most " +
                         std::to_string(kSmallRequestBytes) + " until the key is known");
     }
-    if (held && !server_->Reserve(n)) {
+    std::string busy;  // held implies authenticated_, so key_ is known
+    if (held && !(busy = server_->Reserve(n, key_->principal_id)).empty()) {
       // Read past it without keeping it, and say why; the connection goes on.
-      Body refused(server_, 0);
-      refused.refusal = "the server is busy: it holds " +
-                        std::to_string(server_->reserved() >> 20) +
-                        " MiB of other requests, and this one of " + std::to_string(n) +
+      Body refused(server_, 0, nullptr);
+      refused.refusal = "the server is busy: " + busy + ", and this one of " + std::to_string(n) +
                         " bytes does not fit; it was not kept: send it again shortly";
       std::string scratch(std::min<size_t>(n, kSmallRequestBytes), '\0');
       for (size_t left = n; left > 0;) {
@@ -136,10 +166,28 @@ class Session {
       if (timeout) deadline_.cancel();
       co_return refused;
     }
-    Body body(server_, held ? n : 0);
+    Body body(server_, held ? n : 0, held ? &key_->principal_id : nullptr);
     body.bytes.resize(n);
     co_await asio::async_read(stream_, asio::buffer(body.bytes), asio::use_awaitable);
     if (timeout) deadline_.cancel();
+    co_return body;
+  }
+
+  // A subscription's next frame, of at most kSmallRequestBytes (a Credit
+  // frame is a few dozen bytes): it never holds any of the request budget.
+  // Throws when the connection is over, or ends it at a larger frame.
+  asio::awaitable<std::string> ReadSmallFrame() {
+    unsigned char prefix[4];
+    co_await asio::async_read(stream_, asio::buffer(prefix), asio::use_awaitable);
+    const uint32_t n = FrameLength(prefix);
+    if (n == 0 || n > kSmallRequestBytes) {
+      co_await Fail(0, wire::ErrorCode::BadRequest,
+                    "a frame of " + std::to_string(n) +
+                        " bytes during a subscription, which takes Credit frames of 1 to " +
+                        std::to_string(kSmallRequestBytes) + " bytes");
+    }
+    std::string body(n, '\0');
+    co_await asio::async_read(stream_, asio::buffer(body), asio::use_awaitable);
     co_return body;
   }
 
@@ -157,7 +205,7 @@ class Session {
   asio::awaitable<void> Fail(uint64_t id, wire::ErrorCode code, std::string message) {
     std::string who = peer_;
     if (key_) who += " (" + key_->principal_id + ")";
-    server_->Log(who + ": refused: " + message);
+    server_->LogRefusal(who + ": refused: " + message);
     server_->metrics().Refused(wire::EnumNameErrorCode(code));
     // While a subscription streams, its writer owns the stream: the
     // connection just ends.
@@ -168,7 +216,7 @@ class Session {
   // Sends an Error; the connection goes on.
   asio::awaitable<void> Refuse(uint64_t id, wire::ErrorCode code, std::string message,
                                int index = -1) {
-    server_->Log(peer_ + " (" + key_->principal_id + "): refused: " + message);
+    server_->LogRefusal(peer_ + " (" + key_->principal_id + "): refused: " + message);
     server_->metrics().Refused(wire::EnumNameErrorCode(code));
     co_await Write(ErrorFrame(id, code, message, index));
   }
@@ -176,12 +224,21 @@ class Session {
   // Runs blocking ledger work on the pool; the session resumes on the
   // network thread.
   template <typename F>
-  asio::awaitable<std::invoke_result_t<F>> OnPool(F work) {
+  asio::awaitable<std::invoke_result_t<F>> OnPool(F work, asio::thread_pool* pool = nullptr) {
     using R = std::invoke_result_t<F>;
     std::optional<R> result = co_await asio::co_spawn(
-        server_->pool(), [&]() -> asio::awaitable<std::optional<R>> { co_return work(); },
-        asio::use_awaitable);
+        pool != nullptr ? *pool : server_->pool(),
+        [&]() -> asio::awaitable<std::optional<R>> { co_return work(); }, asio::use_awaitable);
     co_return std::move(*result);
+  }
+
+  // Refuses a login with the one answer every refused login gets, and logs
+  // `detail`; ends the connection.
+  asio::awaitable<void> FailLogin(const std::string& detail) {
+    server_->LogRefusal(peer_ + ": login refused: " + detail);
+    server_->metrics().Refused(wire::EnumNameErrorCode(wire::ErrorCode::Unauthenticated));
+    co_await Write(ErrorFrame(0, wire::ErrorCode::Unauthenticated, kLoginRefused));
+    throw Closed();
   }
 
   asio::awaitable<bool> Authenticate() {
@@ -202,23 +259,23 @@ class Session {
     const std::string signature = Bytes(auth->signature());
     key_ = server_->ledger()->FindKey(key_id_);
     const std::string who = "key " + ShortKeyId(key_id_);
-    if (!key_) {
-      co_await Fail(0, wire::ErrorCode::Unauthenticated, who + " is not registered in this log");
-    }
+    if (!key_) co_await FailLogin(who + " is not registered in this log");
     if (key_->revoked_at) {
-      co_await Fail(0, wire::ErrorCode::Unauthenticated,
-                    who + " (" + key_->principal_id + ") was revoked at position " +
-                        std::to_string(*key_->revoked_at));
+      co_await FailLogin(who + " (" + key_->principal_id + ") was revoked at position " +
+                         std::to_string(*key_->revoked_at));
     }
-    if (key_->role == schema::Role::Ledger || key_->role == schema::Role::Unspecified) {
-      co_await Fail(
-          0, wire::ErrorCode::Unauthenticated,
-          who + " is the ledger's checkpoint key; it signs checkpoints, it cannot log in");
+    if (!MayLogIn(key_->role)) {
+      co_await FailLogin(who + " (" + key_->principal_id + ") has role " +
+                         std::to_string(int(key_->role)) + " (" + schema::EnumNameRole(key_->role) +
+                         "), which may not log in: only Admin, Integration, Auditor and Board");
     }
-    if (!key_->key.Verify(AuthMessage(origin, nonce), signature)) {
-      co_await Fail(0, wire::ErrorCode::Unauthenticated,
-                    "the challenge signature does not verify for " + who);
+    if (!key_->key.Verify(AuthMessage(origin, nonce, tls_binding_), signature)) {
+      co_await FailLogin("the challenge signature does not verify for " + who + " (" +
+                         key_->principal_id + ")");
     }
+    const std::string no_place = server_->AdmitLogin(key_->principal_id, key_->role);
+    if (!no_place.empty()) co_await Fail(0, wire::ErrorCode::Unavailable, no_place);
+    admitted_ = true;
     authenticated_ = true;
     server_->LoginEnded(&Socket(stream_));
     co_await Write(WelcomeFrame(key_->principal_id, key_->role, key_->allowed_event_types,
@@ -400,7 +457,22 @@ class Session {
     }
     const std::string filters = r->filters_json() ? r->filters_json()->str() : "";
     const std::string as_of = r->as_of() ? r->as_of()->str() : "";
-    auto text = co_await OnPool([&] { return server_->Query(key_->role, view, filters, as_of); });
+    if (Status checked = CheckFiltersJson(filters); !checked.ok()) {
+      co_await Refuse(id, wire::ErrorCode::InvalidArgument, checked.message());
+      co_return;
+    }
+    std::string busy = server_->AdmitQuery(key_->principal_id);
+    if (!busy.empty()) {
+      co_await Refuse(id, wire::ErrorCode::Unavailable, "the server is busy: " + busy);
+      co_return;
+    }
+    struct Admitted {  // forgets the query however this coroutine goes on
+      Server::Impl* server;
+      const std::string& principal;
+      ~Admitted() { server->QueryDone(principal); }
+    } admitted{server_, key_->principal_id};
+    auto text = co_await OnPool([&] { return server_->Query(key_->role, view, filters, as_of); },
+                                &server_->query_pool());
     if (!text.ok()) {
       co_await Refuse(id, CodeOf(text.status()), text.status().message());
       co_return;
@@ -436,9 +508,12 @@ class Session {
                     "subscription from " + std::to_string(next) + " is past the log's end (" +
                         std::to_string(server_->ledger()->size()) + ")");
     }
+    // Set here, not in the reader: Run waits for it from now on.
+    reading_credits_ = true;
     asio::co_spawn(Socket(stream_).get_executor(), ReadCredits(), asio::detached);
     server_->metrics().SubscriberAt(connection_, key_->principal_id, next);
     while (!client_gone_ && !server_->stopping()) {
+      co_await EndIfRevoked(id);
       const uint64_t size = server_->ledger()->size();
       if (credit_ > 0 && next < size) {
         const uint64_t to = std::min({size, next + credit_, next + kMaxReadEntries});
@@ -458,24 +533,32 @@ class Session {
       co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       server_->UnwatchGrowth(&wake_);
     }
-    while (reading_credits_) {  // let the reader see the socket closed first
-      boost::system::error_code ec;
-      Socket(stream_).cancel(ec);
-      wake_.expires_after(std::chrono::milliseconds(5));
-      co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
+    // Run closes the socket and waits for the credit reader to finish.
   }
 
+  // A key revoked while it follows the log loses its subscription as soon
+  // as the log holds the revocation: an Error frame, then the end.
+  asio::awaitable<void> EndIfRevoked(uint64_t id) {
+    const auto now = server_->ledger()->FindKey(key_id_);
+    if (now && !now->revoked_at) co_return;
+    const std::string message = "key " + ShortKeyId(key_id_) + " was revoked";
+    server_->LogRefusal(peer_ + " (" + key_->principal_id + "): subscription ended: " + message);
+    server_->metrics().Refused(wire::EnumNameErrorCode(wire::ErrorCode::Unauthenticated));
+    co_await Write(ErrorFrame(id, wire::ErrorCode::Unauthenticated, message));
+    throw Closed();
+  }
+
+  // Reads the client's Credit frames until the connection ends, and only
+  // small frames: it never holds any of the request budget.
   asio::awaitable<void> ReadCredits() {
-    reading_credits_ = true;
     try {
       for (;;) {
-        const Body body = co_await ReadBody(std::nullopt);
-        auto frame = ParseFrame(body.bytes);
+        const std::string body = co_await ReadSmallFrame();
+        auto frame = ParseFrame(body);
         const wire::Credit* credit = frame.ok() ? frame.value()->message_as_Credit() : nullptr;
         if (credit == nullptr) {  // a subscription takes Credit frames only
-          server_->Log(peer_ + " (" + key_->principal_id +
-                       "): subscription ended: the client sent something other than Credit");
+          server_->LogRefusal(peer_ + " (" + key_->principal_id +
+                              "): subscription ended: the client sent something other than Credit");
           break;
         }
         credit_ += credit->entries();
@@ -486,14 +569,18 @@ class Session {
     client_gone_ = true;
     reading_credits_ = false;
     wake_.cancel();
+    reader_done_.cancel();
   }
 
   Server::Impl* server_;
   Stream stream_;
   const uint64_t connection_;
   std::string peer_;
-  asio::steady_timer deadline_, wake_;
+  const std::string address_;  // the client's, without the port
+  asio::steady_timer deadline_, wake_, reader_done_;
+  std::string tls_binding_;  // the TLS session's exporter value; empty for plaintext
   bool timed_out_ = false, authenticated_ = false;
+  bool admitted_ = false;     // counted by AdmitLogin
   const char* timeout_ = "";  // which timeout closed the connection
   std::optional<KeyInfo> key_;
   std::string key_id_;

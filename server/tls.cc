@@ -75,4 +75,15 @@ Status RestrictServerTls(SSL_CTX* ctx) {
   return Status::OK();
 }
 
+StatusOr<std::string> TlsLoginBinding(SSL* ssl) {
+  std::string out(32, '\0');
+  if (ssl == nullptr ||
+      SSL_export_keying_material(ssl, reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                                 kLoginExporterLabel, sizeof kLoginExporterLabel - 1, nullptr, 0,
+                                 0) != 1) {
+    return Status::IOError("TLS: cannot export the session's login binding");
+  }
+  return out;
+}
+
 }  // namespace evident::server

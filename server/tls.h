@@ -5,9 +5,10 @@
 #include "ledger/status.h"
 
 // TLS material and policy for the server: a self-signed certificate for a
-// single-machine setup (`evident init` writes one), and the versions and
-// cipher suites the server accepts (docs/operations.md, TLS).
+// single-machine setup (`evident init` writes one), the versions and cipher
+// suites the server accepts (docs/operations.md, TLS), and reading PEM files.
 typedef struct ssl_ctx_st SSL_CTX;
+struct ssl_st;
 
 namespace evident::server {
 
@@ -33,5 +34,14 @@ struct TlsPair {
 // now, naming `host` as its common name and as a subject alternative name,
 // with 127.0.0.1 and ::1 beside it.
 StatusOr<TlsPair> MakeSelfSignedCertificate(const std::string& host, int days = 825);
+
+// The label of the keying-material exporter (RFC 5705, RFC 8446 7.5) whose
+// value a login signature covers.
+constexpr char kLoginExporterLabel[] = "EXPORTER-evident-login";
+
+// 32 bytes both ends of the TLS session `ssl` compute alike and no other
+// session shares: the exporter with kLoginExporterLabel and no context.
+// IOError if the handshake is not finished.
+StatusOr<std::string> TlsLoginBinding(ssl_st* ssl);
 
 }  // namespace evident::server

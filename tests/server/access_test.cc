@@ -45,6 +45,30 @@ TEST(AccessTest, EachRoleMayMakeTheRequestsTheProtocolGivesIt) {
   }
 }
 
+// A role this build does not know (a registration with role 99, say) may
+// not log in, and if it ever reached a request it would be refused
+// everything: the rules deny by default.
+TEST(AccessTest, AnUnknownRoleMayDoNothing) {
+  const Role unknown = static_cast<Role>(99);
+  for (Role role : {unknown, Role::Ledger, Role::Unspecified}) {
+    EXPECT_FALSE(MayLogIn(role)) << int(role);
+    for (Message request :
+         {Message::AppendRequest, Message::ReadRequest, Message::SubscribeRequest,
+          Message::CheckpointRequest, Message::InclusionProofRequest,
+          Message::ConsistencyProofRequest, Message::QueryRequest, Message::BackupRequest}) {
+      EXPECT_NE(RequestRefusal(role, request), "") << int(role) << " "
+                                                   << wire::EnumNameMessage(request);
+    }
+    EXPECT_NE(ViewRefusal(role, "accountability"), "") << int(role);
+  }
+  for (Role role : {Role::Admin, Role::Integration, Role::Auditor, Role::Board}) {
+    EXPECT_TRUE(MayLogIn(role)) << schema::EnumNameRole(role);
+  }
+  PrivateKey key = testing::Must(PrivateKey::Generate());
+  const std::string entry = BuildEntry(7, 0, SignEvent(key, "event bytes"));
+  EXPECT_FALSE(SeesEntry(unknown, key.public_key().key_id(), entry));
+}
+
 TEST(AccessTest, TheBoardSeesTheSummaryViewsOnly) {
   for (const char* view : {"accountability", "equity"}) {
     EXPECT_EQ(ViewRefusal(Role::Board, view), "") << view;
