@@ -270,21 +270,39 @@ Status Appender::StageWriter(Writer* w, Group* g) {
   return Status::OK();
 }
 
-Status Appender::FindStored(std::string_view event_id, uint64_t* sequence,
-                            std::string* event_bytes) {
+// An event id already in the log is another event's id, not a duplicate,
+// unless the same principal signed both (or the newcomer is an admin's, who
+// may read every record anyway). The answer names no position and no owner:
+// a system learns nothing of other systems' records from it.
+Status Appender::CheckIdHolder(const KeyRegistry& registry, std::string_view signer_key_id,
+                               std::string_view holder_key_id, std::string_view event_id) {
+  const KeyRegistry::KeyInfo* signer = registry.Find(signer_key_id);
+  const KeyRegistry::KeyInfo* holder = registry.Find(holder_key_id);
+  if (signer != nullptr && signer->role == schema::Role::Admin) return Status::OK();
+  if (signer != nullptr && holder != nullptr && signer->principal_id == holder->principal_id) {
+    return Status::OK();
+  }
+  return Status::Conflict("event id " + EventIdHex(event_id) +
+                          " is in use already; an id names one event in the whole log, so "
+                          "choose another (ids derived from the system's own record keys and "
+                          "its name do not collide)");
+}
+
+Status Appender::FindStored(std::string_view event_id, uint64_t* sequence, std::string* event_bytes,
+                            std::string* signer_key_id) {
   auto indexed = ReadIndexedEntry(storage_, event_id);
   if (!indexed.ok()) return indexed.status();
   *sequence = indexed->sequence;
   auto entry = ParseEntry(indexed->bytes);
   if (!entry.ok()) return entry.status();
   *event_bytes = std::string(AsView(entry.value()->event()));
+  *signer_key_id = std::string(AsView(entry.value()->signer_key_id()));
   return Status::OK();
 }
 
 // The signer of an earlier event, for the amendment rule: staged in this
 // group, or stored.
-StatusOr<std::optional<std::string>> Appender::SignerOf(const Group& g,
-                                                        std::string_view event_id) {
+StatusOr<std::optional<std::string>> Appender::SignerOf(const Group& g, std::string_view event_id) {
   if (auto it = g.pending.find(std::string(event_id)); it != g.pending.end()) {
     return std::optional<std::string>(*it->second.signer_key_id);
   }
@@ -298,6 +316,8 @@ Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
 
   // Idempotency: the same id with the same bytes is the event already stored.
   if (auto it = g->pending.find(id); it != g->pending.end()) {
+    EVIDENT_RETURN_IF_ERROR(
+        CheckIdHolder(*g->registry, e.signer_key_id, *it->second.signer_key_id, id));
     if (*it->second.event_bytes != e.event) {
       return Status::Conflict(
           "the same event id appears earlier in this append with different bytes");
@@ -306,9 +326,10 @@ Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
     return Status::OK();
   }
   uint64_t stored_sequence = 0;
-  std::string stored_bytes;
-  Status found = FindStored(id, &stored_sequence, &stored_bytes);
+  std::string stored_bytes, stored_signer;
+  Status found = FindStored(id, &stored_sequence, &stored_bytes, &stored_signer);
   if (found.ok()) {
+    EVIDENT_RETURN_IF_ERROR(CheckIdHolder(*g->registry, e.signer_key_id, stored_signer, id));
     if (stored_bytes != e.event) {
       return Status::Conflict("this event id was appended at position " +
                               std::to_string(stored_sequence) +

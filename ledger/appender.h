@@ -104,7 +104,10 @@ class Appender {
   void CommitGroup(const std::vector<Writer*>& group);
   Status StageWriter(Writer* w, Group* g);
   Status StageEvent(Writer* w, size_t i, Group* g);
-  Status FindStored(std::string_view event_id, uint64_t* sequence, std::string* event_bytes);
+  Status FindStored(std::string_view event_id, uint64_t* sequence, std::string* event_bytes,
+                    std::string* signer_key_id);
+  static Status CheckIdHolder(const KeyRegistry& registry, std::string_view signer_key_id,
+                              std::string_view holder_key_id, std::string_view event_id);
   StatusOr<std::optional<std::string>> SignerOf(const Group& g, std::string_view event_id);
   Status SealGroup(Group* g);
 

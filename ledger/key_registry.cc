@@ -43,9 +43,18 @@ Status KeyRegistry::CheckRole(const KeyInfo& signer, const schema::Event& event)
     case schema::Role::Integration: {
       if (IsKeyEvent(event.body_type())) break;
       const auto& allowed = signer.allowed_event_types;
-      if (std::find(allowed.begin(), allowed.end(), type) != allowed.end()) return Status::OK();
-      return Status::PermissionDenied(who + " is not registered to append " + std::string(type) +
-                                      " events");
+      if (std::find(allowed.begin(), allowed.end(), type) == allowed.end()) {
+        return Status::PermissionDenied(who + " is not registered to append " + std::string(type) +
+                                        " events");
+      }
+      // A system speaks for itself only: the envelope's source_system is the
+      // signer's principal, so no system's records can claim another's name.
+      if (event.source_system()->string_view() != signer.principal_id) {
+        return Status::PermissionDenied(who + " signs only events whose source_system is \"" +
+                                        signer.principal_id + "\"; this one says \"" +
+                                        event.source_system()->str() + "\"");
+      }
+      return Status::OK();
     }
     case schema::Role::Auditor:
       if (event.body_type() == schema::Body::AuditAttested) return Status::OK();
@@ -116,25 +125,29 @@ Status KeyRegistry::CheckAmendment(std::string_view signer_key_id, const schema:
   const std::string_view target = AmendedEventIdOf(&event);
   if (target.empty()) return Status::OK();
   const KeyInfo* signer = Find(signer_key_id);
-  if (signer == nullptr || signer->role != schema::Role::Integration) return Status::OK();
+  if (signer == nullptr) return Status::OK();  // Check has refused it already
   auto target_signer = signer_of(target);
   if (!target_signer.ok()) {
     return target_signer.status().WithContext("finding event " + EventIdHex(target) +
                                               ", which this event amends");
   }
-  const std::string who = "key " + ShortKeyId(signer_key_id) + " (" + signer->principal_id +
-                          ", Integration) amends only earlier events signed by " +
-                          signer->principal_id + "'s own keys; ";
-  if (!target_signer.value()) {
-    return Status::PermissionDenied(who + "no earlier entry holds event " + EventIdHex(target));
+  if (signer->role != schema::Role::Integration) {
+    // An admin may amend any event, but only one the log holds: an
+    // amendment of nothing would stand in the log for ever, applying to
+    // nothing.
+    if (target_signer.value()) return Status::OK();
+    return Status::NotFound("no earlier entry holds event " + EventIdHex(target) +
+                            ", which this event amends");
   }
-  const KeyInfo* owner = Find(*target_signer.value());
+  // One answer whether the event is absent or another system's: a system
+  // learns nothing of other systems' records from a refusal.
+  const KeyInfo* owner = target_signer.value() ? Find(*target_signer.value()) : nullptr;
   if (owner == nullptr || owner->principal_id != signer->principal_id) {
     return Status::PermissionDenied(
-        who + "event " + EventIdHex(target) + " was signed by key " +
-        ShortKeyId(*target_signer.value()) + " (" +
-        (owner != nullptr ? owner->principal_id : std::string("not registered")) +
-        "); an Admin key can amend it");
+        "key " + ShortKeyId(signer_key_id) + " (" + signer->principal_id +
+        ", Integration) amends only earlier events signed by " + signer->principal_id +
+        "'s own keys, and none of them holds event " + EventIdHex(target) +
+        "; an Admin key can amend another system's event");
   }
   return Status::OK();
 }

@@ -26,7 +26,10 @@
 //    sign no events (the ledger key signs checkpoints);
 //  * a key id is registered at most once, revoked at most once, and the last
 //    active admin key cannot be revoked;
-//  * an Integration key corrects or voids only an earlier event signed by a
+//  * an Integration key signs only events whose source_system is its own
+//    principal_id;
+//  * a correction or void names an event an earlier entry holds, and an
+//    Integration key corrects or voids only an earlier event signed by a
 //    key of its own principal (CheckAmendment: it needs that event's signer,
 //    which the key events alone do not give).
 //
@@ -63,11 +66,12 @@ class KeyRegistry {
   using SignerLookup =
       std::function<StatusOr<std::optional<std::string>>(std::string_view event_id)>;
 
-  // The amendment rule above, for an event that passed Check at the same
-  // position. OK for every event that is not an Integration key's
-  // RecordCorrected or RecordVoided; only for those is `signer_of` asked.
-  // PermissionDenied names the amended event and, if it is in the log, whose
-  // it is.
+  // The amendment rules above, for an event that passed Check at the same
+  // position. OK for every event that is not a RecordCorrected or
+  // RecordVoided. NotFound: an Admin's amendment names an event no earlier
+  // entry holds. PermissionDenied: an Integration key's amendment names an
+  // event no earlier entry of its own principal holds -- the same words
+  // whether the event is absent or another system's.
   Status CheckAmendment(std::string_view signer_key_id, const schema::Event& event,
                         const SignerLookup& signer_of) const;
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ledger/entry.h"
 #include "tests/projections/projection_fixture.h"
 
 namespace evident::testing {
@@ -62,8 +63,19 @@ TEST_F(ProjectorTest, ACorrectionThatMovesTheSubjectIsTakenBackFromWhereItWent) 
 
 TEST_F(ProjectorTest, AnAmendmentThatCannotApplyChangesNothingAndSaysWhy) {
   const std::string id = Attend("a", 60);
-  Correct(IdHex(999999), "AttendanceRecorded", AttendanceBody(90));
+  // The appender refuses an amendment of an id no earlier entry holds (key
+  // rule 5); a log written before that rule may hold one, which the
+  // projector applies as nothing, saying why.
+  const SignedEvent of_nothing = Sign(
+      *admin_, testing::EventJson(IdHex(999998), "RecordCorrected", "",
+                                  "\"amends_event_id\":\"" + IdHex(999999) +
+                                      "\",\"reason_code\":\"keyed-wrong\",\"body_type\":"
+                                      "\"AttendanceRecorded\",\"body\":{" +
+                                      AttendanceBody(90) + "}"));
+  EXPECT_EQ(ledger_->Append({of_nothing}).status().code(), Status::Code::kNotFound);
   auto p = Fold();
+  const std::string entry = BuildEntry(p->position(), 1760457600000000, of_nothing);
+  ASSERT_OK(p->Apply(p->position(), entry));
   EXPECT_EQ(LastOutcome(*p), "not applied: no earlier event has this id");
   EXPECT_EQ(Minutes(*p, "a"), 60);
 

@@ -59,7 +59,16 @@ void LedgerFixture::SetUp() {
 }
 
 SignedEvent LedgerFixture::Sign(const PrivateKey& key, const std::string& json) {
-  return SignEvent(key, Must(codec_->FromJson(json)));
+  // A system speaks only as itself (key rule 6): an event written with the
+  // placeholder source "test" takes the signing integration's name.
+  std::string text = json;
+  const std::string placeholder = "\"source_system\":\"test\"";
+  auto info = ledger_ ? ledger_->FindKey(key.public_key().key_id()) : std::nullopt;
+  if (const size_t at = text.find(placeholder);
+      info && info->role == schema::Role::Integration && at != std::string::npos) {
+    text.replace(at, placeholder.size(), "\"source_system\":\"" + info->principal_id + "\"");
+  }
+  return SignEvent(key, Must(codec_->FromJson(text)));
 }
 
 PrivateKey LedgerFixture::RegisterKey(const std::string& principal, const std::string& role,

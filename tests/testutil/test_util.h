@@ -68,7 +68,8 @@ class LedgerFixture : public ::testing::Test {
 
   void SetUp() override;
 
-  // JSON -> signed event.
+  // JSON -> signed event. An Integration key's event written with
+  // "source_system":"test" is signed with its principal there instead.
   SignedEvent Sign(const PrivateKey& key, const std::string& json);
   // Registers a new key with `role` (and allowed types), signed by the admin.
   PrivateKey RegisterKey(const std::string& principal, const std::string& role,

@@ -238,7 +238,15 @@ TEST_F(CliTest, KeygenPrintsARegistrationTheAdminCanAppend) {
       {"keygen", "--out", key, "--principal", "hr-system", "--allow", "AttendanceRecorded"}, reg);
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   ASSERT_EQ(Evident({"append", "--ledger", ledger_, "--key", admin_, reg}).exit_code, 0);
-  Write("att.jsonl", AttendanceJson(IdHex(9), "p", 5) + "\n");
+  // The system speaks only as itself (key rule 6).
+  std::string attendance = AttendanceJson(IdHex(9), "p", 5);
+  Write("other.jsonl", attendance + "\n");
+  CommandResult other =
+      Evident({"append", "--ledger", ledger_, "--key", key, dir_.path() + "/other.jsonl"});
+  EXPECT_NE(other.exit_code, 0);
+  EXPECT_NE(other.err.find("source_system is \"hr-system\""), std::string::npos) << other.err;
+  attendance.replace(attendance.find("\"test\""), 6, "\"hr-system\"");
+  Write("att.jsonl", attendance + "\n");
   CommandResult att =
       Evident({"append", "--ledger", ledger_, "--key", key, dir_.path() + "/att.jsonl"});
   EXPECT_EQ(att.exit_code, 0) << att.err;

@@ -114,8 +114,10 @@ TEST_F(ImportCliTest, AnIntegrationImportsThroughTheServerAndItsEditsBecomeCorre
   const std::vector<std::string> remote = {"--server", "localhost:" + port, "--trust",
                                            ledger_ + "/keys/tls-cert.pem"};
   auto import = [&](const std::string& file) {
-    std::vector<std::string> args = {"import", "--map", kMappings + "edfi-pd-attendance.json",
-                                     "--key", pd};
+    // The system's events name it as their source (key rule 6).
+    std::vector<std::string> args = {"import",  "--map", kMappings + "edfi-pd-attendance.json",
+                                     "--param", "source_system=pd-system",
+                                     "--key",   pd};
     args.insert(args.end(), remote.begin(), remote.end());
     args.push_back(file);
     return Evident(args);
