@@ -23,6 +23,10 @@ constexpr size_t kMaxBatchEvents = 256;
 constexpr size_t kMaxFrameBytes = 24u << 20;
 // Entries in one ReadResponse or EntryBatch, at most.
 constexpr uint64_t kMaxReadEntries = 1024;
+// Bytes of entries in one EntryBatch before its last entry, at most: a
+// subscriber's batch, held until a slow client has read it, stays small
+// whatever the size of the events in it.
+constexpr size_t kMaxBatchEntryBytes = 1u << 20;
 
 // The length prefix and the bytes of a finished builder, ready to write.
 std::string Framed(const flatbuffers::FlatBufferBuilder& fbb);

@@ -391,13 +391,19 @@ class Session {
   }
 
   // Entries [from, to) this key may see: everything, or an integration's own.
-  EntryList Entries(uint64_t from, uint64_t to, uint64_t* scanned_to) {
+  // Stops after the entry that brings the batch to `max_bytes` (at least one
+  // entry is always taken); `*scanned_to` is where the next batch starts.
+  EntryList Entries(uint64_t from, uint64_t to, uint64_t* scanned_to,
+                    size_t max_bytes = SIZE_MAX) {
     EntryList out;
+    size_t bytes_taken = 0;
     *scanned_to = from;
     (void)server_->ledger()->Scan(from, to, [&](uint64_t position, std::string_view bytes) {
       *scanned_to = position + 1;
-      if (SeesEntry(key_->role, key_id_, bytes)) out.emplace_back(position, std::string(bytes));
-      return true;
+      if (!SeesEntry(key_->role, key_id_, bytes)) return true;
+      out.emplace_back(position, std::string(bytes));
+      bytes_taken += bytes.size();
+      return bytes_taken < max_bytes;
     });
     return out;
   }
@@ -518,7 +524,8 @@ class Session {
       if (credit_ > 0 && next < size) {
         const uint64_t to = std::min({size, next + credit_, next + kMaxReadEntries});
         uint64_t scanned = next;
-        auto entries = co_await OnPool([&] { return Entries(next, to, &scanned); });
+        auto entries =
+            co_await OnPool([&] { return Entries(next, to, &scanned, kMaxBatchEntryBytes); });
         next = scanned;
         if (entries.empty()) continue;
         credit_ -= std::min<uint64_t>(credit_, entries.size());

@@ -178,6 +178,36 @@ TEST_F(HostileLimitsTest, SubscribersThatResetMidStreamDoNotCrashTheServer) {
   EXPECT_TRUE(client->Append({Attendance(*integration_, 610001)}).ok());
 }
 
+// A subscription's batches are bounded in bytes as well as in entries: a
+// batch of 1,024 entries of up to 64 KiB each would pass the frame limit and
+// be held whole for a slow subscriber. With 300 entries of about 40 KB, the
+// subscriber still receives every entry, in order, in batches of at most
+// kMaxBatchEntryBytes before their last entry.
+TEST_F(HostileLimitsTest, ASubscriptionsBatchesAreBoundedInBytes) {
+  AppendLargeEntries();
+  const uint64_t size = ledger_->size();
+  auto c = Must(Client::Connect(Options(), *auditor_));
+  ASSERT_TRUE(c->SendRaw(SubscribeFrame(0, 1000000)).ok());
+  uint64_t next = 0;
+  int batches = 0;
+  while (next < size) {
+    const std::string body = Must(c->ReceiveRaw());
+    auto frame = Must(server::ParseFrame(body));
+    const wire::EntryBatch* batch = frame->message_as_EntryBatch();
+    ASSERT_NE(batch, nullptr);
+    size_t bytes = 0, last = 0;
+    for (const auto* e : *batch->entries()) {
+      ASSERT_EQ(e->position(), next);
+      ++next;
+      last = e->bytes()->size();
+      bytes += last;
+    }
+    EXPECT_LE(bytes - last, server::kMaxBatchEntryBytes);  // the last entry crossed the bound
+    ++batches;
+  }
+  EXPECT_GE(batches, int(size * 40000 / server::kMaxBatchEntryBytes));
+}
+
 // Board connections loop queries (as_of re-renders every view) while an
 // integration appends. Queries run on an executor of their own with a bound
 // on those in flight: every append is answered (within a bound far above
