@@ -136,6 +136,25 @@ StatusOr<ProofReply> ProofOf(const std::string& body) {
   return reply;
 }
 
+// Connects `*socket` from `source` (port 0) to the first endpoint of the
+// same family as `source`.
+boost::system::error_code ConnectFrom(const std::string& source,
+                                      const tcp::resolver::results_type& endpoints,
+                                      tcp::socket* socket) {
+  boost::system::error_code ec;
+  const auto local = asio::ip::make_address(source, ec);
+  if (ec) return ec;
+  for (const auto& entry : endpoints) {
+    const tcp::endpoint to = entry.endpoint();
+    if (to.address().is_v4() != local.is_v4()) continue;
+    socket->open(to.protocol(), ec);
+    if (!ec) socket->bind(tcp::endpoint(local, 0), ec);
+    if (!ec) socket->connect(to, ec);
+    return ec;
+  }
+  return asio::error::address_family_not_supported;
+}
+
 }  // namespace
 
 Client::~Client() = default;
@@ -158,7 +177,11 @@ StatusOr<std::unique_ptr<Client>> Client::Open(const ClientOptions& options) {
     c.secure->set_verify_callback(asio::ssl::host_name_verification(options.host));
     SSL_set_tlsext_host_name(c.secure->native_handle(), options.host.c_str());
   }
-  asio::connect(c.socket(), endpoints, ec);
+  if (options.source_address.empty()) {
+    asio::connect(c.socket(), endpoints, ec);
+  } else {
+    ec = ConnectFrom(options.source_address, endpoints, &c.socket());
+  }
   if (ec) {
     return Status::IOError("cannot connect to " + options.host + ":" +
                            std::to_string(options.port) + ": " + ec.message());

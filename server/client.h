@@ -27,6 +27,9 @@ struct ClientOptions {
   std::string trusted_cert_pem;
   bool plaintext = false;
   std::chrono::milliseconds timeout{30000};  // for each reply
+  // The local address to connect from (empty: the system's choice), e.g.
+  // another 127.0.0.x for a client that must count as another address.
+  std::string source_address;
 };
 
 struct Welcome {

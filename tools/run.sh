@@ -19,6 +19,10 @@
 #                                  table (var/bench/table.md); then the micro-benchmarks
 #                                  and the board report's timings. The data sets are
 #                                  made once, in minutes, and kept
+#   tools/run.sh attack [SECONDS]  the bounded attack harness in var/attack: `evident serve`
+#                                  under each attack of issue 23 for SECONDS (default 8)
+#                                  beside a well-behaved client, as one table; fails if
+#                                  the server dies or a limit does not hold
 #   tools/run.sh crash [KILLS]     the kill -9 tests, in process and over TCP, with KILLS
 #                                  kills each (default 500)
 #   tools/run.sh pictures          the demo district's board report, drawn in
@@ -155,6 +159,11 @@ run_crash() {
   EVIDENT_CRASH_KILLS=${1:-500} "$root/build/tests/crash_test"
 }
 
+run_attack() {
+  targets="evident evident-attack" build "$root/build"
+  "$root/build/tools/bench/evident-attack" --dir "$root/var/attack" --phase-seconds "${1:-8}"
+}
+
 run_pictures() {
   targets=evident build "$root/build"
   local dir="$root/var/pictures"
@@ -191,6 +200,7 @@ case "$cmd" in
   scale) install_missing; run_scale "$@" ;;
   bench) install_missing postgresql; run_bench "$@" ;;
   crash) install_missing; run_crash "$@" ;;
+  attack) install_missing; run_attack "$@" ;;
   fuzz) install_missing; run_fuzz "$@" ;;
   pictures) install_missing chromium poppler-utils; run_pictures "$@" ;;
   *)

@@ -43,6 +43,7 @@
 #include "tools/bench/bench_data.h"
 #include "tools/bench/ceilings.h"
 #include "tools/bench/scenarios.h"
+#include "tools/bench/stats.h"
 
 namespace evident::bench {
 namespace {
@@ -86,12 +87,6 @@ double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const size_t mid = v.size() / 2;
   return v.size() % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-double Percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, size_t(q * double(v.size())))];
 }
 
 int Fail(const Status& s) {
@@ -206,22 +201,6 @@ StatusOr<Child> Spawn(const std::vector<std::string>& argv,
     return Status::IOError(argv[0] + " " + (argv.size() > 2 ? argv[2] : "") + " failed");
   }
   return child;
-}
-
-std::string Fmt(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), format, v);
-  return buf;
-}
-
-// 1234567 -> "1,234,567".
-std::string Count(double v) {
-  std::string digits = std::to_string(uint64_t(v + 0.5)), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 struct Row {
