@@ -26,7 +26,7 @@ types=SiteRegistered,PersonRegistered,ProgramDefined,CostIncurred,AttendanceReco
 "$evident" append --ledger "$ledger" --key "$ledger/keys/admin.pem" "$work/register.jsonl"
 
 step "3. The integration appends 5,000 events (sites, staff, programmes, attendance, costs, observations)"
-"$gen" --count 5000 --seed 42 >"$work/events.jsonl"
+"$gen" --count 5000 --seed 42 --source pd-system >"$work/events.jsonl"
 "$evident" append --ledger "$ledger" --key "$work/pd-system.pem" "$work/events.jsonl"
 
 step "4. It sends the same file again: nothing is appended twice"

@@ -18,17 +18,18 @@ std::string KeyPath(const std::string& dir, const std::string& name) {
   return dir + "/keys/" + name + ".pem";
 }
 
-std::string EnvelopeJson(const std::string& id_hex, const char* type, const std::string& subject,
-                         const std::string& body) {
+// `source` is the signer's principal: an integration speaks only as itself.
+std::string EnvelopeJson(const std::string& id_hex, const char* type, const std::string& source,
+                         const std::string& subject, const std::string& body) {
   return "{\"event_id\":\"" + id_hex + "\",\"event_type\":\"" + type +
          "\",\"occurred_at\":\"2025-10-14T16:00:00Z\",\"effective_date\":\"2025-10-14\","
-         "\"district_id\":\"bench-usd\",\"source_system\":\"bench\",\"subject\":{" +
+         "\"district_id\":\"bench-usd\",\"source_system\":\"" + source + "\",\"subject\":{" +
          subject + "},\"body\":{" + body + "}}";
 }
 
 std::string RegistrationJson(uint64_t n, const std::string& principal, const char* role,
                              const PrivateKey& key, const char* allowed) {
-  return EnvelopeJson(gen::EventId(0xbe7c4, n), "KeyRegistered", "",
+  return EnvelopeJson(gen::EventId(0xbe7c4, n), "KeyRegistered", "admin", "",
                       "\"principal_id\":\"" + principal + "\",\"role\":\"" + role +
                           "\",\"public_key\":\"" + HexEncode(key.public_key().raw()) +
                           "\",\"allowed_event_types\":" + allowed);
@@ -40,7 +41,7 @@ std::string AttendanceJson(int system, uint64_t i) {
   gen::Rng rng{uint64_t(system) << 40 | i};
   const uint64_t person = rng.Below(20000), session = rng.Below(400);
   return EnvelopeJson(
-      gen::EventId(0xbe7c5 + system, i), "AttendanceRecorded",
+      gen::EventId(0xbe7c5 + system, i), "AttendanceRecorded", "system-" + std::to_string(system),
       "\"person_id\":\"staff-" + std::to_string(person) + "\",\"program_id\":\"pd-" +
           std::to_string(session / 10) + "\",\"session_id\":\"pd-" + std::to_string(session) + "\"",
       "\"attendance_date\":\"2025-10-14\",\"attendance_event_category\":\"InAttendance\","
@@ -89,7 +90,7 @@ StatusOr<Keys> LoadKeys(const std::string& dir) {
 }
 
 StatusOr<uint64_t> DataSetCount(const std::string& dir) {
-  std::ifstream in(dir + "/count");
+  std::ifstream in(dir + "/count-v2");
   uint64_t count = 0;
   if (!(in >> count)) {
     return Status::NotFound("no data set in " + dir + " (no readable count file); make one with "
@@ -123,7 +124,7 @@ Status PrepareDataSet(const std::string& dir, uint64_t count) {
   }
   for (auto& t : threads) t.join();
   for (const Status& s : results) EVIDENT_RETURN_IF_ERROR(s);
-  std::ofstream(dir + "/count") << count << "\n";
+  std::ofstream(dir + "/count-v2") << count << "\n";
   return Status::OK();
 }
 

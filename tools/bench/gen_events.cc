@@ -10,7 +10,7 @@
 // amount, an attendance with new minutes) or voids (an observation or an
 // attendance withdrawn) of earlier events.
 //
-// usage: evident-gen-events --count N [--seed S] [--amend K]
+// usage: evident-gen-events --count N [--seed S] [--amend K] [--source NAME]
 
 #include <cstdint>
 #include <cstdio>
@@ -38,9 +38,13 @@ std::string Date(uint64_t day) {  // day 0 = 2024-08-01, within one school year
   return buf;
 }
 
+// The events' source_system (--source): the principal of the key that will
+// sign them, when that is an integration's (key rule 6).
+std::string g_source = "gen-events";
+
 void Emit(uint64_t seed, uint64_t index, const char* type, const std::string& date,
           const std::string& subject, const std::string& body) {
-  evident::gen::Emit(seed, index, type, date, subject, body, "lea-0640001", "gen-events");
+  evident::gen::Emit(seed, index, type, date, subject, body, "lea-0640001", g_source.c_str());
 }
 
 std::string Id(const char* prefix, uint64_t n) { return std::string(prefix) + std::to_string(n); }
@@ -92,9 +96,10 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--count") == 0) count = std::strtoull(argv[i + 1], nullptr, 10);
     if (std::strcmp(argv[i], "--seed") == 0) seed = std::strtoull(argv[i + 1], nullptr, 10);
     if (std::strcmp(argv[i], "--amend") == 0) amend = std::strtoull(argv[i + 1], nullptr, 10);
+    if (std::strcmp(argv[i], "--source") == 0) g_source = argv[i + 1];
   }
   if (count == 0) {
-    std::cerr << "usage: evident-gen-events --count N [--seed S] [--amend K]\n";
+    std::cerr << "usage: evident-gen-events --count N [--seed S] [--amend K] [--source NAME]\n";
     return 2;
   }
   std::ios::sync_with_stdio(false);
