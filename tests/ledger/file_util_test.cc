@@ -15,14 +15,7 @@
 namespace evident {
 namespace {
 
-// The permission bits of `path` in octal, e.g. "0600" ("missing" if none).
-std::string ModeOf(const std::string& path) {
-  struct stat st;
-  if (::lstat(path.c_str(), &st) != 0) return "missing";
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", unsigned(st.st_mode & 07777));
-  return text;
-}
+using testing::ModeOf;
 
 // Runs `body` with the process umask set to `mask`, restoring it after.
 template <typename Body>

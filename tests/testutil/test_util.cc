@@ -1,6 +1,9 @@
 #include "tests/testutil/test_util.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 #include "ledger/coding.h"
 
@@ -32,6 +35,14 @@ std::string AttendanceJson(const std::string& id_hex, const std::string& person,
       "\"attendance_date\":\"2025-01-15\",\"attendance_event_category\":\"InAttendance\","
       "\"credited_minutes\":" +
           std::to_string(minutes));
+}
+
+std::string ModeOf(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return "missing";
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", unsigned(st.st_mode & 07777));
+  return text;
 }
 
 std::string IdHex(uint64_t n) {

@@ -57,6 +57,9 @@ std::string EventJson(const std::string& id_hex, const std::string& type,
 // An AttendanceRecorded event: a typical integration event.
 std::string AttendanceJson(const std::string& id_hex, const std::string& person, int minutes);
 
+// The permission bits of `path` in octal, e.g. "0600" ("missing" if none).
+std::string ModeOf(const std::string& path);
+
 // A 32-hex-digit event id made from a small number, for readable tests.
 std::string IdHex(uint64_t n);
 

@@ -23,6 +23,7 @@ namespace {
 
 using testing::AttendanceJson;
 using testing::IdHex;
+using testing::ModeOf;
 
 TEST_F(CliTest, ServeChecksItsConfigFileAndFlagsOverrideIt) {
   Init();
@@ -91,15 +92,6 @@ TEST_F(CliTest, InitAppendVerifyAndReappend) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("appended 0 events; 500 were already"), std::string::npos) << again.out;
   EXPECT_EQ(CountLines(Snapshot()), 502u);
-}
-
-// The permission bits of `path` in octal, e.g. "0600" ("missing" if none).
-std::string ModeOf(const std::string& path) {
-  struct stat st;
-  if (::lstat(path.c_str(), &st) != 0) return "missing";
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", unsigned(st.st_mode & 07777));
-  return text;
 }
 
 TEST_F(CliTest, InitUnderAnOpenUmaskLeavesTheLedgerAndItsKeysToTheOwnerAlone) {

@@ -16,6 +16,7 @@
 #include "ledger/event_json.h"
 #include "ledger/ledger.h"
 #include "tools/bench/gen_util.h"
+#include "tools/bench/spawn.h"
 
 namespace evident::bench {
 namespace {
@@ -26,17 +27,7 @@ std::string Id(uint64_t n) { return gen::EventId(kSetupSeed, n); }
 
 // Runs `argv` to its end with its output discarded; OK when it exits 0.
 Status RunQuietly(const std::vector<std::string>& argv) {
-  std::fflush(stdout);  // or the child would print what is buffered again
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    std::freopen("/dev/null", "w", stdout);
-    std::vector<char*> args;
-    for (const std::string& s : argv) args.push_back(const_cast<char*>(s.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    std::perror(args[0]);
-    std::_Exit(127);
-  }
+  const pid_t pid = ForkExec(argv, [] { (void)!std::freopen("/dev/null", "w", stdout); });
   int status = 0;
   if (pid < 0 || ::waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
       WEXITSTATUS(status) != 0) {
@@ -141,19 +132,11 @@ StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const std::string&
   if (::pipe(out) != 0) return Status::IOError("pipe");
   const std::vector<std::string> argv = {evident,    "serve",       "--ledger",   ledger_dir,
                                          "--listen", "127.0.0.1:0", "--log-file", p->log_path_};
-  std::fflush(stdout);
-  p->pid_ = ::fork();
-  if (p->pid_ == 0) {
+  p->pid_ = ForkExec(argv, [&] {
     ::dup2(out[1], STDOUT_FILENO);
     ::close(out[0]);
     ::close(out[1]);
-    std::vector<char*> args;
-    for (const std::string& s : argv) args.push_back(const_cast<char*>(s.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    std::perror(args[0]);
-    std::_Exit(127);
-  }
+  });
   ::close(out[1]);
   if (p->pid_ < 0) {
     ::close(out[0]);

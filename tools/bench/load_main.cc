@@ -43,6 +43,7 @@
 #include "tools/bench/bench_data.h"
 #include "tools/bench/ceilings.h"
 #include "tools/bench/scenarios.h"
+#include "tools/bench/spawn.h"
 #include "tools/bench/stats.h"
 
 namespace evident::bench {
@@ -164,18 +165,11 @@ StatusOr<Child> Spawn(const std::vector<std::string>& argv,
     ::close(fds[1]);
     return Status::IOError("pipe");
   }
-  const pid_t pid = ::fork();
-  if (pid == 0) {
+  const pid_t pid = ForkExec(argv, [&] {
     ::dup2(fds[1], STDOUT_FILENO);
     ::dup2(go[0], STDIN_FILENO);
     for (int fd : {fds[0], fds[1], go[0], go[1]}) ::close(fd);
-    std::vector<char*> args;
-    for (const std::string& s : argv) args.push_back(const_cast<char*>(s.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    std::perror(args[0]);
-    std::_Exit(127);
-  }
+  });
   ::close(fds[1]);
   ::close(go[0]);
   Child child;
