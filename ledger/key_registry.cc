@@ -70,6 +70,17 @@ Status KeyRegistry::CheckKeyEvent(const schema::Event& event) const {
     if (reg->role() == schema::Role::Unspecified) {
       return Status::InvalidArgument("KeyRegistered needs a role");
     }
+    // A principal id is a code that every log line, metric and source_system
+    // shows as it is: printable ASCII, no spaces, at most 128 characters.
+    const std::string_view principal = reg->principal_id()->string_view();
+    const bool code = !principal.empty() && principal.size() <= 128 &&
+                      std::all_of(principal.begin(), principal.end(),
+                                  [](char c) { return c > ' ' && c < 0x7f; });
+    if (!code) {
+      return Status::InvalidArgument(
+          "a principal id is a code of 1 to 128 printable ASCII characters without spaces, such "
+          "as \"hr-system\"");
+    }
     auto key = PublicKey::FromRaw(AsView(reg->public_key()));
     if (!key.ok()) return key.status();
     if (const KeyInfo* existing = Find(key->key_id())) {

@@ -25,7 +25,8 @@
 //    registration; Auditor keys sign only AuditAttested; Board and Ledger keys
 //    sign no events (the ledger key signs checkpoints);
 //  * a key id is registered at most once, revoked at most once, and the last
-//    active admin key cannot be revoked;
+//    active admin key cannot be revoked; a principal id is a code of 1 to 128
+//    printable ASCII characters without spaces;
 //  * an Integration key signs only events whose source_system is its own
 //    principal_id;
 //  * a correction or void names an event an earlier entry holds, and an

@@ -189,6 +189,25 @@ TEST_F(AppenderTest, KeyRegisteredEarlierInTheSameCallMaySignLaterEvents) {
   EXPECT_EQ(ledger_->size(), 4u);
 }
 
+// A principal id is shown as it is in log lines, metrics and source_system:
+// one holding a newline (a forged log line) or a space is refused.
+TEST_F(AppenderTest, APrincipalIdIsACodeOfPrintableCharacters) {
+  const uint64_t size = ledger_->size();
+  for (const std::string& principal :
+       {std::string("evil\\nconn=c1 peer=10.0.0.1:1: authenticated as root"),
+        std::string("hr system"), std::string(129, 'x')}) {
+    PrivateKey key = Must(PrivateKey::Generate());
+    auto refused = Append(*admin_, EventJson(IdHex(next_id_++), "KeyRegistered", "",
+                                             "\"principal_id\":\"" + principal +
+                                                 "\",\"role\":\"Auditor\",\"public_key\":\"" +
+                                                 HexEncode(key.public_key().raw()) + "\""));
+    EXPECT_EQ(refused.status().code(), Status::Code::kInvalidArgument) << principal;
+  }
+  EXPECT_EQ(ledger_->size(), size);
+  RegisterKey("hr-system.v2_1", "Auditor");
+  EXPECT_EQ(ledger_->size(), size + 1);
+}
+
 // A system speaks only as itself: its key signs only events whose
 // source_system is its principal (key rule 6); an admin's may name any.
 TEST_F(AppenderTest, AnIntegrationSignsOnlyEventsThatNameItAsTheirSource) {
