@@ -273,7 +273,8 @@ TEST_F(VerifyTest, AnAmendmentOfAnotherSystemsEventIsNamed) {
   ledger_.reset();
   {
     RawDb db(DbPath());
-    const schema::Entry* e = Must(ParseEntry(db.Get(Column::kEntries, EncodeKey64(at))));
+    const std::string stored = db.Get(Column::kEntries, EncodeKey64(at));  // e points into it
+    const schema::Entry* e = Must(ParseEntry(stored));
     db.Put(Column::kEntries, EncodeKey64(at), BuildEntry(at, e->recorded_at_micros(), forged));
   }
   VerifyReport r = Verify();
