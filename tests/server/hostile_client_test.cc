@@ -117,20 +117,7 @@ TEST_F(HostileClientTest, ASubscriberThatStopsReadingIsClosedAtTheWriteTimeout) 
   server::ServerOptions options = DefaultOptions();
   options.write_timeout = std::chrono::milliseconds(300);
   Restart(options);
-  // About 12 MiB of entries, more than loopback's socket buffers hold.
-  const std::string title(40000, 't');
-  for (int batch = 0; batch < 3; ++batch) {
-    std::vector<SignedEvent> events;
-    for (int i = 0; i < 100; ++i) {
-      const uint64_t n = 800000 + batch * 100 + i;
-      events.push_back(Sign(
-          *admin_, EventJson(IdHex(n), "ProgramDefined", "\"program_id\":\"pd-" + std::to_string(n) + "\"",
-                             "\"professional_development_title\":\"" + title +
-                                 "\",\"offered_by\":\"District\",\"delivery_method\":\"Onsite\","
-                                 "\"total_hours\":1,\"activity_type\":\"Workshop\"")));
-    }
-    ASSERT_OK(ledger_->Append(std::move(events)).status());
-  }
+  AppendLargeEntries(800000);
   auto reader = Must(Client::Connect(Options(), *auditor_));
   flatbuffers::FlatBufferBuilder fbb;
   auto subscribe = wire::CreateSubscribeRequest(fbb, uint64_t{0}, 1000000u);

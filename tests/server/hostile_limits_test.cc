@@ -115,24 +115,6 @@ class HostileLimitsTest : public ServerFixture {
     close(fd);
   }
 
-  // About 12 MiB of entries, more than loopback's socket buffers hold.
-  void AppendLargeEntries() {
-    const std::string title(40000, 't');
-    for (int batch = 0; batch < 3; ++batch) {
-      std::vector<SignedEvent> events;
-      for (int i = 0; i < 100; ++i) {
-        const uint64_t n = 600000 + batch * 100 + i;
-        events.push_back(Sign(
-            *admin_,
-            EventJson(IdHex(n), "ProgramDefined", "\"program_id\":\"pd-" + std::to_string(n) + "\"",
-                      "\"professional_development_title\":\"" + title +
-                          "\",\"offered_by\":\"District\",\"delivery_method\":\"Onsite\","
-                          "\"total_hours\":1,\"activity_type\":\"Workshop\"")));
-      }
-      ASSERT_OK(ledger_->Append(std::move(events)).status());
-    }
-  }
-
   // Waits up to `seconds` for the server's log to say `what`.
   bool LogSays(const std::string& what, int seconds = 10) {
     for (int i = 0; i < seconds * 100; ++i) {
@@ -155,7 +137,7 @@ class HostileLimitsTest : public ServerFixture {
 // only after its credit reader has finished, so nothing reads a freed
 // connection: the server survives every round and serves a client after.
 TEST_F(HostileLimitsTest, SubscribersThatResetMidStreamDoNotCrashTheServer) {
-  AppendLargeEntries();
+  AppendLargeEntries(600000);
   for (int round = 0; round < 4; ++round) {
     std::vector<std::unique_ptr<Client>> subscribers;
     for (int i = 0; i < 12; ++i) {
@@ -184,7 +166,7 @@ TEST_F(HostileLimitsTest, SubscribersThatResetMidStreamDoNotCrashTheServer) {
 // subscriber still receives every entry, in order, in batches of at most
 // kMaxBatchEntryBytes before their last entry.
 TEST_F(HostileLimitsTest, ASubscriptionsBatchesAreBoundedInBytes) {
-  AppendLargeEntries();
+  AppendLargeEntries(600000);
   const uint64_t size = ledger_->size();
   auto c = Must(Client::Connect(Options(), *auditor_));
   ASSERT_TRUE(c->SendRaw(SubscribeFrame(0, 1000000)).ok());

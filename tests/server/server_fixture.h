@@ -67,6 +67,24 @@ class ServerFixture : public LedgerFixture {
     EXPECT_TRUE(c.ok()) << c.status().ToString();
     return c.ok() ? std::move(c.value()) : nullptr;
   }
+  // About 12 MiB of entries, more than loopback's socket buffers hold: 300
+  // ProgramDefined events of about 40 KB, ids from `first_id` on.
+  void AppendLargeEntries(uint64_t first_id) {
+    const std::string title(40000, 't');
+    for (int batch = 0; batch < 3; ++batch) {
+      std::vector<SignedEvent> events;
+      for (int i = 0; i < 100; ++i) {
+        const uint64_t n = first_id + batch * 100 + i;
+        events.push_back(Sign(
+            *admin_,
+            EventJson(IdHex(n), "ProgramDefined", "\"program_id\":\"pd-" + std::to_string(n) + "\"",
+                      "\"professional_development_title\":\"" + title +
+                          "\",\"offered_by\":\"District\",\"delivery_method\":\"Onsite\","
+                          "\"total_hours\":1,\"activity_type\":\"Workshop\"")));
+      }
+      ASSERT_OK(ledger_->Append(std::move(events)).status());
+    }
+  }
   SignedEvent Attendance(const PrivateKey& key, uint64_t id) {
     return Sign(key, AttendanceJson(IdHex(id), "p-" + std::to_string(id % 50), 60));
   }
