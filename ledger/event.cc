@@ -1,6 +1,5 @@
 #include "ledger/event.h"
 
-
 #include "ledger/coding.h"
 #include "ledger/sha256.h"
 
