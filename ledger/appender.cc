@@ -3,7 +3,7 @@
 #include <cassert>
 #include <chrono>
 #include <optional>
-#include <unordered_map>
+#include <map>
 
 #include "ledger/checkpoint.h"
 #include "ledger/coding.h"
@@ -50,9 +50,10 @@ struct Appender::Group {
   struct Pending {
     uint64_t sequence;
     const std::string* event_bytes;
-    const std::string* signer_key_id;
   };
-  std::unordered_map<std::string, Pending> pending;  // event id -> staged entry
+  // EventIndexKey (event id, then principal) -> staged entry; ordered so that
+  // every principal's event with one id can be found.
+  std::map<std::string, Pending, std::less<>> pending;
   std::optional<merkle::CompactRange> range;         // the tree after this group
 };
 
@@ -270,54 +271,43 @@ Status Appender::StageWriter(Writer* w, Group* g) {
   return Status::OK();
 }
 
-// An event id already in the log is another event's id, not a duplicate,
-// unless the same principal signed both (or the newcomer is an admin's, who
-// may read every record anyway). The answer names no position and no owner:
-// a system learns nothing of other systems' records from it.
-Status Appender::CheckIdHolder(const KeyRegistry& registry, std::string_view signer_key_id,
-                               std::string_view holder_key_id, std::string_view event_id) {
-  const KeyRegistry::KeyInfo* signer = registry.Find(signer_key_id);
-  const KeyRegistry::KeyInfo* holder = registry.Find(holder_key_id);
-  if (signer != nullptr && signer->role == schema::Role::Admin) return Status::OK();
-  if (signer != nullptr && holder != nullptr && signer->principal_id == holder->principal_id) {
-    return Status::OK();
-  }
-  return Status::Conflict("event id " + EventIdHex(event_id) +
-                          " is in use already; an id names one event in the whole log, so "
-                          "choose another (ids derived from the system's own record keys and "
-                          "its name do not collide)");
-}
-
-Status Appender::FindStored(std::string_view event_id, uint64_t* sequence, std::string* event_bytes,
-                            std::string* signer_key_id) {
-  auto indexed = ReadIndexedEntry(storage_, event_id);
+Status Appender::FindStored(std::string_view event_id, std::string_view principal_id,
+                            uint64_t* sequence, std::string* event_bytes) {
+  auto indexed = ReadIndexedEntry(storage_, event_id, principal_id);
   if (!indexed.ok()) return indexed.status();
   *sequence = indexed->sequence;
   auto entry = ParseEntry(indexed->bytes);
   if (!entry.ok()) return entry.status();
   *event_bytes = std::string(AsView(entry.value()->event()));
-  *signer_key_id = std::string(AsView(entry.value()->signer_key_id()));
   return Status::OK();
 }
 
-// The signer of an earlier event, for the amendment rule: staged in this
-// group, or stored.
-StatusOr<std::optional<std::string>> Appender::SignerOf(const Group& g, std::string_view event_id) {
-  if (auto it = g.pending.find(std::string(event_id)); it != g.pending.end()) {
-    return std::optional<std::string>(*it->second.signer_key_id);
+// Every earlier event with this id, for the amendment rule: stored, and
+// staged in this group.
+StatusOr<std::vector<IdHolder>> Appender::HoldersOf(const Group& g, std::string_view event_id) {
+  auto holders = StoredHoldersOf(storage_, event_id, size());
+  if (!holders.ok()) return holders;
+  for (auto it = g.pending.lower_bound(event_id);
+       it != g.pending.end() && std::string_view(it->first).substr(0, event_id.size()) == event_id;
+       ++it) {
+    holders->push_back({it->first.substr(event_id.size()), it->second.sequence});
   }
-  return StoredSignerOf(storage_, event_id, size());
+  return holders;
 }
 
 Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
   const SignedEvent& e = w->events[i];
   const schema::Event& event = *w->parsed[i];
-  std::string id(EventIdOf(&event));
+  const std::string_view id = EventIdOf(&event);
+  // An id names one event of one principal: idempotency looks at the
+  // signer's principal's own events only, so no other principal's event can
+  // take or block an id, and nothing is learnt of other principals' events.
+  // (An unknown key has no principal; Check refuses it below.)
+  const std::string principal = g->registry->PrincipalOf(e.signer_key_id, event);
+  std::string index_key = EventIndexKey(id, principal);
 
   // Idempotency: the same id with the same bytes is the event already stored.
-  if (auto it = g->pending.find(id); it != g->pending.end()) {
-    EVIDENT_RETURN_IF_ERROR(
-        CheckIdHolder(*g->registry, e.signer_key_id, *it->second.signer_key_id, id));
+  if (auto it = g->pending.find(index_key); !principal.empty() && it != g->pending.end()) {
     if (*it->second.event_bytes != e.event) {
       return Status::Conflict(
           "the same event id appears earlier in this append with different bytes");
@@ -326,10 +316,10 @@ Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
     return Status::OK();
   }
   uint64_t stored_sequence = 0;
-  std::string stored_bytes, stored_signer;
-  Status found = FindStored(id, &stored_sequence, &stored_bytes, &stored_signer);
+  std::string stored_bytes;
+  Status found = principal.empty() ? Status::NotFound("")
+                                   : FindStored(id, principal, &stored_sequence, &stored_bytes);
   if (found.ok()) {
-    EVIDENT_RETURN_IF_ERROR(CheckIdHolder(*g->registry, e.signer_key_id, stored_signer, id));
     if (stored_bytes != e.event) {
       return Status::Conflict("this event id was appended at position " +
                               std::to_string(stored_sequence) +
@@ -351,7 +341,7 @@ Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
   auto key = g->registry->Check(e.signer_key_id, event, sequence);
   if (!key.ok()) return key.status();
   EVIDENT_RETURN_IF_ERROR(g->registry->CheckAmendment(
-      e.signer_key_id, event, [&](std::string_view target) { return SignerOf(*g, target); }));
+      e.signer_key_id, event, [&](std::string_view target) { return HoldersOf(*g, target); }));
   if (!w->verified[i] && !VerifyEventSignature(key.value(), e)) {
     return Status::VerificationFailed("the signature does not verify with key " +
                                       ShortKeyId(e.signer_key_id));
@@ -366,8 +356,8 @@ Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
   }
   g->batch.Put(Column::kEntries, EncodeKey64(sequence),
                BuildEntry(sequence, g->recorded_at_micros, e));
-  g->batch.Put(Column::kEventIds, id, EncodeKey64(sequence));
-  g->pending.emplace(std::move(id), Group::Pending{sequence, &e.event, &e.signer_key_id});
+  g->batch.Put(Column::kEventIds, index_key, EncodeKey64(sequence));
+  g->pending.emplace(std::move(index_key), Group::Pending{sequence, &e.event});
   w->results.push_back({sequence, false});
   g->next_sequence = sequence + 1;
   return Status::OK();

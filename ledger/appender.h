@@ -71,7 +71,8 @@ class Appender {
   // OK: one result per event (new position, or the original one for a
   // duplicate). InvalidArgument: an event is malformed. VerificationFailed: a
   // signature does not verify. PermissionDenied: a key rule refuses a signer.
-  // Conflict: an event id was appended before with different bytes. IOError:
+  // Conflict: the signer's principal appended this event id before with
+  // different bytes (another principal's id is never in the way). IOError:
   // the write failed and nothing of the call is stored. On error,
   // `*failed_index` (if given) is the index of the event at fault, or
   // events.size() when the fault is not one event's.
@@ -104,11 +105,9 @@ class Appender {
   void CommitGroup(const std::vector<Writer*>& group);
   Status StageWriter(Writer* w, Group* g);
   Status StageEvent(Writer* w, size_t i, Group* g);
-  Status FindStored(std::string_view event_id, uint64_t* sequence, std::string* event_bytes,
-                    std::string* signer_key_id);
-  static Status CheckIdHolder(const KeyRegistry& registry, std::string_view signer_key_id,
-                              std::string_view holder_key_id, std::string_view event_id);
-  StatusOr<std::optional<std::string>> SignerOf(const Group& g, std::string_view event_id);
+  Status FindStored(std::string_view event_id, std::string_view principal_id, uint64_t* sequence,
+                    std::string* event_bytes);
+  StatusOr<std::vector<IdHolder>> HoldersOf(const Group& g, std::string_view event_id);
   Status SealGroup(Group* g);
 
   Storage* const storage_;

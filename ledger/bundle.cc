@@ -122,6 +122,18 @@ StatusOr<ExportedEntry> ExportEntry(Ledger* ledger, EventJsonCodec* codec, uint6
   return out;
 }
 
+// The position of the event that the amendment `event`, signed by
+// `signer_key_id` at `position`, names; nullopt when the log holds none.
+StatusOr<std::optional<uint64_t>> AmendedPosition(Ledger* ledger, std::string_view signer_key_id,
+                                                  const schema::Event& event, uint64_t position) {
+  auto holders = StoredHoldersOf(ledger->storage(), AmendedEventIdOf(&event), position);
+  if (!holders.ok()) return holders.status();
+  auto key = ledger->FindKey(signer_key_id);
+  auto found = ResolveAmendedEvent(&event, key ? key->principal_id : "", holders.value());
+  if (!found.ok() || !found.value()) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(found.value()->position);
+}
+
 struct ProvenEntry {
   std::string bytes;
   bool in_range = false;  // from entries.jsonl
@@ -167,11 +179,9 @@ Status WriteBundle(Ledger* ledger, const std::string& dir, uint64_t from, uint64
     signers.insert(e->signer_key_id);
     const std::string_view target = AmendedEventIdOf(e->event);
     if (target.empty()) continue;
-    auto found = FindIndexedPosition(ledger->storage(), target);
-    if (found.ok() && found.value() < from) amended_before.insert(found.value());
-    if (!found.ok() && found.status().code() != Status::Code::kNotFound) {
-      return found.status().WithContext("entry " + std::to_string(i));
-    }
+    auto found = AmendedPosition(ledger, e->signer_key_id, *e->event, i);
+    if (!found.ok()) return found.status().WithContext("entry " + std::to_string(i));
+    if (found.value() && *found.value() < from) amended_before.insert(*found.value());
   }
   // The key history up to the range's end: every key event before `to`.
   KeyRegistry registry;
@@ -345,11 +355,11 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
   // or a signature, is the one reported.
   KeyRegistry registry;
   std::set<std::string> signers;
-  std::unordered_map<std::string, std::string> signer_of;  // event id -> key id, so far
-  const KeyRegistry::SignerLookup lookup =
-      [&](std::string_view id) -> StatusOr<std::optional<std::string>> {
-    auto it = signer_of.find(std::string(id));
-    if (it != signer_of.end()) return std::optional<std::string>(it->second);
+  std::unordered_map<std::string, std::vector<IdHolder>> holders;  // event id -> so far
+  const KeyRegistry::HolderLookup lookup =
+      [&](std::string_view id) -> StatusOr<std::vector<IdHolder>> {
+    auto it = holders.find(std::string(id));
+    if (it != holders.end()) return it->second;
     return Status::NotFound("the bundle does not hold it; amended.jsonl should");
   };
   struct Signed {
@@ -400,8 +410,9 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
       rule_problem = problem;
       break;
     }
+    holders[std::string(EventIdOf(event))].push_back(
+        {registry.PrincipalOf(signed_event.signer_key_id, *event), index});
     registry.Apply(*event, index);
-    signer_of.emplace(EventIdOf(event), signed_event.signer_key_id);
     if (key_event) ++report.key_events;
     if (e.in_range) {
       ++report.entries;

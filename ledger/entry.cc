@@ -45,9 +45,16 @@ SignedEvent SignedEventOf(const schema::Entry* entry) {
                      std::string(AsView(entry->signature()))};
 }
 
-StatusOr<uint64_t> FindIndexedPosition(Storage* storage, std::string_view event_id) {
-  std::string value;
-  EVIDENT_RETURN_IF_ERROR(storage->Get(Column::kEventIds, event_id, &value));
+std::string EventIndexKey(std::string_view event_id, std::string_view principal_id) {
+  std::string key;
+  key.reserve(event_id.size() + principal_id.size());
+  key.append(event_id).append(principal_id);
+  return key;
+}
+
+namespace {
+
+StatusOr<uint64_t> DecodeIndexValue(std::string_view value, std::string_view event_id) {
   if (value.size() != 8) {
     return Status::Corruption("the event_ids index value for event " + EventIdHex(event_id) +
                               " is not 8 bytes");
@@ -55,8 +62,19 @@ StatusOr<uint64_t> FindIndexedPosition(Storage* storage, std::string_view event_
   return DecodeFixed64BE(value.data());
 }
 
-StatusOr<IndexedEntry> ReadIndexedEntry(Storage* storage, std::string_view event_id) {
-  auto position = FindIndexedPosition(storage, event_id);
+}  // namespace
+
+StatusOr<uint64_t> FindIndexedPosition(Storage* storage, std::string_view event_id,
+                                       std::string_view principal_id) {
+  std::string value;
+  EVIDENT_RETURN_IF_ERROR(
+      storage->Get(Column::kEventIds, EventIndexKey(event_id, principal_id), &value));
+  return DecodeIndexValue(value, event_id);
+}
+
+StatusOr<IndexedEntry> ReadIndexedEntry(Storage* storage, std::string_view event_id,
+                                        std::string_view principal_id) {
+  auto position = FindIndexedPosition(storage, event_id, principal_id);
   if (!position.ok()) return position.status();
   IndexedEntry out;
   out.sequence = position.value();
@@ -65,22 +83,34 @@ StatusOr<IndexedEntry> ReadIndexedEntry(Storage* storage, std::string_view event
   return out;
 }
 
-StatusOr<std::optional<std::string>> StoredSignerOf(Storage* storage, std::string_view event_id,
-                                                    uint64_t before) {
-  using Signer = std::optional<std::string>;
-  auto indexed = ReadIndexedEntry(storage, event_id);
-  if (!indexed.ok() && indexed.status().code() == Status::Code::kNotFound) return Signer();
-  if (!indexed.ok()) return indexed.status();
-  if (indexed->sequence >= before) return Signer();
-  auto entry = ParseEntry(indexed->bytes);
-  if (!entry.ok()) return entry.status().WithContext("entry " + std::to_string(indexed->sequence));
-  auto event = ParseEvent(AsView(entry.value()->event()));
-  if (!event.ok() || EventIdOf(event.value()) != event_id) {
-    return Status::Corruption("the event_ids index maps event " + EventIdHex(event_id) +
-                              " to position " + std::to_string(indexed->sequence) +
-                              ", which holds another event");
+StatusOr<std::vector<IdHolder>> StoredHoldersOf(Storage* storage, std::string_view event_id,
+                                                uint64_t before) {
+  std::vector<IdHolder> holders;
+  auto cursor = storage->NewCursor(Column::kEventIds);
+  for (cursor->Seek(event_id); cursor->Valid(); cursor->Next()) {
+    const std::string_view key = cursor->key();
+    if (key.substr(0, event_id.size()) != event_id) break;
+    if (key.size() == event_id.size()) continue;  // format 1's key, never read
+    auto position = DecodeIndexValue(cursor->value(), event_id);
+    if (!position.ok()) return position.status();
+    if (position.value() >= before) continue;
+    std::string bytes;
+    EVIDENT_RETURN_IF_ERROR(storage->Get(Column::kEntries, EncodeKey64(position.value()), &bytes)
+                                .WithContext("entry " + std::to_string(position.value())));
+    auto entry = ParseEntry(bytes);
+    if (!entry.ok()) {
+      return entry.status().WithContext("entry " + std::to_string(position.value()));
+    }
+    auto event = ParseEvent(AsView(entry.value()->event()));
+    if (!event.ok() || EventIdOf(event.value()) != event_id) {
+      return Status::Corruption("the event_ids index maps event " + EventIdHex(event_id) +
+                                " to position " + std::to_string(position.value()) +
+                                ", which holds another event");
+    }
+    holders.push_back({std::string(key.substr(event_id.size())), position.value()});
   }
-  return Signer(std::string(AsView(entry.value()->signer_key_id())));
+  EVIDENT_RETURN_IF_ERROR(cursor->status());
+  return holders;
 }
 
 }  // namespace evident

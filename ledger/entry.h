@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/event.h"
 #include "ledger/status.h"
@@ -29,23 +30,33 @@ StatusOr<const schema::Entry*> ParseEntry(std::string_view bytes);
 // The signed event inside a parsed entry (copies its bytes).
 SignedEvent SignedEventOf(const schema::Entry* entry);
 
-// The position the event_ids index maps `event_id` to. NotFound when the
-// index does not hold it; Corruption when its value is malformed.
-StatusOr<uint64_t> FindIndexedPosition(Storage* storage, std::string_view event_id);
+// The event_ids index key of `principal_id`'s event `event_id`: the 16 id
+// bytes, then the principal id (docs/format.md). Format 1 keyed by the id
+// alone; such 16-byte keys, left by the migration, are never read.
+std::string EventIndexKey(std::string_view event_id, std::string_view principal_id);
+constexpr size_t kEventIdBytes = 16;
 
-// The stored entry that the event_ids index maps an event id to.
+// The position the event_ids index maps `principal_id`'s event `event_id`
+// to. NotFound when the index does not hold it; Corruption when its value is
+// malformed.
+StatusOr<uint64_t> FindIndexedPosition(Storage* storage, std::string_view event_id,
+                                       std::string_view principal_id);
+
+// The stored entry that the event_ids index maps an event to.
 struct IndexedEntry {
   uint64_t sequence = 0;
   std::string bytes;
 };
 // FindIndexedPosition's errors, or the entry's read error when it cannot be
 // read.
-StatusOr<IndexedEntry> ReadIndexedEntry(Storage* storage, std::string_view event_id);
+StatusOr<IndexedEntry> ReadIndexedEntry(Storage* storage, std::string_view event_id,
+                                        std::string_view principal_id);
 
-// KeyRegistry::SignerLookup over a stored log: the key that signed the event
-// `event_id` if an entry before position `before` holds it, else nullopt.
-// Corruption when the index maps the id to an entry that holds another event.
-StatusOr<std::optional<std::string>> StoredSignerOf(Storage* storage, std::string_view event_id,
-                                                    uint64_t before);
+// KeyRegistry::HolderLookup over a stored log: every event with id
+// `event_id` at a position before `before`, one per principal, from the
+// index. Corruption when the index maps the id to an entry that holds
+// another event.
+StatusOr<std::vector<IdHolder>> StoredHoldersOf(Storage* storage, std::string_view event_id,
+                                                uint64_t before);
 
 }  // namespace evident

@@ -111,6 +111,31 @@ std::string_view AmendedEventIdOf(const schema::Event* event) {
   return std::string_view(reinterpret_cast<const char*>(id->bytes()->data()), id->bytes()->size());
 }
 
+std::string_view AmendedPrincipalOf(const schema::Event* event) {
+  const flatbuffers::String* principal = nullptr;
+  if (const auto* c = event->body_as_RecordCorrected()) principal = c->amends_principal_id();
+  if (const auto* v = event->body_as_RecordVoided()) principal = v->amends_principal_id();
+  return principal == nullptr ? std::string_view() : principal->string_view();
+}
+
+StatusOr<std::optional<IdHolder>> ResolveAmendedEvent(const schema::Event* amendment,
+                                                      std::string_view amender_principal,
+                                                      const std::vector<IdHolder>& holders) {
+  using Found = std::optional<IdHolder>;
+  const std::string_view named = AmendedPrincipalOf(amendment);
+  const std::string_view whose = named.empty() ? amender_principal : named;
+  for (const IdHolder& h : holders) {
+    if (h.principal_id == whose) return Found(h);
+  }
+  if (!named.empty() || holders.empty()) return Found();
+  if (holders.size() == 1) return Found(holders.front());
+  std::string principals;
+  for (const IdHolder& h : holders) principals += (principals.empty() ? "" : ", ") + h.principal_id;
+  return Status::InvalidArgument("event id " + EventIdHex(AmendedEventIdOf(amendment)) +
+                                 " names an event of each of " + principals +
+                                 "; say whose with amends_principal_id");
+}
+
 std::string EventIdHex(std::string_view id) { return HexEncode(id); }
 
 }  // namespace evident

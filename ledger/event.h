@@ -1,7 +1,10 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/keys.h"
 #include "ledger/status.h"
@@ -49,6 +52,27 @@ std::string_view EventIdOf(const schema::Event* event);
 // The 16-byte id of the event a RecordCorrected or RecordVoided amends; empty
 // for every other event.
 std::string_view AmendedEventIdOf(const schema::Event* event);
+
+// The principal a RecordCorrected or RecordVoided names as the amended
+// event's holder (`amends_principal_id`); empty when it names none.
+std::string_view AmendedPrincipalOf(const schema::Event* event);
+
+// An event id names one event of one principal: each principal chooses its
+// own ids, and no other principal's event can take one (DESIGN.md invariant
+// 3, per principal). One holder of an id.
+struct IdHolder {
+  std::string principal_id;
+  uint64_t position = 0;
+};
+
+// The event an amendment by `amender_principal` names, among `holders` (every
+// earlier event with the amended id, one per principal): the holder that
+// `amends_principal_id` names when given; else the amender's own; else the
+// only holder. nullopt when none is named; InvalidArgument when several
+// principals hold the id and the amendment does not say whose.
+StatusOr<std::optional<IdHolder>> ResolveAmendedEvent(const schema::Event* amendment,
+                                                      std::string_view amender_principal,
+                                                      const std::vector<IdHolder>& holders);
 
 // Event ids are shown as 32 lowercase hex digits.
 std::string EventIdHex(std::string_view id);

@@ -132,35 +132,52 @@ Status KeyRegistry::CheckSigner(std::string_view signer_key_id, const schema::Ev
 }
 
 Status KeyRegistry::CheckAmendment(std::string_view signer_key_id, const schema::Event& event,
-                                   const SignerLookup& signer_of) const {
+                                   const HolderLookup& holders_of) const {
   const std::string_view target = AmendedEventIdOf(&event);
   if (target.empty()) return Status::OK();
   const KeyInfo* signer = Find(signer_key_id);
   if (signer == nullptr) return Status::OK();  // Check has refused it already
-  auto target_signer = signer_of(target);
-  if (!target_signer.ok()) {
-    return target_signer.status().WithContext("finding event " + EventIdHex(target) +
-                                              ", which this event amends");
-  }
+  const std::string context = "finding event " + EventIdHex(target) + ", which this event amends";
+  auto holders = holders_of(target);
+  if (!holders.ok()) return holders.status().WithContext(context);
   if (signer->role != schema::Role::Integration) {
-    // An admin may amend any event, but only one the log holds: an
-    // amendment of nothing would stand in the log for ever, applying to
+    // An admin may amend any principal's event, but only one the log holds:
+    // an amendment of nothing would stand in the log for ever, applying to
     // nothing.
-    if (target_signer.value()) return Status::OK();
+    auto found = ResolveAmendedEvent(&event, signer->principal_id, holders.value());
+    if (!found.ok()) return found.status();
+    if (found.value()) return Status::OK();
+    const std::string_view whose = AmendedPrincipalOf(&event);
     return Status::NotFound("no earlier entry holds event " + EventIdHex(target) +
+                            (whose.empty() ? "" : " of " + std::string(whose)) +
                             ", which this event amends");
   }
-  // One answer whether the event is absent or another system's: a system
-  // learns nothing of other systems' records from a refusal.
-  const KeyInfo* owner = target_signer.value() ? Find(*target_signer.value()) : nullptr;
-  if (owner == nullptr || owner->principal_id != signer->principal_id) {
-    return Status::PermissionDenied(
-        "key " + ShortKeyId(signer_key_id) + " (" + signer->principal_id +
-        ", Integration) amends only earlier events signed by " + signer->principal_id +
-        "'s own keys, and none of them holds event " + EventIdHex(target) +
-        "; an Admin key can amend another system's event");
+  // An integration amends its own events only, so it is answered from its
+  // own events only: the same words whether the event is absent or another
+  // system's, and another system's events are never named.
+  std::vector<IdHolder> own;
+  for (const IdHolder& h : holders.value()) {
+    if (h.principal_id == signer->principal_id) own.push_back(h);
   }
-  return Status::OK();
+  const std::string_view whose = AmendedPrincipalOf(&event);
+  auto found = ResolveAmendedEvent(&event, signer->principal_id, own);
+  if (whose.empty() || whose == signer->principal_id) {
+    if (found.ok() && found.value()) return Status::OK();
+  }
+  return Status::PermissionDenied(
+      "key " + ShortKeyId(signer_key_id) + " (" + signer->principal_id +
+      ", Integration) amends only earlier events of " + signer->principal_id +
+      ", and none of them holds event " + EventIdHex(target) +
+      "; an Admin key can amend another system's event");
+}
+
+std::string KeyRegistry::PrincipalOf(std::string_view signer_key_id,
+                                     const schema::Event& event) const {
+  if (const KeyInfo* info = Find(signer_key_id)) return info->principal_id;
+  if (empty()) {
+    if (const auto* reg = event.body_as_KeyRegistered()) return reg->principal_id()->str();
+  }
+  return {};
 }
 
 void KeyRegistry::Apply(const schema::Event& event, uint64_t sequence) {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/event.h"
 #include "ledger/keys.h"
 #include "ledger/status.h"
 #include "schemas/event_generated.h"
@@ -30,9 +31,9 @@
 //  * an Integration key signs only events whose source_system is its own
 //    principal_id;
 //  * a correction or void names an event an earlier entry holds, and an
-//    Integration key corrects or voids only an earlier event signed by a
-//    key of its own principal (CheckAmendment: it needs that event's signer,
-//    which the key events alone do not give).
+//    Integration key corrects or voids only an earlier event of its own
+//    principal (CheckAmendment: it needs the earlier events that hold the
+//    id, which the key events alone do not give).
 //
 // Not thread-safe: the owner serialises access (the appender's leader, or the
 // single verifying thread). Copyable, so a group commit can stage changes.
@@ -62,19 +63,25 @@ class KeyRegistry {
   Status CheckSigner(std::string_view signer_key_id, const schema::Event& event,
                      uint64_t sequence) const;
 
-  // The key id that signed the event with this id, when an earlier entry
-  // holds it; nullopt when none does; an error when it cannot be read.
-  using SignerLookup =
-      std::function<StatusOr<std::optional<std::string>>(std::string_view event_id)>;
+  // Every event an earlier entry holds with this id, one per principal (an
+  // id names one event of one principal); an error when they cannot be read.
+  using HolderLookup = std::function<StatusOr<std::vector<IdHolder>>(std::string_view event_id)>;
 
   // The amendment rules above, for an event that passed Check at the same
   // position. OK for every event that is not a RecordCorrected or
-  // RecordVoided. NotFound: an Admin's amendment names an event no earlier
-  // entry holds. PermissionDenied: an Integration key's amendment names an
-  // event no earlier entry of its own principal holds -- the same words
-  // whether the event is absent or another system's.
+  // RecordVoided. The amended event is the one ResolveAmendedEvent names.
+  // NotFound: an Admin's amendment names no earlier event. InvalidArgument:
+  // several principals hold the id and the amendment does not say whose.
+  // PermissionDenied: an Integration key's amendment names no earlier event
+  // of its own principal -- the same words whether the event is absent or
+  // another system's.
   Status CheckAmendment(std::string_view signer_key_id, const schema::Event& event,
-                        const SignerLookup& signer_of) const;
+                        const HolderLookup& holders_of) const;
+
+  // The principal whose event `event` is when `signer_key_id` signs it: the
+  // key's principal, or, for the first entry (whose key this registry does
+  // not know yet), the principal it registers. Empty for an unknown key.
+  std::string PrincipalOf(std::string_view signer_key_id, const schema::Event& event) const;
 
   // Records a KeyRegistered or KeyRevoked event; other events change nothing.
   // Must follow an OK Check of the same event at the same position.

@@ -46,6 +46,36 @@ Status RecoverRegistry(Storage* storage, KeyRegistry* registry) {
   return cursor->status();
 }
 
+// Format 1 keyed the event_ids index by the event id alone, so that one
+// principal's event could take or block an id another chose. Format 2 keys
+// it by id and principal (docs/format.md); this adds the format-2 key of
+// every entry, then the format, so a crash part way leaves format 1 to be
+// migrated again. Format 1's keys stay (the storage deletes nothing); no
+// reader reads them.
+Status MigrateEventIndex(Storage* storage, const KeyRegistry& registry) {
+  constexpr size_t kBatchEntries = 100000;
+  WriteBatch batch;
+  auto cursor = storage->NewCursor(Column::kEntries);
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    const std::string bytes(cursor->value());  // FlatBuffers wants aligned bytes: copy
+    auto entry = ParseEntry(bytes);
+    if (!entry.ok()) return entry.status().WithContext("migrating: entry");
+    auto event = ParseEvent(AsView(entry.value()->event()));
+    if (!event.ok()) return event.status().WithContext("migrating: entry");
+    const std::string principal =
+        registry.PrincipalOf(AsView(entry.value()->signer_key_id()), *event.value());
+    batch.Put(Column::kEventIds, EventIndexKey(EventIdOf(event.value()), principal),
+              std::string(cursor->key()));
+    if (batch.puts().size() == kBatchEntries) {
+      EVIDENT_RETURN_IF_ERROR(storage->Write(batch));
+      batch = WriteBatch();
+    }
+  }
+  EVIDENT_RETURN_IF_ERROR(cursor->status());
+  batch.Put(Column::kMeta, std::string(kMetaFormat), std::string(kLedgerFormat));
+  return storage->Write(batch);
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir, const std::string& origin,
@@ -91,7 +121,8 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::OpenStorage(std::unique_ptr<Storage> s
                                                       std::optional<PrivateKey> ledger_key) {
   std::string format;
   Status s = storage->Get(Column::kMeta, kMetaFormat, &format);
-  if (!s.ok() || format != kLedgerFormat) {
+  const bool format_1 = s.ok() && format == kLedgerFormat1;
+  if (!s.ok() || (format != kLedgerFormat && !format_1)) {
     return Status::InvalidArgument("not an Evident ledger (format \"" + format + "\", want \"" +
                                    std::string(kLedgerFormat) + "\")");
   }
@@ -113,6 +144,15 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::OpenStorage(std::unique_ptr<Storage> s
   }
   KeyRegistry registry;
   EVIDENT_RETURN_IF_ERROR(RecoverRegistry(storage.get(), &registry));
+  if (format_1) {
+    Status migrated = MigrateEventIndex(storage.get(), registry);
+    if (!migrated.ok()) {
+      return Status::FailedPrecondition(
+          "this ledger is in format 1, whose event-id index a newer Evident migrates when it "
+          "opens the ledger to write: start 'evident serve' on it once (migrating failed: " +
+          migrated.message() + ")");
+    }
+  }
   auto range = LoadCompactRange(storage.get(), size);
   if (!range.ok()) return range.status();
   std::optional<CheckpointSigner> signer;

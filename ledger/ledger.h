@@ -23,7 +23,10 @@
 // Thread-safe: Append, reads and size() may be called from any thread.
 namespace evident {
 
-constexpr std::string_view kLedgerFormat = "evident-ledger/1";
+// Format 2 keys the event_ids index by event id and principal; a format-1
+// ledger is migrated when it is opened to write (docs/format.md).
+constexpr std::string_view kLedgerFormat = "evident-ledger/2";
+constexpr std::string_view kLedgerFormat1 = "evident-ledger/1";
 
 class Ledger {
  public:

@@ -120,12 +120,6 @@ bool LogVerifier::CheckStructure(Item* item) {
   if (!event.ok()) return Fail(p, event.status().message());
   const schema::Event& ev = *event.value();
 
-  std::string indexed;
-  Status s = storage_->Get(Column::kEventIds, EventIdOf(&ev), &indexed);
-  if (!s.ok() || indexed != EncodeKey64(p)) {
-    return Fail(p, "the event_ids index does not map event " + EventIdHex(EventIdOf(&ev)) +
-                       " to this position" + (s.ok() ? "" : " (" + s.message() + ")"));
-  }
   const bool is_key_event = KeyRegistry::IsKeyEvent(ev.body_type());
   const bool listed = key_events_->Valid() && key_events_->key() == EncodeKey64(p);
   if (is_key_event != listed) {
@@ -141,10 +135,18 @@ bool LogVerifier::CheckStructure(Item* item) {
   if (!key.ok()) return Fail(p, "key rule broken: " + key.status().message());
   Status amends = registry_.CheckAmendment(
       item->signed_event.signer_key_id, ev,
-      [&](std::string_view target) { return StoredSignerOf(storage_, target, p); });
+      [&](std::string_view target) { return StoredHoldersOf(storage_, target, p); });
   if (!amends.ok()) {
     return Fail(p, (amends.code() == Status::Code::kPermissionDenied ? "key rule broken: " : "") +
                        amends.message());
+  }
+  const std::string principal = registry_.PrincipalOf(item->signed_event.signer_key_id, ev);
+  std::string indexed;
+  Status s = storage_->Get(Column::kEventIds, EventIndexKey(EventIdOf(&ev), principal), &indexed);
+  if (!s.ok() || indexed != EncodeKey64(p)) {
+    return Fail(p, "the event_ids index does not map event " + EventIdHex(EventIdOf(&ev)) +
+                       " of " + principal +
+                       " to this position" + (s.ok() ? "" : " (" + s.message() + ")"));
   }
   item->key = key.value();
   registry_.Apply(ev, p);
@@ -271,10 +273,13 @@ void LogVerifier::CheckIndexesHoldNothingMore() {
     return;
   }
   // Each of the n entries' ids mapped back to its own position, so the index
-  // holds exactly n ids iff it holds nothing else.
+  // holds exactly n ids iff it holds nothing else (format 1's keys, left by
+  // the migration and never read, aside).
   uint64_t ids = 0;
   auto cursor = storage_->NewCursor(Column::kEventIds);
-  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) ++ids;
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    if (cursor->key().size() != kEventIdBytes) ++ids;
+  }
   if (!cursor->status().ok()) {
     report_.problem = "reading the event_ids index failed: " + cursor->status().message();
   } else if (ids > n) {
@@ -285,18 +290,22 @@ void LogVerifier::CheckIndexesHoldNothingMore() {
 void LogVerifier::NameStrayEventId() {
   auto cursor = storage_->NewCursor(Column::kEventIds);
   for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    const std::string_view key = cursor->key();
+    if (key.size() == kEventIdBytes) continue;
     std::string_view v = cursor->value();
     std::string bytes;
-    bool matches = v.size() == 8 && storage_->Get(Column::kEntries, v, &bytes).ok();
+    bool matches = key.size() > kEventIdBytes && v.size() == 8 &&
+                   storage_->Get(Column::kEntries, v, &bytes).ok();
     if (matches) {
       auto entry = ParseEntry(bytes);
       auto event = entry.ok() ? ParseEvent(AsView(entry.value()->event()))
                               : StatusOr<const schema::Event*>(entry.status());
-      matches = event.ok() && EventIdOf(event.value()) == cursor->key();
+      matches = event.ok() && EventIdOf(event.value()) == key.substr(0, kEventIdBytes);
     }
     if (!matches) {
       report_.problem =
-          "the event_ids index holds event " + EventIdHex(cursor->key()) +
+          "the event_ids index holds event " + EventIdHex(key.substr(0, kEventIdBytes)) +
+          (key.size() > kEventIdBytes ? " of " + std::string(key.substr(kEventIdBytes)) : "") +
           (v.size() == 8 ? ", claimed at position " + std::to_string(DecodeFixed64BE(v.data()))
                          : std::string()) +
           ", which no entry of the log has";

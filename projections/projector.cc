@@ -36,8 +36,9 @@ StatusOr<std::string> LedgerSource::ReadEntry(uint64_t position) {
   return ledger_->ReadEntry(position);
 }
 
-StatusOr<uint64_t> LedgerSource::FindEvent(std::string_view event_id) {
-  return FindIndexedPosition(ledger_->storage(), event_id);
+StatusOr<std::vector<IdHolder>> LedgerSource::FindHolders(std::string_view event_id,
+                                                          uint64_t before) {
+  return StoredHoldersOf(ledger_->storage(), event_id, before);
 }
 
 Status Projector::Apply(uint64_t position, std::string_view bytes) {
@@ -135,17 +136,19 @@ Status Projector::ApplyAmendment(const schema::Event* event, std::string_view si
     return Status::OK();
   };
 
-  auto found = source_->FindEvent(target);
-  if (!found.ok() && found.status().code() != Status::Code::kNotFound) return found.status();
-  if (!found.ok() || found.value() >= position_) {
-    return finish("not applied: no earlier event has this id");
-  }
-  const AmendedState* amended = state_.amended.Find(target);
+  auto holders = source_->FindHolders(target, position_);
+  if (!holders.ok()) return holders.status();
+  auto resolved = ResolveAmendedEvent(event, who != nullptr ? who->principal : "", holders.value());
+  if (!resolved.ok()) return finish("not applied: " + resolved.status().message());
+  if (!resolved.value()) return finish("not applied: no earlier event has this id");
+  const uint64_t found = resolved.value()->position;
+  const std::string amended_key = PositionKey(found);
+  const AmendedState* amended = state_.amended.Find(amended_key);
   if (amended != nullptr && amended->voided) return finish("not applied: the event was voided");
 
   std::vector<std::string> storage;
   Fact old_fact;
-  Status s = LoadInForce(found.value(), amended, &storage, &old_fact);
+  Status s = LoadInForce(found, amended, &storage, &old_fact);
   if (s.code() == Status::Code::kInvalidArgument) {  // the event's meaning is not understood
     return finish("not applied: " + s.message());
   }
@@ -173,7 +176,7 @@ Status Projector::ApplyAmendment(const schema::Event* event, std::string_view si
     next.corrected = true;
     next.current_pos = position_;
   }
-  state_.amended.Mutable(target) = next;
+  state_.amended.Mutable(amended_key) = next;
   return finish("applied");
 }
 

@@ -30,8 +30,9 @@ class EntrySource {
   virtual ~EntrySource() = default;
   // The stored entry bytes at `position`.
   virtual StatusOr<std::string> ReadEntry(uint64_t position) = 0;
-  // The position of the event with this 16-byte id; NotFound if none.
-  virtual StatusOr<uint64_t> FindEvent(std::string_view event_id) = 0;
+  // Every event with this 16-byte id before `before`, one per principal.
+  virtual StatusOr<std::vector<IdHolder>> FindHolders(std::string_view event_id,
+                                                      uint64_t before) = 0;
 };
 
 // An EntrySource over a ledger, which must outlive it.
@@ -39,7 +40,7 @@ class LedgerSource : public EntrySource {
  public:
   explicit LedgerSource(Ledger* ledger) : ledger_(ledger) {}
   StatusOr<std::string> ReadEntry(uint64_t position) override;
-  StatusOr<uint64_t> FindEvent(std::string_view event_id) override;
+  StatusOr<std::vector<IdHolder>> FindHolders(std::string_view event_id, uint64_t before) override;
 
  private:
   Ledger* ledger_;

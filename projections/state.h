@@ -67,7 +67,7 @@ class FactState {
   Table<Charge> undocumented{"undocumented"};    // position: costs without invoice or PO
   // Governance (written by the Projector, not by Apply).
   Table<Amendment> amendment{"amendment"};  // position of the correction or void
-  Table<AmendedState> amended{"amended"};   // event id of the amended event
+  Table<AmendedState> amended{"amended"};   // PositionKey of the amended event
   Table<Principal> principal{"principal"};  // signer key id
   Table<Sums> counter{"counter"};           // "skipped": events left out, by reason
 

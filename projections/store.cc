@@ -1,6 +1,6 @@
 // The projection store's keys (docs/format.md, "Projection store"):
 //
-//   meta/format                 "evident-projections/1"
+//   meta/format                 "evident-projections/2"
 //   meta/live                   the live generation, decimal
 //   g<gen>/m/<name>             position, last_day (decimal), state_digest, root (hex)
 //   g<gen>/s/<table>\0<key>     a state row (projections/codec.h)
@@ -26,7 +26,7 @@
 namespace evident::projections {
 namespace {
 
-constexpr char kFormat[] = "evident-projections/1";
+constexpr char kFormat[] = "evident-projections/2";
 
 std::string Gen(uint64_t generation) {
   char buf[24];

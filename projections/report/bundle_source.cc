@@ -10,6 +10,7 @@
 #include "ledger/coding.h"
 #include "ledger/entry.h"
 #include "ledger/file_util.h"
+#include "ledger/key_registry.h"
 #include "ledger/merkle/compact_range.h"
 #include "ledger/merkle/hash.h"
 #include "projections/report/board.h"
@@ -40,7 +41,11 @@ class BundleSource : public EntrySource {
       const SignedEvent signed_event = SignedEventOf(entry.value());  // the event points into it
       auto event = ParseEvent(signed_event.event);
       if (!event.ok()) return event.status();
-      ids_[std::string(EventIdOf(event.value()))] = entries_.size();
+      ids_[std::string(EventIdOf(event.value()))].push_back(
+          {keys_.PrincipalOf(signed_event.signer_key_id, *event.value()), entries_.size()});
+      if (KeyRegistry::IsKeyEvent(event.value()->body_type())) {
+        keys_.Apply(*event.value(), entries_.size());  // VerifyBundle checked the key rules
+      }
       entries_.push_back(std::move(bytes.value()));
     }
     if (entries_.size() < size) {
@@ -54,16 +59,22 @@ class BundleSource : public EntrySource {
       return Status::NotFound("no entry " + std::to_string(position));
     return entries_[position];
   }
-  StatusOr<uint64_t> FindEvent(std::string_view event_id) override {
+  StatusOr<std::vector<IdHolder>> FindHolders(std::string_view event_id,
+                                              uint64_t before) override {
+    std::vector<IdHolder> holders;
     auto it = ids_.find(std::string(event_id));
-    if (it == ids_.end()) return Status::NotFound("no such event");
-    return it->second;
+    if (it == ids_.end()) return holders;
+    for (const IdHolder& h : it->second) {
+      if (h.position < before) holders.push_back(h);
+    }
+    return holders;
   }
   const std::vector<std::string>& entries() const { return entries_; }
 
  private:
   std::vector<std::string> entries_;
-  std::map<std::string, uint64_t> ids_;
+  KeyRegistry keys_;                                  // who signed, for ids_
+  std::map<std::string, std::vector<IdHolder>> ids_;  // event id -> its holders
 };
 
 }  // namespace

@@ -93,7 +93,9 @@ void Overwrite(std::string* bytes, size_t at, uint8_t kind, uint8_t value) {
 class NoEntries : public projections::EntrySource {
  public:
   StatusOr<std::string> ReadEntry(uint64_t) override { return Status::NotFound("none"); }
-  StatusOr<uint64_t> FindEvent(std::string_view) override { return Status::NotFound("none"); }
+  StatusOr<std::vector<IdHolder>> FindHolders(std::string_view, uint64_t) override {
+    return std::vector<IdHolder>();
+  }
 };
 
 }  // namespace

@@ -218,14 +218,73 @@ TEST_F(VerifyTest, EntryAppendedBehindTheLedgersBackIsCaught) {
 }
 
 TEST_F(VerifyTest, EventIdIndexDamageIsNamed) {
-  const std::string id = Must(HexDecode(IdHex(100 + 3)));  // the event at position 6
-  { RawDb(DbPath()).Put(Column::kEventIds, id, EncodeKey64(7)); }
+  // hr's event at position 6, mapped to position 7.
+  const std::string key = EventIndexKey(Must(HexDecode(IdHex(100 + 3))), "hr");
+  { RawDb(DbPath()).Put(Column::kEventIds, key, EncodeKey64(7)); }
+  VerifyReport r = Verify();
+  EXPECT_EQ(r.first_bad_position, 6u) << r.problem;
+  EXPECT_NE(r.problem.find(IdHex(103) + " of hr"), std::string::npos) << r.problem;
+}
+
+// The index key holds the principal: hr's event indexed as another's is a
+// stray, and hr's own key is missing.
+TEST_F(VerifyTest, AnEventIndexedUnderAnotherPrincipalIsNamed) {
+  const std::string id = Must(HexDecode(IdHex(100 + 3)));  // hr's event at position 6
+  {
+    RawDb db(DbPath());
+    db.Put(Column::kEventIds, EventIndexKey(id, "lms"), EncodeKey64(6));
+    db.Delete(Column::kEventIds, EventIndexKey(id, "hr"));
+  }
   VerifyReport r = Verify();
   EXPECT_EQ(r.first_bad_position, 6u) << r.problem;
 }
 
+// Format 1's 16-byte keys, left behind by the migration, are never read.
+TEST_F(VerifyTest, FormatOnesKeysAreIgnored) {
+  { RawDb(DbPath()).Put(Column::kEventIds, Must(HexDecode(IdHex(103))), EncodeKey64(7)); }
+  VerifyReport r = Verify();
+  EXPECT_TRUE(r.ok()) << r.problem;
+}
+
+// A format-1 ledger (the event_ids index keyed by the id alone) is read by
+// nothing until a writer migrates it; migrated, it verifies, each event is
+// its signer's duplicate, and another principal may use the same ids.
+TEST_F(VerifyTest, AFormatOneLedgerIsMigratedWhenOpenedToWrite) {
+  {
+    RawDb db(DbPath());
+    for (const std::string& key : db.Keys(Column::kEventIds)) {
+      const std::string value = db.Get(Column::kEventIds, key);
+      db.Delete(Column::kEventIds, key);
+      db.Put(Column::kEventIds, key.substr(0, kEventIdBytes), value);
+    }
+    db.Put(Column::kMeta, "format", "evident-ledger/1");
+  }
+  {
+    auto read_only = Ledger::Open(dir_.path(), OpenMode::kReadOnly);
+    EXPECT_EQ(read_only.status().code(), Status::Code::kFailedPrecondition);
+    EXPECT_NE(read_only.status().message().find("format 1"), std::string::npos)
+        << read_only.status().ToString();
+  }
+
+  Reopen();  // to write, with the ledger key
+  const SignedEvent again = Sign(*hr_, AttendanceJson(IdHex(100 + 3), "p-3", 30));
+  auto dup = Must(ledger_->Append({again}));
+  EXPECT_TRUE(dup[0].duplicate);
+  EXPECT_EQ(dup[0].sequence, 6u);
+  PrivateKey lms = RegisterKey("lms", "Integration", "[\"AttendanceRecorded\"]");
+  EXPECT_FALSE(
+      Must(ledger_->Append({Sign(lms, AttendanceJson(IdHex(100 + 3), "p-3", 30))}))[0].duplicate);
+  ledger_.reset();
+  VerifyReport r = Verify();
+  EXPECT_TRUE(r.ok()) << r.problem;
+  EXPECT_EQ(r.entries, size_ + 2);
+}
+
 TEST_F(VerifyTest, StrayEventIdIsReported) {
-  { RawDb(DbPath()).Put(Column::kEventIds, Must(HexDecode(IdHex(999))), EncodeKey64(3)); }
+  {
+    RawDb(DbPath()).Put(Column::kEventIds, EventIndexKey(Must(HexDecode(IdHex(999))), "hr"),
+                        EncodeKey64(3));
+  }
   VerifyReport r = Verify();
   EXPECT_FALSE(r.ok());
   EXPECT_NE(r.problem.find(IdHex(999)), std::string::npos) << r.problem;
@@ -280,8 +339,8 @@ TEST_F(VerifyTest, AnAmendmentOfAnotherSystemsEventIsNamed) {
   VerifyReport r = Verify();
   EXPECT_EQ(r.first_bad_position, at) << r.problem;
   EXPECT_NE(r.problem.find("key rule broken: key " + ShortKeyId(pd.public_key().key_id()) +
-                           " (pd, Integration) amends only earlier events signed by pd's own "
-                           "keys, and none of them holds event " +
+                           " (pd, Integration) amends only earlier events of pd, and none of "
+                           "them holds event " +
                            IdHex(103)),
             std::string::npos)
       << r.problem;

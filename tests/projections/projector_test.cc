@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ledger/bundle.h"
 #include "ledger/entry.h"
 #include "tests/projections/projection_fixture.h"
 
@@ -95,6 +96,43 @@ TEST_F(ProjectorTest, AnAmendmentThatCannotApplyChangesNothingAndSaysWhy) {
   p = Fold();
   EXPECT_EQ(LastOutcome(*p), "not applied: the event was voided");
   EXPECT_EQ(Minutes(*p, "a"), -1);
+}
+
+// Two systems' events under one id are two events: each system's void or
+// correction reaches its own, an admin's names whose, and an export bundle
+// that holds only the amendments proves the same.
+TEST_F(ProjectorTest, AnAmendmentReachesTheEventOfThePrincipalItNames) {
+  const std::string allowed = "[\"AttendanceRecorded\",\"RecordVoided\"]";
+  PrivateKey hr = RegisterKey("hr", "Integration", allowed);
+  PrivateKey lms = RegisterKey("lms", "Integration", allowed);
+  auto attend = [&](const PrivateKey& key, const std::string& person, int minutes) {
+    return Sign(key, EventJson(IdHex(42), "AttendanceRecorded",
+                               "\"person_id\":\"" + person +
+                                   "\",\"program_id\":\"pd-1\",\"session_id\":\"s1\"",
+                               AttendanceBody(minutes)));
+  };
+  auto void_of = [&](const PrivateKey& key, uint64_t id, const std::string& whose) {
+    return Sign(key, EventJson(IdHex(id), "RecordVoided", "",
+                               "\"amends_event_id\":\"" + IdHex(42) +
+                                   "\",\"reason_code\":\"entered-in-error\"" +
+                                   (whose.empty() ? ""
+                                                  : ",\"amends_principal_id\":\"" + whose + "\"")));
+  };
+  ASSERT_OK(ledger_->Append({attend(lms, "a", 60), attend(hr, "b", 30)}).status());
+  const uint64_t from = ledger_->size();
+  ASSERT_OK(ledger_->Append({void_of(hr, 43, "")}).status());
+  auto p = Fold();
+  EXPECT_EQ(Minutes(*p, "a"), 60);
+  EXPECT_EQ(Minutes(*p, "b"), -1);
+  ASSERT_OK(ledger_->Append({void_of(*admin_, 44, "lms")}).status());
+  p = Fold();
+  EXPECT_EQ(Minutes(*p, "a"), -1);
+  EXPECT_EQ(LastOutcome(*p), "applied");
+
+  TempDir out;
+  ASSERT_OK(WriteBundle(ledger_.get(), out.path() + "/b", from, ledger_->size()));
+  BundleReport report = Must(VerifyBundle(out.path() + "/b", std::nullopt));
+  EXPECT_TRUE(report.ok()) << report.problem;
 }
 
 TEST_F(ProjectorTest, KeyEventsAreNotAmended) {

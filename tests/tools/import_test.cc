@@ -143,7 +143,7 @@ class ImportTest : public testing::LedgerFixture {
   // Reconciles with the ledger and appends the plan, signed by the admin.
   Plan Import(const MappedFiles& mapped) {
     EXPECT_TRUE(mapped.errors.empty()) << mapped.errors[0].ToString();
-    Plan plan = Must(Reconcile(mapped.events, Scan()));
+    Plan plan = Must(Reconcile(mapped.events, Scan(), "admin"));
     std::vector<SignedEvent> events;
     for (const ImportEvent& e : plan.append) events.push_back(SignEvent(*admin_, e.bytes));
     if (!events.empty()) Must(ledger_->Append(std::move(events)));
@@ -206,6 +206,28 @@ TEST_F(ImportTest, ImportingTheSameFileAgainAppendsNothing) {
   EXPECT_EQ(again.append.size(), 0u);
   EXPECT_EQ(again.unchanged, 13u);
   EXPECT_EQ(ledger_->size(), size);
+}
+
+// Import ids are derived from public data, so another system can append
+// events under them first. They are that system's events: the import
+// appends its own, blocked by nothing, and its re-run finds them unchanged.
+TEST_F(ImportTest, AnotherSystemsEventsUnderTheImportsIdsBlockNothing) {
+  const MappedFiles mapped = MapSample("edfi-pd-attendance", "pd-attendance.csv");
+  ASSERT_EQ(mapped.events.size(), 13u);
+  PrivateKey lms = RegisterKey("lms", "Integration", "[\"AttendanceRecorded\"]");
+  std::vector<SignedEvent> squats;
+  for (const ImportEvent& e : mapped.events) {
+    squats.push_back(Sign(lms, testing::AttendanceJson(HexEncode(e.event_id), "p-squat", 1)));
+  }
+  Must(ledger_->Append(std::move(squats)));
+  const uint64_t size = ledger_->size();
+  Plan first = Import(mapped);
+  EXPECT_EQ(first.fresh, 13u);
+  EXPECT_EQ(first.corrections, 0u);
+  EXPECT_EQ(ledger_->size(), size + 13);
+  Plan again = Import(MapSample("edfi-pd-attendance", "pd-attendance.csv"));
+  EXPECT_EQ(again.unchanged, 13u);
+  EXPECT_EQ(ledger_->size(), size + 13);
 }
 
 TEST_F(ImportTest, AnEditedRowBecomesACorrectionOfTheEarlierEvent) {

@@ -123,7 +123,7 @@ std::vector<Phase> Phases() {
   return {{"baseline", true, nullptr},
           {"1 subscribers reset mid-stream", true, ResettingSubscribers},
           {"2 malformed raw events", true, MalformedEvents},
-          {"3 id squatting (not fixed yet)", false, IdSquatting},
+          {"3 id squatting", true, IdSquatting},
           {"4 board as_of query loop", true, BoardQueryLoop},
           {"5 revoked key's subscription", true, RevokedSubscription},
           {"6 another system's source_system", true, ForeignSourceSystem},
@@ -131,8 +131,7 @@ std::vector<Phase> Phases() {
           {"8 one key's idle subscriptions", true, OneKeysIdleSubscriptions},
           {"9 stalled large frames", true, StalledLargeFrames},
           {"10 23 MiB of nested brackets", true, NestedBrackets},
-          {"11 probing ids through errors (existence shows until 3)", false,
-           ProbeIdsThroughErrors},
+          {"11 probing ids through errors", true, ProbeIdsThroughErrors},
           {"login flood, bad signatures", true, BadSignatureLogins},
           {"log forging", true, ForgedLogLines},
           {"baseline again", true, nullptr}};

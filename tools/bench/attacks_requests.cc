@@ -153,6 +153,7 @@ Outcome IdSquatting(AttackContext& c) {
   const std::string owner = AppendAnswer(c, c.keys->lms, {own.value()}, &owner_in);
   const double ms = std::chrono::duration<double, std::milli>(AttackClock::now() - start).count();
   while (c.TimeLeft()) std::this_thread::sleep_for(milliseconds(50));
+  // Held: lms's own event went in under the id hr claimed first.
   return {owner_in, "hr reusing lms's id: " + Short(Gist(reuse), 70) +
                         "; hr claiming an id first: " + Short(claiming, 40) +
                         "; then lms with it (answered in " + Fmt("%.0f", ms) +

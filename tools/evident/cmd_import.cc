@@ -74,6 +74,17 @@ import::LogScan ScanOf(Destination* d) {
   };
 }
 
+// The principal whose key signs the import: its events are the ones an
+// import's ids name.
+StatusOr<std::string> SignerPrincipal(Destination* d, const PrivateKey& key) {
+  if (d->client) return d->client->welcome().principal;
+  auto info = d->ledger->FindKey(key.public_key().key_id());
+  if (!info) {
+    return Status::PermissionDenied("the key given with --key is not registered in this ledger");
+  }
+  return info->principal_id;
+}
+
 StatusOr<Destination> ReadOnlyDestination(const Flags& flags) {
   auto ledger = OpenLedgerFlag(flags, OpenMode::kReadOnly);
   if (!ledger.ok()) return ledger.status();
@@ -179,7 +190,9 @@ int RunImport(const Flags& flags) {
   auto destination = dry_run && !flags.Has("server") ? ReadOnlyDestination(flags)
                                                       : OpenDestination(flags, key.value());
   if (!destination.ok()) return Fail(kName, destination.status());
-  auto plan = import::Reconcile(mapped.events, ScanOf(&destination.value()));
+  auto principal = SignerPrincipal(&destination.value(), key.value());
+  if (!principal.ok()) return Fail(kName, principal.status());
+  auto plan = import::Reconcile(mapped.events, ScanOf(&destination.value()), principal.value());
   if (!plan.ok()) return Fail(kName, plan.status());
   const import::Plan& p = plan.value();
   std::ostringstream summary;

@@ -252,9 +252,11 @@ StatusOr<ImportEvent> Correction(EventJsonCodec* codec, const ImportEvent& event
 
 }  // namespace
 
-StatusOr<Plan> Reconcile(const std::vector<ImportEvent>& events, const LogScan& scan) {
+StatusOr<Plan> Reconcile(const std::vector<ImportEvent>& events, const LogScan& scan,
+                         std::string_view principal) {
   std::unordered_map<std::string, LogState> states;
   for (const ImportEvent& e : events) states.try_emplace(e.event_id);
+  std::unordered_map<std::string, std::string> principal_of;  // key id -> principal, so far
   Status parse_error;
   uint64_t bad = 0;
   Status s = scan([&](uint64_t sequence, std::string_view entry_bytes) {
@@ -266,6 +268,16 @@ StatusOr<Plan> Reconcile(const std::vector<ImportEvent>& events, const LogScan& 
       return;
     }
     const schema::Event* e = event.value();
+    if (const auto* reg = e->body_as_KeyRegistered()) {
+      if (auto key = PublicKey::FromRaw(AsView(reg->public_key())); key.ok()) {
+        principal_of[key->key_id()] = reg->principal_id()->str();
+      }
+    }
+    // An event id names one event of one principal: only the signer's own
+    // events are its events. (A key the scan never saw registered was sent
+    // by a server that sends an integration only its own entries.)
+    auto signer = principal_of.find(std::string(AsView(entry.value()->signer_key_id())));
+    if (signer != principal_of.end() && signer->second != principal) return;
     if (auto it = states.find(std::string(EventIdOf(e))); it != states.end()) {
       if (it->second.original.empty()) it->second.original = AsView(entry.value()->event());
     }

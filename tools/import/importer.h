@@ -73,8 +73,11 @@ struct Plan {
   size_t fresh = 0, corrections = 0, unchanged = 0, voided = 0;
 };
 
-// Decides, from one scan of the log, what each mapped event means there.
-// Corruption if an entry of the log does not parse.
-StatusOr<Plan> Reconcile(const std::vector<ImportEvent>& events, const LogScan& scan);
+// Decides, from one scan of the log, what each mapped event means there to
+// `principal`, who signs the import: an event id names one event of one
+// principal, so only its own events count (another system's event with the
+// same id is another event). Corruption if an entry of the log does not parse.
+StatusOr<Plan> Reconcile(const std::vector<ImportEvent>& events, const LogScan& scan,
+                         std::string_view principal);
 
 }  // namespace evident::import
