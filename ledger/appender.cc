@@ -12,6 +12,7 @@
 #include "ledger/merkle/hash.h"
 #include "ledger/note.h"
 #include "ledger/parallel.h"
+#include "ledger/subject_owners.h"
 #include "ledger/tree_store.h"
 
 namespace evident {
@@ -54,6 +55,10 @@ struct Appender::Group {
   // EventIndexKey (event id, then principal) -> staged entry; ordered so that
   // every principal's event with one id can be found.
   std::map<std::string, Pending, std::less<>> pending;
+  // Rows of the subjects column staged in this group, and what each put
+  // replaced, so that a failed writer's rows can be taken back.
+  std::map<std::string, std::string> subject_rows;
+  std::vector<std::pair<std::string, std::optional<std::string>>> subject_undo;
   std::optional<merkle::CompactRange> range;         // the tree after this group
 };
 
@@ -182,6 +187,7 @@ void Appender::CommitGroup(const std::vector<Writer*>& group) {
     // Remember where this writer starts, to drop its part if it fails.
     const uint64_t first_sequence = g.next_sequence;
     const size_t first_put = g.batch.puts().size();
+    const size_t first_undo = g.subject_undo.size();
     std::optional<KeyRegistry> registry_before;
     if (w->has_key_events) registry_before = *g.registry;
     const bool had_staged = g.staged.has_value();
@@ -193,9 +199,17 @@ void Appender::CommitGroup(const std::vector<Writer*>& group) {
     }
     g.next_sequence = first_sequence;
     g.batch.Truncate(first_put);
-    for (const schema::Event* event : w->parsed) {
-      auto it = g.pending.find(std::string(EventIdOf(event)));
-      if (it != g.pending.end() && it->second.sequence >= first_sequence) g.pending.erase(it);
+    for (auto it = g.pending.begin(); it != g.pending.end();) {
+      it = it->second.sequence >= first_sequence ? g.pending.erase(it) : std::next(it);
+    }
+    while (g.subject_undo.size() > first_undo) {
+      auto& [key, before] = g.subject_undo.back();
+      if (before) {
+        g.subject_rows[key] = std::move(*before);
+      } else {
+        g.subject_rows.erase(key);
+      }
+      g.subject_undo.pop_back();
     }
     if (registry_before) {
       if (had_staged) {
@@ -295,6 +309,41 @@ StatusOr<std::vector<IdHolder>> Appender::HoldersOf(const Group& g, std::string_
   return holders;
 }
 
+// Key rule 7 (ledger/subject_owners.h): checks who may register the event's
+// subject, and stages the subjects rows it changes.
+Status Appender::StageSubjectRows(Group* g, std::string_view signer_key_id,
+                                  const schema::Event& event, uint64_t sequence,
+                                  const std::string& principal) {
+  SubjectEvent subject_event{&event, sequence, principal};
+  const KeyRegistry::KeyInfo* signer = g->registry->Find(signer_key_id);
+  subject_event.admin = signer != nullptr && signer->role == schema::Role::Admin;
+  if (event.body_type() == schema::Body::RecordVoided) {
+    auto holders = HoldersOf(*g, AmendedEventIdOf(&event));
+    if (!holders.ok()) return holders.status();
+    auto voided = ResolveAmendedEvent(&event, principal, holders.value());
+    if (!voided.ok()) return voided.status();
+    if (voided.value()) subject_event.voided_position = voided.value()->position;
+  }
+  auto rows = ApplySubjectRule(
+      subject_event, [&](const std::string& key) -> StatusOr<std::optional<std::string>> {
+        if (auto it = g->subject_rows.find(key); it != g->subject_rows.end()) return {it->second};
+        std::string value;
+        Status s = storage_->Get(Column::kSubjects, key, &value);
+        if (s.code() == Status::Code::kNotFound) return std::optional<std::string>();
+        if (!s.ok()) return s;
+        return std::optional<std::string>(std::move(value));
+      });
+  if (!rows.ok()) return rows.status();
+  for (auto& [key, value] : rows.value()) {
+    auto it = g->subject_rows.find(key);
+    g->subject_undo.emplace_back(
+        key, it == g->subject_rows.end() ? std::nullopt : std::optional<std::string>(it->second));
+    g->batch.Put(Column::kSubjects, key, value);
+    g->subject_rows[key] = std::move(value);
+  }
+  return Status::OK();
+}
+
 Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
   const SignedEvent& e = w->events[i];
   const schema::Event& event = *w->parsed[i];
@@ -346,6 +395,7 @@ Status Appender::StageEvent(Writer* w, size_t i, Group* g) {
     return Status::VerificationFailed("the signature does not verify with key " +
                                       ShortKeyId(e.signer_key_id));
   }
+  EVIDENT_RETURN_IF_ERROR(StageSubjectRows(g, e.signer_key_id, event, sequence, principal));
   if (KeyRegistry::IsKeyEvent(event.body_type())) {
     if (!g->staged) {
       g->staged = *g->registry;

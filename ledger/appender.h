@@ -108,6 +108,8 @@ class Appender {
   Status FindStored(std::string_view event_id, std::string_view principal_id, uint64_t* sequence,
                     std::string* event_bytes);
   StatusOr<std::vector<IdHolder>> HoldersOf(const Group& g, std::string_view event_id);
+  Status StageSubjectRows(Group* g, std::string_view signer_key_id, const schema::Event& event,
+                          uint64_t sequence, const std::string& principal);
   Status SealGroup(Group* g);
 
   Storage* const storage_;

@@ -1,10 +1,12 @@
 #include "ledger/ledger.h"
 
 #include <filesystem>
+#include <map>
 
 #include "ledger/coding.h"
 #include "ledger/entry.h"
 #include "ledger/file_util.h"
+#include "ledger/subject_owners.h"
 #include "ledger/tree_store.h"
 
 namespace evident {
@@ -46,6 +48,46 @@ Status RecoverRegistry(Storage* storage, KeyRegistry* registry) {
   return cursor->status();
 }
 
+// Format 1 had no subjects column (key rule 7): this folds the log's
+// registrations and voids into it as the rule would have, passing over a
+// registration it would refuse, and records where the rule starts.
+Status MigrateSubjects(Storage* storage, const KeyRegistry& registry) {
+  std::map<std::string, std::string> rows;
+  uint64_t size = 0;
+  auto cursor = storage->NewCursor(Column::kEntries);
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next(), ++size) {
+    const std::string bytes(cursor->value());
+    auto entry = ParseEntry(bytes);
+    if (!entry.ok()) return entry.status().WithContext("migrating: entry");
+    auto event = ParseEvent(AsView(entry.value()->event()));
+    if (!event.ok()) return event.status().WithContext("migrating: entry");
+    const std::string_view signer_key_id = AsView(entry.value()->signer_key_id());
+    const KeyRegistry::KeyInfo* signer = registry.Find(signer_key_id);
+    SubjectEvent e{event.value(), size, registry.PrincipalOf(signer_key_id, *event.value()),
+                   signer != nullptr && signer->role == schema::Role::Admin};
+    e.before_rule = true;
+    if (event.value()->body_type() == schema::Body::RecordVoided) {
+      auto holders = StoredHoldersOf(storage, AmendedEventIdOf(event.value()), size);
+      if (!holders.ok()) return holders.status();
+      auto voided = ResolveAmendedEvent(event.value(), e.principal_id, holders.value());
+      if (voided.ok() && voided.value()) e.voided_position = voided.value()->position;
+    }
+    auto changed = ApplySubjectRule(e, [&](const std::string& key) {
+      auto it = rows.find(key);
+      return StatusOr<std::optional<std::string>>(
+          it == rows.end() ? std::nullopt : std::optional<std::string>(it->second));
+    });
+    if (!changed.ok()) return changed.status();
+    for (auto& [key, value] : changed.value()) rows[key] = std::move(value);
+  }
+  EVIDENT_RETURN_IF_ERROR(cursor->status());
+  WriteBatch batch;
+  for (auto& [key, value] : rows) batch.Put(Column::kSubjects, key, std::move(value));
+  batch.Put(Column::kMeta, std::string(kMetaSubjectsFrom), EncodeKey64(size));
+  batch.Put(Column::kMeta, std::string(kMetaFormat), std::string(kLedgerFormat));
+  return storage->Write(batch);
+}
+
 // Format 1 keyed the event_ids index by the event id alone, so that one
 // principal's event could take or block an id another chose. Format 2 keys
 // it by id and principal (docs/format.md); this adds the format-2 key of
@@ -72,8 +114,8 @@ Status MigrateEventIndex(Storage* storage, const KeyRegistry& registry) {
     }
   }
   EVIDENT_RETURN_IF_ERROR(cursor->status());
-  batch.Put(Column::kMeta, std::string(kMetaFormat), std::string(kLedgerFormat));
-  return storage->Write(batch);
+  EVIDENT_RETURN_IF_ERROR(storage->Write(batch));
+  return MigrateSubjects(storage, registry);
 }
 
 }  // namespace

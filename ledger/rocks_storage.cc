@@ -145,7 +145,9 @@ rocksdb::ColumnFamilyOptions ColumnOptions(Column column, const rocksdb::Options
     case Column::kKeyEvents:
     case Column::kMeta:
     case Column::kCheckpoints:
-      // Small; a look-up here may miss (a size with no checkpoint).
+    case Column::kSubjects:
+      // Small; a look-up here may miss (a size with no checkpoint, a
+      // subject nobody registered).
       table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
       break;
   }
@@ -192,6 +194,8 @@ const char* ColumnName(Column column) {
       return "merkle";
     case Column::kCheckpoints:
       return "checkpoints";
+    case Column::kSubjects:
+      return "subjects";
   }
   return "unknown";
 }
@@ -201,7 +205,20 @@ StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const std::string& path, Ope
   rocksdb::Options options;
   options.create_if_missing = create;
   options.error_if_exists = create;
-  options.create_missing_column_families = create;
+  // A ledger of format 1 has no `subjects` family: a writer adds it and
+  // migrates (ledger.cc); a reader is told to let a writer do so first.
+  options.create_missing_column_families = mode != OpenMode::kReadOnly;
+  if (mode == OpenMode::kReadOnly) {
+    std::vector<std::string> families;
+    if (rocksdb::DB::ListColumnFamilies(options, path, &families).ok() &&
+        std::find(families.begin(), families.end(), ColumnName(Column::kSubjects)) ==
+            families.end()) {
+      return Status::FailedPrecondition(
+          "the ledger at " + path +
+          " is in format 1, which a newer Evident migrates when it opens the ledger to write: "
+          "start 'evident serve' on it once");
+    }
+  }
   options.paranoid_checks = true;
   options.info_log = std::make_shared<SilentLogger>();
   options.IncreaseParallelism(2);

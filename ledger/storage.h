@@ -17,13 +17,14 @@ namespace evident {
 
 enum class Column {
   kEntries = 0,      // u64be sequence -> Entry FlatBuffer bytes
-  kEventIds = 1,     // 16-byte event id -> u64be sequence
+  kEventIds = 1,     // 16-byte event id || principal id -> u64be sequence
   kKeyEvents = 2,    // u64be sequence of each KeyRegistered/KeyRevoked entry -> ""
   kMeta = 3,         // ASCII name -> value (format version, origin)
   kMerkle = 4,       // u8 level || u64be index -> 32-byte hash of that perfect subtree
   kCheckpoints = 5,  // u64be tree size -> signed checkpoint note
+  kSubjects = 6,     // who registered each subject (ledger/subject_owners.h)
 };
-constexpr int kColumnCount = 6;
+constexpr int kColumnCount = 7;
 const char* ColumnName(Column column);
 
 // Puts applied together, atomically and durably, by Storage::Write.

@@ -12,6 +12,7 @@
 #include "ledger/merkle/compact_range.h"
 #include "ledger/merkle/hash.h"
 #include "ledger/parallel.h"
+#include "ledger/subject_owners.h"
 #include "ledger/tree_store.h"
 
 namespace evident {
@@ -69,6 +70,8 @@ class LogVerifier {
   bool CheckStructure(Item* item);
   bool ReadChunk(Cursor* cursor, uint64_t* position, std::vector<Item>* chunk);
   bool TallySignatures(const struct SignatureBatch& batch);
+  bool CheckSubjectRule(uint64_t p, std::string_view signer_key_id, const schema::Event& ev,
+                        const std::string& principal);
   bool CheckMerkle(uint64_t position, const std::string& entry_bytes);
   bool CheckCheckpoint(uint64_t size);
   void CheckIndexesHoldNothingMore();
@@ -91,6 +94,8 @@ class LogVerifier {
   merkle::CompactRange range_;
   uint64_t last_checkpoint_size_ = 0;
   KeyRegistry registry_;
+  std::map<std::string, std::string> subject_rows_;  // the subjects column as it should be
+  uint64_t subjects_from_ = 0;                        // where key rule 7 starts
   int64_t last_recorded_at_ = 0;
   VerifyReport report_;
 };
@@ -141,6 +146,7 @@ bool LogVerifier::CheckStructure(Item* item) {
                        amends.message());
   }
   const std::string principal = registry_.PrincipalOf(item->signed_event.signer_key_id, ev);
+  if (!CheckSubjectRule(p, item->signed_event.signer_key_id, ev, principal)) return false;
   std::string indexed;
   Status s = storage_->Get(Column::kEventIds, EventIndexKey(EventIdOf(&ev), principal), &indexed);
   if (!s.ok() || indexed != EncodeKey64(p)) {
@@ -152,6 +158,36 @@ bool LogVerifier::CheckStructure(Item* item) {
   registry_.Apply(ev, p);
   if (is_key_event) ++report_.key_events;
   return CheckMerkle(p, item->bytes) && CheckCheckpoint(p + 1);
+}
+
+// Key rule 7, folded as the appender folds it; the subjects column is
+// compared with the result at the end.
+bool LogVerifier::CheckSubjectRule(uint64_t p, std::string_view signer_key_id,
+                                   const schema::Event& ev, const std::string& principal) {
+  const KeyRegistry::KeyInfo* signer = registry_.Find(signer_key_id);
+  SubjectEvent subject_event{&ev, p, principal,
+                             signer != nullptr && signer->role == schema::Role::Admin};
+  subject_event.before_rule = p < subjects_from_;
+  if (ev.body_type() == schema::Body::RecordVoided) {
+    auto holders = StoredHoldersOf(storage_, AmendedEventIdOf(&ev), p);
+    auto voided = holders.ok() ? ResolveAmendedEvent(&ev, principal, holders.value())
+                               : StatusOr<std::optional<IdHolder>>(holders.status());
+    if (!voided.ok()) return Fail(p, voided.status().message());
+    if (voided.value()) subject_event.voided_position = voided.value()->position;
+  }
+  auto rows = ApplySubjectRule(
+      subject_event, [&](const std::string& key) -> StatusOr<std::optional<std::string>> {
+        auto it = subject_rows_.find(key);
+        if (it == subject_rows_.end()) return std::optional<std::string>();
+        return std::optional<std::string>(it->second);
+      });
+  if (!rows.ok()) {
+    return Fail(p, (rows.status().code() == Status::Code::kPermissionDenied ? "key rule broken: "
+                                                                             : "") +
+                       rows.status().message());
+  }
+  for (auto& [key, value] : rows.value()) subject_rows_[key] = std::move(value);
+  return true;
 }
 
 // Counts the batch's verified items; false at the first bad signature.
@@ -267,6 +303,32 @@ void LogVerifier::CheckTreeHoldsNothingMore() {
 
 void LogVerifier::CheckIndexesHoldNothingMore() {
   const uint64_t n = report_.entries;
+  // The subjects column holds exactly what the log's registrations imply.
+  auto subjects = storage_->NewCursor(Column::kSubjects);
+  size_t stored = 0;
+  for (subjects->SeekToFirst(); subjects->Valid(); subjects->Next()) ++stored;
+  if (!subjects->status().ok()) {
+    report_.problem = "reading the subjects index failed: " + subjects->status().message();
+    return;
+  }
+  bool same = stored == subject_rows_.size();
+  if (same) {
+    subjects->SeekToFirst();
+    for (const auto& [key, value] : subject_rows_) {
+      if (subjects->key() != key || subjects->value() != value) {
+        same = false;
+        break;
+      }
+      subjects->Next();
+    }
+  }
+  if (!same) {
+    report_.problem =
+        "the subjects index does not hold what the log's registrations and voids imply (" +
+        std::to_string(stored) + " rows where " + std::to_string(subject_rows_.size()) +
+        " are due)";
+    return;
+  }
   if (key_events_->Valid()) {
     uint64_t p = key_events_->key().size() == 8 ? DecodeFixed64BE(key_events_->key().data()) : n;
     Fail(p, "the key_events index lists a position with no key event");
@@ -321,6 +383,14 @@ VerifyReport LogVerifier::Run() {
       !storage_->Get(Column::kMeta, "origin", &origin_).ok()) {
     report_.problem = "the meta column does not name an Evident ledger and its origin";
     return report_;
+  }
+  std::string subjects_from;
+  if (storage_->Get(Column::kMeta, std::string(kMetaSubjectsFrom), &subjects_from).ok()) {
+    if (subjects_from.size() != 8) {
+      report_.problem = "the meta column's subjects_from is not 8 bytes";
+      return report_;
+    }
+    subjects_from_ = DecodeFixed64BE(subjects_from.data());
   }
   auto cursor = storage_->NewCursor(Column::kEntries);
   cursor->SeekToFirst();

@@ -376,6 +376,68 @@ TEST_F(AppenderTest, AnIntegrationKeyAmendsOnlyItsOwnSystemsEarlierEvents) {
   EXPECT_TRUE(report.ok()) << report.problem;
 }
 
+// Key rule 7: a person belongs to the system that registered them first.
+// Another system cannot register them again (the attack raised one person's
+// rate to $999,999.99 an hour), nor move a registration onto them; the owner
+// and an admin can. A system that took a person first is undone by an
+// admin's void of its registration, after which the rightful system's
+// registration goes in.
+TEST_F(AppenderTest, OnlyTheSystemThatRegisteredAPersonRegistersThemAgain) {
+  const std::string allowed = "[\"PersonRegistered\",\"RecordCorrected\",\"RecordVoided\"]";
+  PrivateKey hr = RegisterKey("hr-system", "Integration", allowed);
+  PrivateKey pd = RegisterKey("pd-system", "Integration", allowed);
+  uint64_t next = 700;
+  auto person = [&](const std::string& id, int64_t rate) {
+    return EventJson(IdHex(next++), "PersonRegistered", "\"person_id\":\"" + id + "\"",
+                     "\"participant_group\":\"Certificated\",\"hourly_cost_rate_cents\":" +
+                         std::to_string(rate));
+  };
+  ASSERT_OK(Append(hr, person("e-1", 5200)).status());
+  const uint64_t size = ledger_->size();
+  auto taken = Append(pd, person("e-1", 99999999));
+  EXPECT_EQ(taken.status().code(), Status::Code::kPermissionDenied);
+  EXPECT_NE(taken.status().message().find("person e-1 is another system's"), std::string::npos)
+      << taken.status().message();
+  EXPECT_EQ(taken.status().message().find("hr-system"), std::string::npos);
+  // Nor in one call after its own registration, nor by moving its own.
+  auto in_call = ledger_->Append({Sign(pd, person("f-1", 0)), Sign(pd, person("e-1", 1))});
+  EXPECT_EQ(in_call.status().code(), Status::Code::kPermissionDenied);
+  const std::string own = person("f-2", 0);
+  const std::string own_id = IdHex(next - 1);
+  ASSERT_OK(Append(pd, own).status());
+  auto moved = Append(pd, EventJson(IdHex(next++), "RecordCorrected", "",
+                                    "\"amends_event_id\":\"" + own_id +
+                                        "\",\"reason_code\":\"wrong-person\",\"subject\":{"
+                                        "\"person_id\":\"e-1\"},\"body_type\":"
+                                        "\"PersonRegistered\",\"body\":{\"participant_group\":"
+                                        "\"Certificated\"}"));
+  EXPECT_EQ(moved.status().code(), Status::Code::kPermissionDenied);
+  EXPECT_EQ(ledger_->size(), size + 1);
+  // The owner and an admin register e-1 again; so does pd register f-1,
+  // whose first registration was not stored.
+  ASSERT_OK(Append(hr, person("e-1", 5400)).status());
+  ASSERT_OK(Append(*admin_, person("e-1", 5500)).status());
+  ASSERT_OK(Append(pd, person("f-1", 0)).status());
+
+  // pd takes e-2 before hr; an admin voids pd's registration; hr's goes in.
+  const std::string squat = person("e-2", 99999999);
+  const std::string squat_id = IdHex(next - 1);
+  ASSERT_OK(Append(pd, squat).status());
+  EXPECT_EQ(Append(hr, person("e-2", 5200)).status().code(), Status::Code::kPermissionDenied);
+  ASSERT_OK(Append(*admin_, EventJson(IdHex(next++), "RecordVoided", "",
+                                      "\"amends_event_id\":\"" + squat_id +
+                                          "\",\"reason_code\":\"another-systems-person\""))
+                .status());
+  ASSERT_OK(Append(hr, person("e-2", 5200)).status());
+  EXPECT_EQ(Append(pd, person("e-2", 1)).status().code(), Status::Code::kPermissionDenied);
+  // The same holds across a reopen, and verify finds the rule kept.
+  Reopen();
+  EXPECT_EQ(Append(pd, person("e-1", 1)).status().code(), Status::Code::kPermissionDenied);
+  ASSERT_OK(Append(hr, person("e-2", 5300)).status());
+  VerifyReport report = Must(VerifyLog(ledger_->storage()));
+  EXPECT_TRUE(report.ok()) << report.problem;
+}
+
 TEST_F(AppenderTest, TheLastAdminKeyCannotBeRevoked) {
   auto result = Append(*admin_, RevokeJson(10, *admin_));
   EXPECT_EQ(result.status().code(), Status::Code::kFailedPrecondition);

@@ -65,6 +65,12 @@ class RawDb {
     for (it->SeekToFirst(); it->Valid(); it->Next()) keys.push_back(it->key().ToString());
     return keys;
   }
+  void DropColumn(Column c) {
+    rocksdb::ColumnFamilyHandle* handle = cf(c);
+    ASSERT_TRUE(db_->DropColumnFamily(handle).ok());
+    handles_.erase(std::find(handles_.begin(), handles_.end(), handle));
+    db_->DestroyColumnFamilyHandle(handle);
+  }
   void Flush() {
     for (auto* h : handles_) ASSERT_TRUE(db_->Flush(rocksdb::FlushOptions(), h).ok());
   }
@@ -89,6 +95,19 @@ class VerifyTest : public testing::LedgerFixture {
   }
 
   std::string DbPath() { return Ledger::DatabasePath(dir_.path()); }
+
+  // Turns the closed ledger into what format 1 wrote: event ids indexed
+  // alone, and no subjects column.
+  void MakeFormatOne() {
+    RawDb db(DbPath());
+    for (const std::string& key : db.Keys(Column::kEventIds)) {
+      const std::string value = db.Get(Column::kEventIds, key);
+      db.Delete(Column::kEventIds, key);
+      db.Put(Column::kEventIds, key.substr(0, kEventIdBytes), value);
+    }
+    db.Put(Column::kMeta, "format", "evident-ledger/1");
+    db.DropColumn(Column::kSubjects);
+  }
 
   VerifyReport Verify() {
     auto storage = Must(OpenRocksStorage(DbPath(), OpenMode::kReadWrite));
@@ -250,15 +269,7 @@ TEST_F(VerifyTest, FormatOnesKeysAreIgnored) {
 // nothing until a writer migrates it; migrated, it verifies, each event is
 // its signer's duplicate, and another principal may use the same ids.
 TEST_F(VerifyTest, AFormatOneLedgerIsMigratedWhenOpenedToWrite) {
-  {
-    RawDb db(DbPath());
-    for (const std::string& key : db.Keys(Column::kEventIds)) {
-      const std::string value = db.Get(Column::kEventIds, key);
-      db.Delete(Column::kEventIds, key);
-      db.Put(Column::kEventIds, key.substr(0, kEventIdBytes), value);
-    }
-    db.Put(Column::kMeta, "format", "evident-ledger/1");
-  }
+  MakeFormatOne();
   {
     auto read_only = Ledger::Open(dir_.path(), OpenMode::kReadOnly);
     EXPECT_EQ(read_only.status().code(), Status::Code::kFailedPrecondition);
@@ -344,6 +355,65 @@ TEST_F(VerifyTest, AnAmendmentOfAnotherSystemsEventIsNamed) {
                            IdHex(103)),
             std::string::npos)
       << r.problem;
+}
+
+// Key rule 7 on audit. A format-1 ledger's migration builds the subjects
+// index from its registrations; after it, a registration of another
+// system's person put in behind the ledger's back (well-formed, signed by the
+// system's own key) is named at its position.
+TEST_F(VerifyTest, ARegistrationOfAnotherSystemsPersonIsNamed) {
+  Reopen();
+  const std::string allowed = "[\"PersonRegistered\"]";
+  PrivateKey hr = RegisterKey("hr-system", "Integration", allowed);
+  PrivateKey pd = RegisterKey("pd-system", "Integration", allowed);
+  auto person = [](uint64_t id, const std::string& who) {
+    return testing::EventJson(IdHex(id), "PersonRegistered", "\"person_id\":\"" + who + "\"",
+                              "\"participant_group\":\"Certificated\"");
+  };
+  Must(ledger_->Append({Sign(hr, person(600, "e-1"))}));
+  Must(ledger_->Append({Sign(pd, person(601, "f-1"))}));
+  ledger_.reset();
+  MakeFormatOne();
+  Reopen();
+  EXPECT_EQ(ledger_->Append({Sign(pd, person(602, "e-1"))}).status().code(),
+            Status::Code::kPermissionDenied);
+  Must(ledger_->Append({Sign(hr, person(603, "e-1"))}));
+  Must(ledger_->Append({Sign(pd, person(604, "f-2"))}));
+  const uint64_t at = ledger_->size() - 1;
+  const SignedEvent forged = Sign(pd, person(604, "e-1"));
+  ASSERT_TRUE(Must(VerifyLog(ledger_->storage())).ok());
+  ledger_.reset();
+  {
+    RawDb db(DbPath());
+    const std::string stored = db.Get(Column::kEntries, EncodeKey64(at));
+    const schema::Entry* e = Must(ParseEntry(stored));
+    db.Put(Column::kEntries, EncodeKey64(at), BuildEntry(at, e->recorded_at_micros(), forged));
+  }
+  VerifyReport r = Verify();
+  EXPECT_EQ(r.first_bad_position, at) << r.problem;
+  EXPECT_NE(r.problem.find("key rule broken: pd-system registers only what no other system has "
+                           "registered, and person e-1 is another system's"),
+            std::string::npos)
+      << r.problem;
+}
+
+TEST_F(VerifyTest, SubjectsIndexDamageIsNamed) {
+  Reopen();
+  PrivateKey hr = RegisterKey("hr-system", "Integration", "[\"PersonRegistered\"]");
+  Must(ledger_->Append({Sign(hr, testing::EventJson(IdHex(600), "PersonRegistered",
+                                                    "\"person_id\":\"e-1\"",
+                                                    "\"participant_group\":\"Certificated\""))}));
+  ledger_.reset();
+  ASSERT_TRUE(Verify().ok());
+  {
+    RawDb db(DbPath());
+    const std::vector<std::string> keys = db.Keys(Column::kSubjects);
+    ASSERT_EQ(keys.size(), 2u);  // e-1's owner, and what its registration owns
+    db.Put(Column::kSubjects, keys[0], "");  // released behind the ledger's back
+  }
+  VerifyReport r = Verify();
+  EXPECT_FALSE(r.ok());
+  EXPECT_NE(r.problem.find("subjects index"), std::string::npos) << r.problem;
 }
 
 TEST_F(VerifyTest, CorruptedFileOnDiskFailsVerification) {

@@ -269,6 +269,30 @@ TEST_F(HostileLimitsTest, ARevokedKeysSubscriptionEnds) {
   EXPECT_TRUE(LogSays("subscription ended")) << Log();
 }
 
+// Item 3 over the wire: hr appends first under the id lms will use, and under
+// one lms has used. lms's own event still goes in, its re-send is its
+// duplicate, and hr's answers are the same for lms's id and a fresh one:
+// acceptances at hr's own positions, which tell nothing of lms's events.
+TEST_F(HostileLimitsTest, AnotherSystemsIdNeitherBlocksAnAppendNorTellsOfIt) {
+  auto lms = Connect(*integration_);
+  auto hr = Connect(*other_integration_);
+  ASSERT_NE(lms, nullptr);
+  ASSERT_NE(hr, nullptr);
+  const uint64_t used = next_id_++, future = next_id_++, fresh = next_id_++;
+  const uint64_t lms_at = Must(lms->Append({Attendance(*integration_, used)})).results[0].sequence;
+  auto on_used = Must(hr->Append({Attendance(*other_integration_, used)}));
+  auto on_fresh = Must(hr->Append({Attendance(*other_integration_, fresh)}));
+  EXPECT_FALSE(on_used.results[0].duplicate);
+  EXPECT_FALSE(on_fresh.results[0].duplicate);
+  EXPECT_NE(on_used.results[0].sequence, lms_at);
+  ASSERT_OK(hr->Append({Attendance(*other_integration_, future)}).status());
+  auto own = Must(lms->Append({Attendance(*integration_, future)}));
+  EXPECT_FALSE(own.results[0].duplicate);
+  auto again = Must(lms->Append({Attendance(*integration_, future)}));
+  EXPECT_TRUE(again.results[0].duplicate);
+  EXPECT_EQ(again.results[0].sequence, own.results[0].sequence);
+}
+
 // One address opens connection after connection and says nothing, while a
 // client from another address takes 0.2 s to answer its challenge. Pending
 // logins are bounded per address and the flood only ever displaces its own:

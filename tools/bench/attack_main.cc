@@ -126,7 +126,7 @@ std::vector<Phase> Phases() {
           {"3 id squatting", true, IdSquatting},
           {"4 board as_of query loop", true, BoardQueryLoop},
           {"5 revoked key's subscription", true, RevokedSubscription},
-          {"6 another system's source_system", true, ForeignSourceSystem},
+          {"6 another system's name and person", true, ForeignSourceSystem},
           {"7 silent flood beside slow logins", true, SilentFloodBesideSlowLogins},
           {"8 one key's idle subscriptions", true, OneKeysIdleSubscriptions},
           {"9 stalled large frames", true, StalledLargeFrames},

@@ -100,7 +100,8 @@ StatusOr<AttackKeys> MakeAttackLedger(const std::string& evident, const std::str
     keys.push_back(key.value());
   }
   AttackKeys out{admin.value(), keys[0], keys[1], keys[2], keys[3]};
-  const char* allowed = "[\"AttendanceRecorded\",\"ReactionSurveySubmitted\",\"CostIncurred\"]";
+  const char* allowed =
+      "[\"AttendanceRecorded\",\"ReactionSurveySubmitted\",\"CostIncurred\",\"PersonRegistered\"]";
   auto ledger = Ledger::Open(ledger_dir);
   if (!ledger.ok()) return ledger.status();
   EVIDENT_RETURN_IF_ERROR(

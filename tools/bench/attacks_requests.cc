@@ -248,11 +248,26 @@ Outcome RevokedSubscription(AttackContext& c) {
 
 Outcome ForeignSourceSystem(AttackContext& c) {
   auto event = SignJson(c.codec, c.keys->lms, AttendanceEventJson(c.NextEventId(), kHr));
-  if (!event.ok()) return {false, event.status().ToString()};
-  bool accepted = false;
+  // hr registers a person; lms registers the same person at $999,999.99 an hour.
+  auto person = [&](const PrivateKey& key, const char* source, int64_t rate) {
+    return SignJson(c.codec, key,
+                    EnvelopeJson(c.NextEventId(), "PersonRegistered", source,
+                                 "\"person_id\":\"staff-owned-by-hr\"",
+                                 "\"participant_group\":\"Certificated\","
+                                 "\"hourly_cost_rate_cents\":" +
+                                     std::to_string(rate)));
+  };
+  auto hr_person = person(c.keys->hr, kHr, 5200);
+  auto lms_person = person(c.keys->lms, kLms, 99999999);
+  if (!event.ok() || !hr_person.ok() || !lms_person.ok()) return {false, "the harness could not sign"};
+  bool accepted = false, hr_in = false, lms_in = false;
   const std::string answer = AppendAnswer(c, c.keys->lms, {event.value()}, &accepted);
+  AppendAnswer(c, c.keys->hr, {hr_person.value()}, &hr_in);
+  const std::string overriding = AppendAnswer(c, c.keys->lms, {lms_person.value()}, &lms_in);
   while (c.TimeLeft()) std::this_thread::sleep_for(milliseconds(50));
-  return {!accepted, "lms appending source_system \"hr\": " + Short(answer, 90)};
+  return {!accepted && hr_in && !lms_in,
+          "lms appending source_system \"hr\": " + Short(answer, 60) +
+              "; lms re-registering hr's person: " + Short(Gist(overriding), 60)};
 }
 
 Outcome NestedBrackets(AttackContext& c) {
