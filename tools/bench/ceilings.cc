@@ -90,7 +90,7 @@ StatusOr<Ceilings> MeasureCeilings(const std::vector<SignedEvent>& samples,
     while (Clock::now() < until) {
       WriteBatch batch;
       for (size_t i = 0; i < kBatch; ++i, ++next) {
-        std::string id = EncodeKey64(next) + EncodeKey64(~next);
+        std::string id = EventIndexKey(EncodeKey64(next) + EncodeKey64(~next), "system-1");
         batch.Put(Column::kEntries, EncodeKey64(next), entry);
         batch.Put(Column::kEventIds, std::move(id), EncodeKey64(next));
       }

@@ -297,7 +297,8 @@ StatusOr<Result> SyncedWriteFloor(const ScenarioOptions& o) {
     for (uint64_t k = next_request; k < end; ++k) {
       for (size_t i = 0; i < o.request_events; ++i, ++sequence) {
         batch.Put(Column::kEntries, EncodeKey64(sequence), entry);
-        batch.Put(Column::kEventIds, EncodeKey64(~sequence) + EncodeKey64(sequence),
+        batch.Put(Column::kEventIds,
+                  EventIndexKey(EncodeKey64(~sequence) + EncodeKey64(sequence), "system-1"),
                   EncodeKey64(sequence));
         for (char level : {0, 1}) {
           batch.Put(Column::kMerkle, std::string(1, level) + EncodeKey64(sequence), node_hash);
