@@ -314,8 +314,11 @@ StatusOr<std::vector<IdHolder>> Appender::HoldersOf(const Group& g, std::string_
 Status Appender::StageSubjectRows(Group* g, std::string_view signer_key_id,
                                   const schema::Event& event, uint64_t sequence,
                                   const std::string& principal) {
-  SubjectEvent subject_event{&event, sequence, principal};
   const KeyRegistry::KeyInfo* signer = g->registry->Find(signer_key_id);
+  SubjectEvent subject_event;
+  subject_event.event = &event;
+  subject_event.position = sequence;
+  subject_event.principal_id = principal;
   subject_event.admin = signer != nullptr && signer->role == schema::Role::Admin;
   if (event.body_type() == schema::Body::RecordVoided) {
     auto holders = HoldersOf(*g, AmendedEventIdOf(&event));

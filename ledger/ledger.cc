@@ -63,8 +63,11 @@ Status MigrateSubjects(Storage* storage, const KeyRegistry& registry) {
     if (!event.ok()) return event.status().WithContext("migrating: entry");
     const std::string_view signer_key_id = AsView(entry.value()->signer_key_id());
     const KeyRegistry::KeyInfo* signer = registry.Find(signer_key_id);
-    SubjectEvent e{event.value(), size, registry.PrincipalOf(signer_key_id, *event.value()),
-                   signer != nullptr && signer->role == schema::Role::Admin};
+    SubjectEvent e;
+    e.event = event.value();
+    e.position = size;
+    e.principal_id = registry.PrincipalOf(signer_key_id, *event.value());
+    e.admin = signer != nullptr && signer->role == schema::Role::Admin;
     e.before_rule = true;
     if (event.value()->body_type() == schema::Body::RecordVoided) {
       auto holders = StoredHoldersOf(storage, AmendedEventIdOf(event.value()), size);

@@ -53,7 +53,9 @@ StatusOr<std::optional<Owner>> OwnerOf(std::string_view subject, const SubjectRo
 }  // namespace
 
 std::optional<std::string> RegisteredSubject(const schema::Event& event) {
-  if (const auto* c = event.body_as_RecordCorrected()) return SubjectOf(c->body_type(), c->subject());
+  if (const auto* c = event.body_as_RecordCorrected()) {
+    return SubjectOf(c->body_type(), c->subject());
+  }
   return SubjectOf(event.body_type(), event.subject());
 }
 

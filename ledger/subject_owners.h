@@ -43,7 +43,8 @@ std::string SubjectName(std::string_view subject);
 
 // A row of the subjects column as it stands (staged or stored); nullopt when
 // absent.
-using SubjectRowLookup = std::function<StatusOr<std::optional<std::string>>(const std::string& key)>;
+using SubjectRowLookup =
+    std::function<StatusOr<std::optional<std::string>>(const std::string& key)>;
 using SubjectRows = std::vector<std::pair<std::string, std::string>>;
 
 struct SubjectEvent {

@@ -165,8 +165,11 @@ bool LogVerifier::CheckStructure(Item* item) {
 bool LogVerifier::CheckSubjectRule(uint64_t p, std::string_view signer_key_id,
                                    const schema::Event& ev, const std::string& principal) {
   const KeyRegistry::KeyInfo* signer = registry_.Find(signer_key_id);
-  SubjectEvent subject_event{&ev, p, principal,
-                             signer != nullptr && signer->role == schema::Role::Admin};
+  SubjectEvent subject_event;
+  subject_event.event = &ev;
+  subject_event.position = p;
+  subject_event.principal_id = principal;
+  subject_event.admin = signer != nullptr && signer->role == schema::Role::Admin;
   subject_event.before_rule = p < subjects_from_;
   if (ev.body_type() == schema::Body::RecordVoided) {
     auto holders = StoredHoldersOf(storage_, AmendedEventIdOf(&ev), p);

@@ -262,7 +262,8 @@ StatusOr<AppendReply> Client::Append(const std::vector<SignedEvent>& events, siz
   return reply;
 }
 
-StatusOr<std::vector<std::pair<uint64_t, std::string>>> Client::Read(uint64_t from, uint64_t to) {
+StatusOr<std::vector<std::pair<uint64_t, std::string>>> Client::Read(uint64_t from, uint64_t to,
+                                                                     uint64_t* scanned_to) {
   flatbuffers::FlatBufferBuilder fbb;
   auto request = wire::CreateReadRequest(fbb, from, to);
   auto body = Call(Request(fbb, next_id_++, wire::Message::ReadRequest, request));
@@ -270,9 +271,17 @@ StatusOr<std::vector<std::pair<uint64_t, std::string>>> Client::Read(uint64_t fr
   auto frame = Expect(body.value(), wire::Message::ReadResponse);
   if (!frame.ok()) return frame.status();
   std::vector<std::pair<uint64_t, std::string>> out;
-  const auto* entries = frame.value()->message_as_ReadResponse()->entries();
-  if (entries) {
-    for (const wire::Entry* e : *entries) out.emplace_back(e->position(), Bytes(e->bytes()));
+  const wire::ReadResponse* response = frame.value()->message_as_ReadResponse();
+  if (response->entries()) {
+    for (const wire::Entry* e : *response->entries()) {
+      out.emplace_back(e->position(), Bytes(e->bytes()));
+    }
+  }
+  if (scanned_to != nullptr) {
+    // A server that does not say answered the whole batch of positions.
+    *scanned_to = response->scanned_to() > from
+                      ? response->scanned_to()
+                      : std::min({to, response->tree_size(), from + kMaxReadEntries});
   }
   return out;
 }

@@ -73,9 +73,12 @@ class Client {
   // fault, whose index is also put in `*failed_index` (if given).
   StatusOr<AppendReply> Append(const std::vector<SignedEvent>& events,
                                size_t* failed_index = nullptr);
-  // Entries [from, to) the key may see, position and stored bytes; the server
-  // returns at most a batch (call again from the last position + 1).
-  StatusOr<std::vector<std::pair<uint64_t, std::string>>> Read(uint64_t from, uint64_t to);
+  // Entries [from, to) the key may see, position and stored bytes. The server
+  // answers at most a batch, of kMaxReadEntries positions and about
+  // kMaxReadBytes: `*scanned_to` (if given) is where the answer ends, so the
+  // next call starts there.
+  StatusOr<std::vector<std::pair<uint64_t, std::string>>> Read(uint64_t from, uint64_t to,
+                                                               uint64_t* scanned_to = nullptr);
   // The signed checkpoint at `size` (0: the newest).
   StatusOr<std::string> Checkpoint(uint64_t size = 0);
   // Admin keys: a backup written by the server into `dir` on its machine

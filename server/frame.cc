@@ -116,9 +116,10 @@ std::string AppendResponseFrame(uint64_t request_id, const std::vector<AppendRes
   return FrameOf(fbb, request_id, wire::Message::AppendResponse, response.Union());
 }
 
-std::string ReadResponseFrame(uint64_t request_id, const EntryList& entries, uint64_t tree_size) {
+std::string ReadResponseFrame(uint64_t request_id, const EntryList& entries, uint64_t tree_size,
+                              uint64_t scanned_to) {
   flatbuffers::FlatBufferBuilder fbb;
-  auto response = wire::CreateReadResponse(fbb, EntryVector(fbb, entries), tree_size);
+  auto response = wire::CreateReadResponse(fbb, EntryVector(fbb, entries), tree_size, scanned_to);
   return FrameOf(fbb, request_id, wire::Message::ReadResponse, response.Union());
 }
 

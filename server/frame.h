@@ -27,6 +27,10 @@ constexpr uint64_t kMaxReadEntries = 1024;
 // subscriber's batch, held until a slow client has read it, stays small
 // whatever the size of the events in it.
 constexpr size_t kMaxBatchEntryBytes = 1u << 20;
+// Bytes of entries in one ReadResponse before its last entry, at most: with
+// the last (at most an entry's size) and the frame's own bytes, well inside
+// kMaxFrameBytes, however large the events in the range are.
+constexpr size_t kMaxReadBytes = 8u << 20;
 
 // The length prefix and the bytes of a finished builder, ready to write.
 std::string Framed(const flatbuffers::FlatBufferBuilder& fbb);
@@ -59,7 +63,8 @@ std::string WelcomeFrame(const std::string& principal, schema::Role role,
                          const std::vector<std::string>& allowed_event_types, uint64_t tree_size);
 std::string AppendResponseFrame(uint64_t request_id, const std::vector<AppendResult>& results,
                                 const std::string& checkpoint);
-std::string ReadResponseFrame(uint64_t request_id, const EntryList& entries, uint64_t tree_size);
+std::string ReadResponseFrame(uint64_t request_id, const EntryList& entries, uint64_t tree_size,
+                              uint64_t scanned_to);
 std::string EntryBatchFrame(uint64_t request_id, const EntryList& entries);
 std::string CheckpointResponseFrame(uint64_t request_id, const std::string& note);
 std::string ProofResponseFrame(uint64_t request_id, const std::vector<std::string>& hashes,

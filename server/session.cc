@@ -418,8 +418,9 @@ class Session {
     }
     const uint64_t to = std::min({r->to(), size, r->from() + kMaxReadEntries});
     uint64_t scanned = 0;
-    auto entries = co_await OnPool([&] { return Entries(r->from(), to, &scanned); });
-    co_await Write(ReadResponseFrame(id, entries, size));
+    auto entries =
+        co_await OnPool([&] { return Entries(r->from(), to, &scanned, kMaxReadBytes); });
+    co_await Write(ReadResponseFrame(id, entries, size, scanned));
   }
 
   asio::awaitable<void> Checkpoint(uint64_t id, uint64_t size) {

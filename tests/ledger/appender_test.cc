@@ -287,7 +287,7 @@ TEST_F(AppenderTest, AnAmendmentOfASharedIdNamesWhoseEvent) {
   // An id only lms holds: the admin's void needs no name; hr's is refused as
   // if the id were absent, naming or not naming lms.
   ASSERT_OK(Append(*admin_, void_of(30, 10, "")).status());
-  for (const std::string& whose : {"", "lms"}) {
+  for (const char* whose : {"", "lms"}) {
     auto refused = Append(hr, void_of(31, 10, whose));
     EXPECT_EQ(refused.status().code(), Status::Code::kPermissionDenied);
     EXPECT_EQ(refused.status().message().find("lms"), std::string::npos);

@@ -293,6 +293,29 @@ TEST_F(HostileLimitsTest, AnotherSystemsIdNeitherBlocksAnAppendNorTellsOfIt) {
   EXPECT_EQ(again.results[0].sequence, own.results[0].sequence);
 }
 
+// 28 MB of admin-signed large events (any key allowed to append large
+// events could do it): a read of the whole range once made one reply past the
+// frame limit, which every reader refused, so no `import --server` could scan
+// the log again. Each reply now stops at kMaxReadBytes and says where.
+TEST_F(HostileLimitsTest, ReadsOfLargeEventsStayInsideTheFrameLimit) {
+  AppendLargeEntries(900000, 7);
+  const uint64_t size = ledger_->size();
+  auto auditor = Connect(*auditor_);
+  ASSERT_NE(auditor, nullptr);
+  uint64_t from = 0, replies = 0, entries = 0;
+  while (from < size) {
+    uint64_t scanned = 0;
+    auto got = auditor->Read(from, size, &scanned);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_GT(scanned, from);
+    for (const auto& [position, bytes] : got.value()) EXPECT_EQ(position, entries++);
+    from = scanned;
+    ++replies;
+  }
+  EXPECT_EQ(entries, size);
+  EXPECT_GT(replies, 3u);  // 28 MB in replies of about 8 MiB
+}
+
 // One address opens connection after connection and says nothing, while a
 // client from another address takes 0.2 s to answer its challenge. Pending
 // logins are bounded per address and the flood only ever displaces its own:

@@ -69,9 +69,9 @@ class ServerFixture : public LedgerFixture {
   }
   // About 12 MiB of entries, more than loopback's socket buffers hold: 300
   // ProgramDefined events of about 40 KB, ids from `first_id` on.
-  void AppendLargeEntries(uint64_t first_id) {
+  void AppendLargeEntries(uint64_t first_id, int batches = 3) {
     const std::string title(40000, 't');
-    for (int batch = 0; batch < 3; ++batch) {
+    for (int batch = 0; batch < batches; ++batch) {
       std::vector<SignedEvent> events;
       for (int i = 0; i < 100; ++i) {
         const uint64_t n = first_id + batch * 100 + i;

@@ -259,7 +259,9 @@ Outcome ForeignSourceSystem(AttackContext& c) {
   };
   auto hr_person = person(c.keys->hr, kHr, 5200);
   auto lms_person = person(c.keys->lms, kLms, 99999999);
-  if (!event.ok() || !hr_person.ok() || !lms_person.ok()) return {false, "the harness could not sign"};
+  if (!event.ok() || !hr_person.ok() || !lms_person.ok()) {
+    return {false, "the harness could not sign"};
+  }
   bool accepted = false, hr_in = false, lms_in = false;
   const std::string answer = AppendAnswer(c, c.keys->lms, {event.value()}, &accepted);
   AppendAnswer(c, c.keys->hr, {hr_person.value()}, &hr_in);

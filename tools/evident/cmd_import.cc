@@ -61,13 +61,18 @@ import::LogScan ScanOf(Destination* d) {
         return true;
       });
     }
-    // The server reads at most kMaxReadEntries positions a request and
-    // sends an integration key only its own entries among them, so a
-    // window may come back empty with more to come.
+    // The server reads at most kMaxReadEntries positions (and about
+    // kMaxReadBytes) a request and sends an integration key only its own
+    // entries among them, so a window may come back empty with more to
+    // come; each answer says where it ends.
     const uint64_t size = d->client->welcome().tree_size;
-    for (uint64_t from = 0; from < size; from += server::kMaxReadEntries) {
-      auto entries = d->client->Read(from, std::min(size, from + server::kMaxReadEntries));
+    for (uint64_t from = 0, scanned = 0; from < size; from = scanned) {
+      auto entries = d->client->Read(from, size, &scanned);
       if (!entries.ok()) return entries.status().WithContext("reading the log from the server");
+      if (scanned <= from) {
+        return Status::Corruption("the server's answer to a read from " + std::to_string(from) +
+                                  " covers no position");
+      }
       for (const auto& [sequence, bytes] : entries.value()) fn(sequence, bytes);
     }
     return Status::OK();
