@@ -320,12 +320,12 @@ Status Appender::StageSubjectRows(Group* g, std::string_view signer_key_id,
   subject_event.position = sequence;
   subject_event.principal_id = principal;
   subject_event.admin = signer != nullptr && signer->role == schema::Role::Admin;
-  if (event.body_type() == schema::Body::RecordVoided) {
-    auto holders = HoldersOf(*g, AmendedEventIdOf(&event));
+  if (const std::string_view target = AmendedEventIdOf(&event); !target.empty()) {
+    auto holders = HoldersOf(*g, target);
     if (!holders.ok()) return holders.status();
-    auto voided = ResolveAmendedEvent(&event, principal, holders.value());
-    if (!voided.ok()) return voided.status();
-    if (voided.value()) subject_event.voided_position = voided.value()->position;
+    auto amended = ResolveAmendedEvent(&event, principal, holders.value());
+    if (!amended.ok()) return amended.status();
+    if (amended.value()) subject_event.amended_position = amended.value()->position;
   }
   auto rows = ApplySubjectRule(
       subject_event, [&](const std::string& key) -> StatusOr<std::optional<std::string>> {

@@ -69,11 +69,11 @@ Status MigrateSubjects(Storage* storage, const KeyRegistry& registry) {
     e.principal_id = registry.PrincipalOf(signer_key_id, *event.value());
     e.admin = signer != nullptr && signer->role == schema::Role::Admin;
     e.before_rule = true;
-    if (event.value()->body_type() == schema::Body::RecordVoided) {
-      auto holders = StoredHoldersOf(storage, AmendedEventIdOf(event.value()), size);
+    if (const std::string_view target = AmendedEventIdOf(event.value()); !target.empty()) {
+      auto holders = StoredHoldersOf(storage, target, size);
       if (!holders.ok()) return holders.status();
-      auto voided = ResolveAmendedEvent(event.value(), e.principal_id, holders.value());
-      if (voided.ok() && voided.value()) e.voided_position = voided.value()->position;
+      auto amended = ResolveAmendedEvent(event.value(), e.principal_id, holders.value());
+      if (amended.ok() && amended.value()) e.amended_position = amended.value()->position;
     }
     auto changed = ApplySubjectRule(e, [&](const std::string& key) {
       auto it = rows.find(key);
@@ -193,9 +193,11 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::OpenStorage(std::unique_ptr<Storage> s
     Status migrated = MigrateEventIndex(storage.get(), registry);
     if (!migrated.ok()) {
       return Status::FailedPrecondition(
-          "this ledger is in format 1, whose event-id index a newer Evident migrates when it "
-          "opens the ledger to write: start 'evident serve' on it once (migrating failed: " +
-          migrated.message() + ")");
+          "this ledger is in format 1, which a newer Evident migrates when it opens the ledger "
+          "to write, and migrating it failed: " +
+          migrated.message() +
+          " (a read-only reader cannot migrate: start 'evident serve' on the ledger once; if "
+          "that failed, fix what it names and start it again)");
     }
   }
   auto range = LoadCompactRange(storage.get(), size);

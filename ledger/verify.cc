@@ -171,12 +171,12 @@ bool LogVerifier::CheckSubjectRule(uint64_t p, std::string_view signer_key_id,
   subject_event.principal_id = principal;
   subject_event.admin = signer != nullptr && signer->role == schema::Role::Admin;
   subject_event.before_rule = p < subjects_from_;
-  if (ev.body_type() == schema::Body::RecordVoided) {
-    auto holders = StoredHoldersOf(storage_, AmendedEventIdOf(&ev), p);
-    auto voided = holders.ok() ? ResolveAmendedEvent(&ev, principal, holders.value())
-                               : StatusOr<std::optional<IdHolder>>(holders.status());
-    if (!voided.ok()) return Fail(p, voided.status().message());
-    if (voided.value()) subject_event.voided_position = voided.value()->position;
+  if (const std::string_view target = AmendedEventIdOf(&ev); !target.empty()) {
+    auto holders = StoredHoldersOf(storage_, target, p);
+    auto amended = holders.ok() ? ResolveAmendedEvent(&ev, principal, holders.value())
+                                : StatusOr<std::optional<IdHolder>>(holders.status());
+    if (!amended.ok()) return Fail(p, amended.status().message());
+    if (amended.value()) subject_event.amended_position = amended.value()->position;
   }
   auto rows = ApplySubjectRule(
       subject_event, [&](const std::string& key) -> StatusOr<std::optional<std::string>> {
@@ -306,6 +306,12 @@ void LogVerifier::CheckTreeHoldsNothingMore() {
 
 void LogVerifier::CheckIndexesHoldNothingMore() {
   const uint64_t n = report_.entries;
+  if (subjects_from_ > n) {
+    report_.problem = "the meta column says key rule 7 starts at position " +
+                      std::to_string(subjects_from_) + ", past the log's " + std::to_string(n) +
+                      " entries";
+    return;
+  }
   // The subjects column holds exactly what the log's registrations imply.
   auto subjects = storage_->NewCursor(Column::kSubjects);
   size_t stored = 0;

@@ -80,6 +80,9 @@ void AddAmendments(const FactState& state, std::vector<ViewRow>* rows) {
                                          {"event_id", HexEncode(a.event_id)},
                                          {"kind", a.voided ? "void" : "correction"},
                                          {"amends_event_id", HexEncode(a.target)},
+                                         {"amends_position", a.amended_position >= 0
+                                                                 ? Json(a.amended_position)
+                                                                 : Json(nullptr)},
                                          {"reason_code", a.reason},
                                          {"made_by", a.signer},
                                          {"date", DateOf(a.day)},

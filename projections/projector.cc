@@ -142,6 +142,7 @@ Status Projector::ApplyAmendment(const schema::Event* event, std::string_view si
   if (!resolved.ok()) return finish("not applied: " + resolved.status().message());
   if (!resolved.value()) return finish("not applied: no earlier event has this id");
   const uint64_t found = resolved.value()->position;
+  record.amended_position = static_cast<int64_t>(found);
   const std::string amended_key = PositionKey(found);
   const AmendedState* amended = state_.amended.Find(amended_key);
   if (amended != nullptr && amended->voided) return finish("not applied: the event was voided");

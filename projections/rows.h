@@ -201,7 +201,10 @@ struct Amendment {
   std::string signer;  // principal id, or the key id in hex if unknown
   int32_t day = 0;
   std::string outcome;  // "applied", or why it was not
-  EVIDENT_VISIT(event_id, target, voided, reason, signer, day, outcome)
+  // The position of the event it names (an id names one event of each
+  // principal); -1 when it names none.
+  int64_t amended_position = -1;
+  EVIDENT_VISIT(event_id, target, voided, reason, signer, day, outcome, amended_position)
   bool empty() const { return event_id.empty(); }
 };
 

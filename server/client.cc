@@ -279,8 +279,8 @@ StatusOr<std::vector<std::pair<uint64_t, std::string>>> Client::Read(uint64_t fr
   }
   if (scanned_to != nullptr) {
     // A server that does not say answered the whole batch of positions.
-    *scanned_to = response->scanned_to() > from
-                      ? response->scanned_to()
+    *scanned_to = response->scanned_to().has_value()
+                      ? *response->scanned_to()
                       : std::min({to, response->tree_size(), from + kMaxReadEntries});
   }
   return out;

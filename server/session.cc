@@ -393,18 +393,22 @@ class Session {
   // Entries [from, to) this key may see: everything, or an integration's own.
   // Stops after the entry that brings the batch to `max_bytes` (at least one
   // entry is always taken); `*scanned_to` is where the next batch starts.
-  EntryList Entries(uint64_t from, uint64_t to, uint64_t* scanned_to,
-                    size_t max_bytes = SIZE_MAX) {
+  // The entries in [from, to) this key may see, until their bytes reach
+  // `max_bytes`; `*scanned_to` is where the scan stopped. An error when the
+  // log cannot be read (the reader is told, not given a gap).
+  StatusOr<EntryList> Entries(uint64_t from, uint64_t to, uint64_t* scanned_to,
+                              size_t max_bytes) {
     EntryList out;
     size_t bytes_taken = 0;
     *scanned_to = from;
-    (void)server_->ledger()->Scan(from, to, [&](uint64_t position, std::string_view bytes) {
+    Status s = server_->ledger()->Scan(from, to, [&](uint64_t position, std::string_view bytes) {
       *scanned_to = position + 1;
       if (!SeesEntry(key_->role, key_id_, bytes)) return true;
       out.emplace_back(position, std::string(bytes));
       bytes_taken += bytes.size();
       return bytes_taken < max_bytes;
     });
+    if (!s.ok()) return s.WithContext("reading the log from position " + std::to_string(from));
     return out;
   }
 
@@ -420,7 +424,11 @@ class Session {
     uint64_t scanned = 0;
     auto entries =
         co_await OnPool([&] { return Entries(r->from(), to, &scanned, kMaxReadBytes); });
-    co_await Write(ReadResponseFrame(id, entries, size, scanned));
+    if (!entries.ok()) {
+      co_await Refuse(id, wire::ErrorCode::Internal, entries.status().message());
+      co_return;
+    }
+    co_await Write(ReadResponseFrame(id, entries.value(), size, scanned));
   }
 
   asio::awaitable<void> Checkpoint(uint64_t id, uint64_t size) {
@@ -527,10 +535,14 @@ class Session {
         uint64_t scanned = next;
         auto entries =
             co_await OnPool([&] { return Entries(next, to, &scanned, kMaxBatchEntryBytes); });
+        if (!entries.ok()) {
+          co_await Refuse(id, wire::ErrorCode::Internal, entries.status().message());
+          co_return;
+        }
         next = scanned;
-        if (entries.empty()) continue;
-        credit_ -= std::min<uint64_t>(credit_, entries.size());
-        co_await Write(EntryBatchFrame(id, entries));
+        if (entries->empty()) continue;
+        credit_ -= std::min<uint64_t>(credit_, entries->size());
+        co_await Write(EntryBatchFrame(id, entries.value()));
         server_->metrics().SubscriberAt(connection_, key_->principal_id, next);
         continue;
       }

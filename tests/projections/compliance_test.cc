@@ -68,6 +68,7 @@ TEST_F(ComplianceTest, FederalSalaryWithoutTimelyAfterTheFactCertificationIsAGap
 }
 
 TEST_F(ComplianceTest, ACostWithNeitherInvoiceNorPurchaseOrderIsListedUntilCorrected) {
+  const int64_t cost_at = static_cast<int64_t>(ledger_->size());
   const std::string cost = Stipend("c-1", "2024-11-15", /*invoice=*/false);
   EXPECT_EQ(Findings("cost_without_invoice_or_po").size(), 1u);
   Correct(cost, "CostIncurred",
@@ -84,6 +85,7 @@ TEST_F(ComplianceTest, ACostWithNeitherInvoiceNorPurchaseOrderIsListedUntilCorre
     EXPECT_EQ(r.row["kind"], "correction");
     EXPECT_EQ(r.row["made_by"], "admin");
     EXPECT_EQ(r.row["amends_event_id"], cost);
+    EXPECT_EQ(r.row["amends_position"], cost_at);
     EXPECT_EQ(r.row["outcome"], "applied");
   }
   EXPECT_TRUE(listed);

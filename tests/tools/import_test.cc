@@ -281,6 +281,38 @@ TEST_F(ImportTest, AVoidedRecordIsLeftAlone) {
   EXPECT_EQ(plan.append.size(), 0u);
 }
 
+// An admin's void of a system's imported event is that system's record's
+// void: the system's next import leaves the record alone rather than
+// correcting a voided event (which would apply to nothing).
+TEST_F(ImportTest, AnAdminsVoidOfAnIntegrationsImportedEventIsHeeded) {
+  PrivateKey lms = RegisterKey("lms", "Integration", "[\"ProgramDefined\",\"RecordCorrected\"]");
+  const Mapping mapping =
+      Must(ParseMapping(Source("mappings/edfi-pd-events.json"), codec_->schema(),
+                        {{"district_id", "lea-0640001"}, {"source_system", "lms"}}));
+  auto import_as_lms = [&](const std::string& text) {
+    const MappedFiles mapped = MapFiles(mapping, {{"pd-events.csv", text}});
+    EXPECT_TRUE(mapped.errors.empty());
+    Plan plan = Must(Reconcile(mapped.events, Scan(), "lms"));
+    std::vector<SignedEvent> events;
+    for (const ImportEvent& e : plan.append) events.push_back(SignEvent(lms, e.bytes));
+    if (!events.empty()) Must(ledger_->Append(std::move(events)));
+    return plan;
+  };
+  const std::string original = Source("samples/pd-events.csv");
+  EXPECT_EQ(import_as_lms(original).fresh, 4u);
+  const std::vector<Json> logged = Logged();
+  const std::string id = logged[logged.size() - 4]["event_id"];  // the first record's, edited below
+  Must(ledger_->Append({Sign(*admin_, testing::EventJson(testing::IdHex(78), "RecordVoided", "",
+                                                           "\"amends_event_id\":\"" + id +
+                                                               "\",\"reason_code\":\"entered-in-error\""))}));
+  std::string edited = original;
+  edited.replace(edited.find(",18,"), 4, ",20,");
+  Plan plan = import_as_lms(edited);
+  EXPECT_EQ(plan.append.size(), 0u);
+  EXPECT_EQ(plan.voided, 1u);
+  EXPECT_EQ(plan.unchanged, 3u);
+}
+
 TEST_F(ImportTest, BadRecordsAreEachNamedByLineColumnAndReason) {
   const std::string header =
       "AttendanceDate,Namespace,PersonId,ProfessionalDevelopmentTitle,SourceSystemDescriptor,"

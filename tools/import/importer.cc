@@ -257,6 +257,7 @@ StatusOr<Plan> Reconcile(const std::vector<ImportEvent>& events, const LogScan& 
   std::unordered_map<std::string, LogState> states;
   for (const ImportEvent& e : events) states.try_emplace(e.event_id);
   std::unordered_map<std::string, std::string> principal_of;  // key id -> principal, so far
+  std::unordered_map<std::string, std::vector<IdHolder>> holders;  // of the ids mapped, so far
   Status parse_error;
   uint64_t bad = 0;
   Status s = scan([&](uint64_t sequence, std::string_view entry_bytes) {
@@ -274,18 +275,25 @@ StatusOr<Plan> Reconcile(const std::vector<ImportEvent>& events, const LogScan& 
       }
     }
     // An event id names one event of one principal: only the signer's own
-    // events are its events. (A key the scan never saw registered was sent
+    // events are its events, and an amendment (its own, or an admin's) counts
+    // when it names one of them. (A key the scan never saw registered was sent
     // by a server that sends an integration only its own entries.)
     auto signer = principal_of.find(std::string(AsView(entry.value()->signer_key_id())));
-    if (signer != principal_of.end() && signer->second != principal) return;
-    if (auto it = states.find(std::string(EventIdOf(e))); it != states.end()) {
-      if (it->second.original.empty()) it->second.original = AsView(entry.value()->event());
+    const std::string whose = signer != principal_of.end() ? signer->second : std::string(principal);
+    const std::string id(EventIdOf(e));
+    if (auto it = states.find(id); it != states.end()) {
+      holders[id].push_back({whose, sequence});
+      if (whose == principal && it->second.original.empty()) {
+        it->second.original = AsView(entry.value()->event());
+      }
     }
     const std::string_view amends = AmendedEventIdOf(e);
     if (amends.empty()) return;
     auto it = states.find(std::string(amends));
     if (it == states.end()) return;
-    it->second.amendment = std::string(EventIdOf(e));
+    auto named = ResolveAmendedEvent(e, whose, holders[std::string(amends)]);
+    if (!named.ok() || !named.value() || named.value()->principal_id != principal) return;
+    it->second.amendment = id;
     it->second.voided = e->body_type() == schema::Body::RecordVoided;
     it->second.amendment_bytes = AsView(entry.value()->event());
   });
