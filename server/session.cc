@@ -1,6 +1,8 @@
 // One connection: TLS handshake, challenge-response, then requests until the
 // client leaves, a timeout, or shutdown.
 
+#include <pthread.h>
+#include <sched.h>
 #include <openssl/rand.h>
 
 #include <optional>
@@ -28,6 +30,19 @@ class Closed : public std::exception {};  // the connection is over; nothing mor
 constexpr char kLoginRefused[] =
     "authentication failed: the key is not registered in this log, was revoked, may not log "
     "in, or the challenge signature does not verify";
+
+// Query threads run under SCHED_IDLE: a view re-rendered for a board's
+// `as_of` (a second or more of CPU, on threads it starts, which inherit the
+// policy) gets the cores only when the append path does not want them, so no
+// role's queries slow an append (issue 23, item 4). Set once per thread.
+void YieldToTheAppendPath() {
+  thread_local bool done = false;
+  if (done) return;
+  done = true;
+  sched_param param{};
+  param.sched_priority = 0;
+  pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);  // best effort
+}
 
 // The client's address, for the per-address limits.
 std::string AddressOf(const tcp::socket& socket) {
@@ -486,8 +501,12 @@ class Session {
       const std::string& principal;
       ~Admitted() { server->QueryDone(principal); }
     } admitted{server_, key_->principal_id};
-    auto text = co_await OnPool([&] { return server_->Query(key_->role, view, filters, as_of); },
-                                &server_->query_pool());
+    auto text = co_await OnPool(
+        [&] {
+          YieldToTheAppendPath();
+          return server_->Query(key_->role, view, filters, as_of);
+        },
+        &server_->query_pool());
     if (!text.ok()) {
       co_await Refuse(id, CodeOf(text.status()), text.status().message());
       co_return;

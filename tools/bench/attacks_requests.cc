@@ -308,11 +308,21 @@ Outcome ProbeIdsThroughErrors(AttackContext& c) {
     *kind = accepted ? "accepted" : answer.substr(0, answer.find(':'));
     return answer;
   };
+  // An id lms uses now, which hr has never used (earlier phases may have
+  // made lms's older ids hr's own as well).
+  const std::string lms_id = c.NextEventId();
+  auto lms_event = SignJson(c.codec, c.keys->lms, AttendanceEventJson(lms_id, kLms, 60));
+  bool lms_in = false;
+  const std::string lms_answer =
+      lms_event.ok() ? AppendAnswer(c, c.keys->lms, {lms_event.value()}, &lms_in) : "";
+  const size_t at = lms_answer.rfind(' ');
+  if (!lms_in || at == std::string::npos) return {false, "lms could not append the id to probe for"};
+  const std::string lms_position = lms_answer.substr(at + 1);
   std::string used_kind, unused_kind;
-  const std::string used = probe(c.used_event_id, &used_kind);
+  const std::string used = probe(lms_id, &used_kind);
   const std::string unused = probe(c.NextEventId(), &unused_kind);
   const bool same = used_kind == unused_kind;
-  const bool position = used.find("position") != std::string::npos;
+  const bool position = used.find(" " + lms_position) != std::string::npos;
   while (c.TimeLeft()) std::this_thread::sleep_for(milliseconds(50));
   return {same && !position, std::string(same ? "the same answer" : "answers DIFFER") +
                                  " for lms's id and an unused one" +
