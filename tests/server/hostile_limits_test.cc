@@ -12,6 +12,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "ledger/coding.h"
@@ -236,6 +239,33 @@ TEST_F(HostileLimitsTest, QueriesCannotStallAppendsAndAnExcessQueryIsRefused) {
   EXPECT_GT(busy.load(), 0) << "no query was refused; the bound was never reached\n" << Log();
   EXPECT_EQ(other.load(), 0) << Log();
   EXPECT_NE(Log().find("send it again shortly"), std::string::npos);
+}
+
+// The threads that answer queries yield to every other thread: after a
+// board's query, a thread of this process (the server runs in it) runs
+// under SCHED_IDLE, and none did before (policy 5 in field 41 of
+// /proc/self/task/<tid>/stat).
+TEST_F(HostileLimitsTest, QueryThreadsRunUnderSchedIdle) {
+  auto idle_threads = [] {
+    int idle = 0;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream in(task.path() / "stat");
+      std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const size_t name_end = stat.rfind(')');  // the thread's name may hold spaces
+      if (name_end == std::string::npos) continue;
+      std::istringstream fields(stat.substr(name_end + 2));
+      std::string field;
+      for (int i = 3; i <= 41 && fields >> field; ++i) {
+        if (i == 41 && field == "5") ++idle;
+      }
+    }
+    return idle;
+  };
+  EXPECT_EQ(idle_threads(), 0);
+  auto board = Connect(*board_);
+  ASSERT_NE(board, nullptr);
+  ASSERT_OK(board->Query("accountability", {}).status());
+  EXPECT_GE(idle_threads(), 1);
 }
 
 // The admin revokes a key while it follows the log: its subscription ends
