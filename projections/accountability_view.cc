@@ -71,14 +71,16 @@ void AddBudget(const FactState& state, std::vector<ViewRow>* rows) {
     }
   }
   for (const auto& [key, amounts] : funds) {
+    const bool no_fund = key.second.empty();  // costs recorded without a fund: no budget to meet
     rows->push_back({JoinKey("budget", YearKey(key.first), key.second),
                      Json{{"row", "budget"},
                           {"fiscal_year", key.first},
                           {"fund", key.second},
-                          {"budget_cents", amounts[0]},
+                          {"no_fund", no_fund},
+                          {"budget_cents", no_fund ? Json() : Json(amounts[0])},
                           {"actual_cents", amounts[1]},
-                          {"variance_cents", amounts[0] - amounts[1]},
-                          {"spent_share", Ratio(amounts[1], amounts[0])}}});
+                          {"variance_cents", no_fund ? Json() : Json(amounts[0] - amounts[1])},
+                          {"spent_share", no_fund ? Json() : Ratio(amounts[1], amounts[0])}}});
   }
 }
 

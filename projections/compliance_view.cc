@@ -17,7 +17,9 @@ Json ChargeJson(const char* kind, const Charge& c) {
 
 void AddTimeAndEffort(const FactState& state, std::vector<ViewRow>* rows) {
   for (const auto& [person, charges] : state.salary.rows()) {
-    for (const Charge& c : charges.items) {
+    for (Charge c : charges.items) {
+      c.line.source = FundingSourceOf(state, c.line);
+      if (!IsFederal(c.line.source)) continue;
       const std::string gap = rules::TimeAndEffortGap(c, state.certification.Find(person));
       if (gap.empty()) continue;
       Json row = ChargeJson("time_and_effort_gap", c);
@@ -44,7 +46,8 @@ void AddSupplantRisk(const FactState& state, std::vector<ViewRow>* rows) {
     const ProgramVersion* p = ProgramOf(state, std::string(program));
     if (p == nullptr || !p->required) return;
     for (size_t i = 0; i < lines.lines.size(); ++i) {
-      const CostLine& l = lines.lines[i];
+      CostLine l = lines.lines[i];
+      l.source = FundingSourceOf(state, l);
       if (!IsFederal(l.source)) continue;
       rows->push_back(
           {JoinKey("supplant", std::string(key), JoinKey(where, PositionKey(i))),

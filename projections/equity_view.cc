@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <set>
 
 #include "projections/aggregate.h"
 #include "projections/views.h"
@@ -18,8 +19,11 @@ constexpr Attribute kAttributes[] = {
     {"students_with_disabilities", &SiteVersion::disabilities_bp},
 };
 
-// Quartile 1 (least need) to 4 (greatest) of each site by one attribute.
-// Sites with equal values share the quartile of the first of them.
+// Quartile 1 (least need) to 4 (greatest) of each site by one attribute
+// (docs/metrics.md): a site above `below` of the n sites and equal to `equal`
+// of them (itself included) has the mid-rank share p = (below + equal / 2) / n
+// and the quartile 1 + floor(4p), in integers 1 + (4 below + 2 equal) / n.
+// Equal values share a quartile; the neediest site is always in Q4.
 std::map<std::string, int> Quartiles(const FactState& state, const Attribute& a) {
   std::vector<std::pair<int32_t, std::string>> sites;
   for (const auto& [id, versions] : state.site.rows()) {
@@ -28,10 +32,11 @@ std::map<std::string, int> Quartiles(const FactState& state, const Attribute& a)
   std::sort(sites.begin(), sites.end());
   std::map<std::string, int> quartile;
   const size_t n = sites.size();
-  size_t first_equal = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (i > 0 && sites[i].first != sites[i - 1].first) first_equal = i;
-    quartile[sites[i].second] = 1 + static_cast<int>(4 * first_equal / n);
+  for (size_t first = 0, last = 0; first < n; first = last) {
+    while (last < n && sites[last].first == sites[first].first) ++last;
+    const size_t below = first, equal = last - first;
+    const int q = 1 + static_cast<int>((4 * below + 2 * equal) / n);
+    for (size_t i = first; i < last; ++i) quartile[sites[i].second] = q;
   }
   return quartile;
 }
@@ -61,6 +66,13 @@ std::vector<ViewRow> EquityView(const FactState& state, const Figures& f) {
       const int q = it == f.people.end() ? 0 : quartile_of(it->second.site);
       const bool flags = AllSixFlags(state, p.program);
       for (int32_t fy : YearsOf(p)) cells[{fy, q}].AddPair(p, fy, flags);
+    }
+    // A quartile whose sites had no professional learning in a year of the
+    // views still has its row: $0 spent there is a figure, not a gap.
+    std::set<int32_t> years;
+    for (const auto& [key, cell] : cells) years.insert(key.first);
+    for (int32_t fy : years) {
+      for (const auto& [q, count] : sites) cells[{fy, q}];
     }
     for (const auto& [key, cell] : cells) {
       const auto& [fy, q] = key;

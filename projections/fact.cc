@@ -91,6 +91,7 @@ StatusOr<Fact> UpcastFact(const schema::Event* event, uint64_t position) {
   fact.body = event->body();
   fact.subject = event->subject();
   fact.day = DayOf(event->effective_date());
+  fact.day_is_effective_date = fact.day != kNoDay;
   if (fact.day == kNoDay) fact.day = DayOf(event->occurred_at());
   return fact;
 }

@@ -22,6 +22,7 @@ struct Fact {
   const void* body = nullptr;
   const schema::Subject* subject = nullptr;  // may be null
   int32_t day = 0;  // envelope effective_date, else the date of occurred_at (days since 1970)
+  bool day_is_effective_date = false;  // which of the two `day` is
 
   template <typename T>
   const T* As() const {

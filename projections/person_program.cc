@@ -118,6 +118,7 @@ class PairBuilder {
     if (pool == nullptr) return;
     for (size_t i = 0; i < pool->lines.size(); ++i) {
       CostLine line = pool->lines[i];
+      line.source = FundingSourceOf(state_, line);
       int64_t mine = part, whole = whole_for_session;
       if (by_year) {
         mine = 0;
@@ -145,8 +146,10 @@ class PairBuilder {
       }
     }
     if (const CostLines* direct = state_.direct.Find(JoinKey(p.person, p.program))) {
-      for (const CostLine& line : direct->lines)
+      for (CostLine line : direct->lines) {
+        line.source = FundingSourceOf(state_, line);
         p.costs.push_back({CostComponentName(line.category), line});
+      }
     }
     for (const auto& [fy, minutes] : p.minutes_by_year) {
       CostLine time{static_cast<int32_t>(schema::CostCategory::ParticipantTime), "", 0, fy,
@@ -304,6 +307,7 @@ void CollectUnallocated(const FactState& state, const Counts& allocated,
     for (size_t i = 0; i < pool.lines.size(); ++i) {
       CostLine rest = pool.lines[i];
       rest.cents -= Get(allocated, JoinKey(key, std::to_string(i)));
+      rest.source = FundingSourceOf(state, rest);
       if (rest.cents != 0) unallocated->emplace_back(std::string(SplitKey(key).first), rest);
     }
   }

@@ -42,6 +42,7 @@ StatusOr<QueryAnswer> QueryStore(ProjectionStore* store, Ledger* ledger, const Q
   auto status = store->GetStatus();
   if (!status.ok()) return status.status();
   QueryAnswer answer;
+  answer.as_of_given = spec.as_of_day != kNoDay;
   answer.log = LogContextAt(ledger, status.value().position);
   answer.log.full_verification = spec.verification;
   std::vector<ViewRow> rows;
@@ -75,7 +76,8 @@ std::string QueryText(const std::string& view, const QueryAnswer& answer) {
             {"tree_size", answer.log.tree_size},
             {"root_hash", answer.log.root_hash_hex},
             {"checkpoint_verified", answer.log.checkpoint_verified},
-            {"as_of", answer.as_of}};
+            {"as_of", answer.as_of},
+            {"as_of_from", answer.as_of_given ? "given" : "last entry"}};
   std::string text = head.dump();
   text.pop_back();  // the closing brace: the rows follow, one per line
   text += ",\"rows\":[";

@@ -31,6 +31,7 @@ struct QueryAnswer {
   std::vector<Json> rows;
   LogContext log;
   std::string as_of;  // YYYY-MM-DD
+  bool as_of_given = false;  // false: the day the last entry was recorded
 };
 
 // The filter names QuerySpec::filters takes.
@@ -43,7 +44,8 @@ bool RowMatches(const Json& row, const std::map<std::string, std::string>& filte
 StatusOr<QueryAnswer> QueryStore(ProjectionStore* store, Ledger* ledger, const QuerySpec& spec);
 
 // The answer as one JSON document: {"view", "tree_size", "root_hash",
-// "checkpoint_verified", "as_of", "rows": [...]}, one row per line.
+// "checkpoint_verified", "as_of", "as_of_from" ("given" or "last entry"),
+// "rows": [...]}, one row per line.
 std::string QueryText(const std::string& view, const QueryAnswer& answer);
 
 }  // namespace evident::projections

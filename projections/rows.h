@@ -176,8 +176,11 @@ struct Certification {
   uint64_t pos = 0;
   int32_t begin_day = 0, end_day = 0;
   int32_t certified_day = 0;
+  // Where certified_day came from: kSignedDate, kEffectiveDate or kOccurredAt.
+  int32_t certified_from = 0;
   std::vector<std::string> funds;
-  EVIDENT_VISIT(pos, begin_day, end_day, certified_day, funds)
+  EVIDENT_VISIT(pos, begin_day, end_day, certified_day, certified_from, funds)
+  enum DateFrom : int32_t { kSignedDate = 0, kEffectiveDate = 1, kOccurredAt = 2 };
 };
 
 // A cost as the compliance view lists it.

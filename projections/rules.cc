@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "projections/fact.h"
+
 namespace evident::projections::rules {
 
 int64_t ShareOf(int64_t cents, int64_t part, int64_t whole) {
@@ -91,6 +93,22 @@ Standing DecideStanding(const StandingInputs& in) {
   return Standing::kOwedByPerson;
 }
 
+namespace {
+
+// Where a certification's signing date came from, when not its own field.
+std::string SignedFrom(const Certification& c) {
+  switch (c.certified_from) {
+    case Certification::kEffectiveDate:
+      return " (no signed_date: the envelope's effective_date)";
+    case Certification::kOccurredAt:
+      return " (no signed_date: the date of occurred_at)";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
 std::string TimeAndEffortGap(const Charge& charge,
                              const PositionList<Certification>* certifications) {
   std::string gap = "no certification covers this date";
@@ -99,12 +117,13 @@ std::string TimeAndEffortGap(const Charge& charge,
     if (charge.day < c.begin_day || charge.day > c.end_day) continue;
     if (std::find(c.funds.begin(), c.funds.end(), charge.line.fund) == c.funds.end()) {
       gap = "the certification covering this date does not name fund " + charge.line.fund;
-    } else if (c.certified_day < c.end_day) {
-      gap = "certified before its period ended (budgeted, not after the fact)";
+    } else if (c.certified_day <= c.end_day) {
+      gap = "signed " + DateOf(c.certified_day) + SignedFrom(c) + ", not after its period ended " +
+            DateOf(c.end_day) + " (budgeted, not after the fact)";
     } else if (c.certified_day > c.end_day + kTimelyCertificationDays) {
-      gap = "certified " + std::to_string(c.certified_day - c.end_day) +
-            " days after its period ended (more than " + std::to_string(kTimelyCertificationDays) +
-            ")";
+      gap = "signed " + DateOf(c.certified_day) + SignedFrom(c) + ", " +
+            std::to_string(c.certified_day - c.end_day) + " days after its period ended " +
+            DateOf(c.end_day) + " (more than " + std::to_string(kTimelyCertificationDays) + ")";
     } else {
       return "";
     }

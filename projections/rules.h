@@ -21,8 +21,8 @@ constexpr int64_t kDoseHighMinutes = 49 * 60;
 // A summative rating at or below this level (Developing) is an expectation
 // the district must support.
 constexpr int32_t kLowRatingLevel = 3;
-// A time-and-effort certification is timely if signed on or after the last
-// day of its period and at most this many days later.
+// A time-and-effort certification is timely if signed after the last day of
+// its period (not on it) and at most this many days later.
 constexpr int32_t kTimelyCertificationDays = 60;
 // The two-sided 95% normal quantile, for uncertainty bands.
 constexpr double kZ95 = 1.96;
@@ -104,8 +104,9 @@ Standing DecideStanding(const StandingInputs& in);
 // by a certification whose period includes that day, that names the fund
 // charged, and that was signed after the period ended (after the fact) and
 // within kTimelyCertificationDays of its end. Returns "" when one does, else
-// what is missing, in words an auditor can act on. `certifications` may be
-// null.
+// what the last certification in log order covering the day lacks (or that
+// none covers it), in words an auditor can act on, naming the signing date
+// and where it came from. `certifications` may be null.
 std::string TimeAndEffortGap(const Charge& charge,
                              const PositionList<Certification>* certifications);
 

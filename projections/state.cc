@@ -211,7 +211,7 @@ void FactState::ApplyInvestment(const Fact& f, int sign) {
                     std::string(f.program()),
                     f.day,
                     line};
-      if (to_person && IsSalary(b->category()) && IsFederal(line.source)) {
+      if (to_person && IsSalary(b->category())) {
         PutOrErase(salary.Mutable(f.person()), charge, sign);
       }
       if (b->invoice_number() == nullptr && b->purchase_order_number() == nullptr) {
@@ -223,9 +223,11 @@ void FactState::ApplyInvestment(const Fact& f, int sign) {
     case Body::SubstituteCoverageRecorded: {
       auto* b = f.As<schema::SubstituteCoverageRecorded>();
       int32_t day = DayOf(b->begin_date());
-      CostLine line{static_cast<int32_t>(schema::CostCategory::Substitute), Str(b->fund_code()), 0,
+      CostLine line{static_cast<int32_t>(schema::CostCategory::Substitute), Str(b->fund_code()),
+                    static_cast<int32_t>(b->funding_source().value_or(schema::FundingSource(0))),
                     FiscalYearOf(day), b->substitute_cost_cents().value_or(0)};
       direct.Mutable(JoinKey(f.person(), f.program())).Add(line, sign);
+      AddSalaryCharge(f, day, line, sign);
       break;
     }
     case Body::CoachingSessionLogged: {
@@ -236,15 +238,38 @@ void FactState::ApplyInvestment(const Fact& f, int sign) {
       if (b->coach_hourly_rate_cents().has_value()) {
         // Rate x minutes / 60, rounded to the nearest cent.
         int64_t cents = (*b->coach_hourly_rate_cents() * b->coaching_minutes() + 30) / 60;
-        CostLine line{static_cast<int32_t>(schema::CostCategory::CoachTime), "", 0,
+        CostLine line{static_cast<int32_t>(schema::CostCategory::CoachTime), Str(b->fund_code()),
+                      static_cast<int32_t>(b->funding_source().value_or(schema::FundingSource(0))),
                       FiscalYearOf(day), cents};
         direct.Mutable(JoinKey(f.person(), f.program())).Add(line, sign);
+        AddSalaryCharge(f, day, line, sign);
       }
       break;
     }
     default:
       break;
   }
+}
+
+void FactState::AddSalaryCharge(const Fact& f, int32_t day, const CostLine& line, int sign) {
+  if (line.cents <= 0) return;
+  PutOrErase(salary.Mutable(f.person()),
+             Charge{f.position, std::string(f.event_id), std::string(f.person()),
+                    std::string(f.program()), day, line},
+             sign);
+}
+
+int32_t FundingSourceOf(const FactState& state, const CostLine& line) {
+  if (line.source != 0 || line.fund.empty()) return line.source;
+  const CostLines* budget = state.budget.Find(YearKey(line.fiscal_year));
+  if (budget == nullptr) return 0;
+  int32_t source = 0;
+  for (const CostLine& b : budget->lines) {
+    if (b.fund != line.fund || b.cents == 0) continue;
+    if (source != 0 && b.source != source) return 0;  // the budget names two: not known
+    source = b.source;
+  }
+  return source;
 }
 
 void FactState::ApplyParticipation(const Fact& f, int sign) {
@@ -353,8 +378,14 @@ void FactState::ApplyOutcomes(const Fact& f, int sign) {
     }
     case Body::TimeAndEffortCertified: {
       auto* b = f.As<schema::TimeAndEffortCertified>();
-      Certification c{
-          f.position, DayOf(b->period_begin_date()), DayOf(b->period_end_date()), f.day, {}};
+      Certification c{f.position, DayOf(b->period_begin_date()), DayOf(b->period_end_date()),
+                      f.day, f.day_is_effective_date ? Certification::kEffectiveDate
+                                                     : Certification::kOccurredAt,
+                      {}};
+      if (const int32_t signed_day = DayOf(b->signed_date()); signed_day != kNoDay) {
+        c.certified_day = signed_day;
+        c.certified_from = Certification::kSignedDate;
+      }
       for (auto* split : *b->splits()) {
         if (split->share_basis_points() > 0) c.funds.push_back(Str(split->fund_code()));
       }

@@ -63,7 +63,7 @@ class FactState {
   Table<PositionList<Outcome>> outcome{"outcome"};  // person ("" if not attributable) (L5)
   // Compliance.
   Table<PositionList<Certification>> certification{"certification"};  // person
-  Table<PositionList<Charge>> salary{"salary"};  // person: federal salary charges
+  Table<PositionList<Charge>> salary{"salary"};  // person: salary-type charges to the person
   Table<Charge> undocumented{"undocumented"};    // position: costs without invoice or PO
   // Governance (written by the Projector, not by Apply).
   Table<Amendment> amendment{"amendment"};  // position of the correction or void
@@ -77,6 +77,8 @@ class FactState {
   void ApplyParticipation(const Fact& fact, int sign);
   void ApplyEvidence(const Fact& fact, int sign);
   void ApplyOutcomes(const Fact& fact, int sign);
+  // A salary-type cost of `line.cents` > 0 on `day`, charged to the fact's person.
+  void AddSalaryCharge(const Fact& fact, int32_t day, const CostLine& line, int sign);
 
   std::vector<TableBase*> tables_;
 };
@@ -87,5 +89,10 @@ std::string YearKey(int32_t year);
 
 // True for the federal funding sources (ESEA titles, IDEA).
 bool IsFederal(int32_t funding_source);
+
+// The funding source a cost is charged to (docs/metrics.md): the line's own,
+// else, for a line naming a fund, the one source the budget rows of that fund
+// and fiscal year name; 0 (not recorded) when they name none or several.
+int32_t FundingSourceOf(const FactState& state, const CostLine& line);
 
 }  // namespace evident::projections

@@ -1,6 +1,6 @@
 // The projection store's keys (docs/format.md, "Projection store"):
 //
-//   meta/format                 "evident-projections/2"
+//   meta/format                 "evident-projections/3"
 //   meta/live                   the live generation, decimal
 //   g<gen>/m/<name>             position, last_day (decimal), state_digest, root (hex)
 //   g<gen>/s/<table>\0<key>     a state row (projections/codec.h)
@@ -26,7 +26,7 @@
 namespace evident::projections {
 namespace {
 
-constexpr char kFormat[] = "evident-projections/2";
+constexpr char kFormat[] = "evident-projections/3";
 
 std::string Gen(uint64_t generation) {
   char buf[24];
@@ -58,6 +58,11 @@ StatusOr<int64_t> ParseStored(const std::string& text, const std::string& what) 
   return text[0] == '-' ? -value : value;
 }
 
+// The formats before kFormat, which an update replaces.
+bool IsOlderFormat(const std::string& format) {
+  return format == "evident-projections/1" || format == "evident-projections/2";
+}
+
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -77,10 +82,16 @@ StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(const std::stri
   std::unique_ptr<rocksdb::DB> db(raw);
   std::string format;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), "meta/format", &format);
-  if (s.IsNotFound()) {
+  const bool older = s.ok() && IsOlderFormat(format);
+  if (s.IsNotFound() || older) {
+    // An older store holds nothing the log cannot give again: it is emptied,
+    // and the next update rebuilds the views under the current rules.
+    rocksdb::WriteBatch batch;
+    if (older) batch.DeleteRange(std::string(), std::string(1, '\xff'));
+    batch.Put("meta/format", kFormat);
     rocksdb::WriteOptions sync;
     sync.sync = true;
-    EVIDENT_RETURN_IF_ERROR(FromRocks(db->Put(sync, "meta/format", kFormat), "writing " + path));
+    EVIDENT_RETURN_IF_ERROR(FromRocks(db->Write(sync, &batch), "writing " + path));
   } else if (!s.ok() || format != kFormat) {
     return Status::Corruption(path + " is not an Evident projection store (format \"" + format +
                               "\"); move it aside and run 'evident project rebuild'");

@@ -127,7 +127,7 @@ void ProgrammeColumns(TableBuilder* t) {
       .Column("share_improving", "Share improving", Kind::kShare, true)
       .Column("changed", "Changed practice", Kind::kCount, true)
       .Column("cost_per_change_cents", "Cost per change", Kind::kCents, true)
-      .Column("without_level4_cents", "Spending without level-4 evidence", Kind::kCents);
+      .Column("without_level4_cents", "Spending without level-4 evidence", Kind::kCents, true);
 }
 
 void ProgrammeRow(const std::string& name, const Cell& cell, TableBuilder* t) {
@@ -142,7 +142,8 @@ void ProgrammeRow(const std::string& name, const Cell& cell, TableBuilder* t) {
               {"changed", changed},
               {"cost_per_change_cents", c["cost_per_demonstrated_change_cents"]},
               {"without_level4_cents", c["dollars_without_level4_evidence_cents"]}},
-         Int(c["participants"]), {{{"changed", "cost_per_change_cents"}, changed}});
+         Int(c["participants"]),
+         {{{"changed", "cost_per_change_cents", "without_level4_cents"}, changed}});
 }
 
 }  // namespace

@@ -47,7 +47,8 @@ void Suppress(const Group& group, std::vector<Json>* rows) {
   for (size_t i : group.rows) {
     const Json& row = (*rows)[i];
     table.Row(row, PeopleOf(row),
-              {{{"people_with_demonstrated_change", "cost_per_demonstrated_change_cents"},
+              {{{"people_with_demonstrated_change", "cost_per_demonstrated_change_cents",
+                 "dollars_without_level4_evidence_cents"},
                 PeopleOf(row, "people_with_demonstrated_change")}});
   }
   if (group.total) table.Total((*rows)[*group.total], PeopleOf((*rows)[*group.total]));

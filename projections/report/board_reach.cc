@@ -59,7 +59,7 @@ Json InvestmentSection(YearData& d, Json* tables) {
       .Column("variance_cents", "Remaining", Kind::kCents)
       .Column("spent_share", "Share spent", Kind::kShare);
   for (const Json& b : d.budget) {
-    budget.Row(Json{{"fund", b["fund"]},
+    budget.Row(Json{{"fund", b.value("no_fund", false) ? Json("No fund recorded") : b["fund"]},
                     {"budget_cents", b["budget_cents"]},
                     {"actual_cents", b["actual_cents"]},
                     {"variance_cents", b["variance_cents"]},

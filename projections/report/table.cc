@@ -64,6 +64,13 @@ Json TableBuilder::Finish(int64_t* suppressed) {
   SuppressSmall([](const Row_& r) { return r.people; }, [this](Row_* r) { Suppress(r); });
   const size_t inner_groups = rows_.empty() ? 0 : rows_.front().inner.size();
   for (size_t g = 0; g < inner_groups; ++g) {
+    // The rest of the row (participants without changed practice, say) is a
+    // group too: 1 to 9 of them would be told apart by subtraction.
+    for (Row_& r : rows_) {
+      if (g < r.inner.size() && r.people > 0 && TooFew(r.people - r.inner[g].people)) {
+        for (const std::string& key : r.inner[g].keys) SuppressKey(&r, key);
+      }
+    }
     SuppressSmall(
         [g](const Row_& r) { return g < r.inner.size() ? r.inner[g].people : int64_t{-1}; },
         [g](Row_* r) {

@@ -16,7 +16,8 @@
 //
 // A row that describes 1 to 9 people is suppressed: its private columns
 // (figures about those people) are written as null and listed under
-// "suppressed". A count inside a row can be suppressed alone the same way.
+// "suppressed". A count inside a row can be suppressed alone the same way,
+// when it or the rest of the row (the row's people less the count) is 1 to 9.
 // When a table has a total (shown, or published elsewhere in the report) and
 // exactly one group was suppressed, the next smallest is suppressed too, so
 // the hidden one cannot be worked out by subtraction. How many people a row

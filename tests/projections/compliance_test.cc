@@ -62,9 +62,92 @@ TEST_F(ComplianceTest, FederalSalaryWithoutTimelyAfterTheFactCertificationIsAGap
   EXPECT_EQ(by_person.count("c-ok"), 0u);
   EXPECT_EQ(by_person["c-none"], "no certification covers this date");
   EXPECT_EQ(by_person["c-early"],
-            "certified before its period ended (budgeted, not after the fact)");
-  EXPECT_EQ(by_person["c-late"], "certified 74 days after its period ended (more than 60)");
+            "signed 2024-12-01 (no signed_date: the envelope's effective_date), not after its "
+            "period ended 2024-12-31 (budgeted, not after the fact)");
+  EXPECT_EQ(by_person["c-late"],
+            "signed 2025-03-15 (no signed_date: the envelope's effective_date), 74 days after its "
+            "period ended 2024-12-31 (more than 60)");
   EXPECT_EQ(by_person["c-fund"], "the certification covering this date does not name fund 4035");
+}
+
+// 2 CFR 200.430(i) asks for a certification after the fact: signed on the
+// period's last day, it was written before the period's work was done.
+TEST_F(ComplianceTest, ACertificationSignedOnTheLastDayOfItsPeriodIsNotAfterTheFact) {
+  Stipend("c-same-day", "2024-11-15");
+  Certify("c-same-day", "2024-12-31");
+  Stipend("c-next-day", "2024-11-15");
+  Certify("c-next-day", "2025-01-01");
+  Stipend("c-day-60", "2024-11-15");
+  Certify("c-day-60", "2025-03-01");  // 31 + 28 + 1 = 60 days after 2024-12-31
+  Stipend("c-day-61", "2024-11-15");
+  Certify("c-day-61", "2025-03-02");
+  auto gaps = Findings("time_and_effort_gap");
+  std::map<std::string, std::string> by_person(gaps.begin(), gaps.end());
+  EXPECT_EQ(by_person.size(), 2u);
+  EXPECT_EQ(by_person["c-same-day"],
+            "signed 2024-12-31 (no signed_date: the envelope's effective_date), not after its "
+            "period ended 2024-12-31 (budgeted, not after the fact)");
+  EXPECT_EQ(by_person.count("c-next-day"), 0u);
+  EXPECT_EQ(by_person.count("c-day-60"), 0u);
+  EXPECT_EQ(by_person["c-day-61"],
+            "signed 2025-03-02 (no signed_date: the envelope's effective_date), 61 days after its "
+            "period ended 2024-12-31 (more than 60)");
+}
+
+// The signing date is the certification's own field when it has one; the
+// envelope's dates stand in only for records written without it.
+TEST_F(ComplianceTest, TheSigningDateIsTheCertificationsOwnWhenGiven) {
+  Stipend("c-signed", "2024-11-15");
+  // Recorded (and effective) on 2025-01-10, but signed on 2024-12-20.
+  Add("TimeAndEffortCertified", "\"person_id\":\"c-signed\"",
+      "\"period_begin_date\":\"2024-07-01\",\"period_end_date\":\"2024-12-31\",\"splits\":[{"
+      "\"fund_code\":\"4035\",\"share_basis_points\":10000}],"
+      "\"certifier_person_id\":\"p-supervisor\",\"signed_date\":\"2024-12-20\"",
+      "2025-01-10");
+  auto gaps = Findings("time_and_effort_gap");
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0].second,
+            "signed 2024-12-20, not after its period ended 2024-12-31 (budgeted, not after the "
+            "fact)");
+}
+
+// docs/metrics.md: release time and coach time charged to a federal source
+// are salary costs too, whether the record names the source or only a fund
+// whose budget does.
+TEST_F(ComplianceTest, FederalSubstituteCoverAndCoachTimeNeedACertificationToo) {
+  Add("BudgetAllocated", "\"fiscal_year\":2025",
+      "\"fund_code\":\"4035\",\"funding_source\":\"TitleIIA\",\"amount_cents\":500000");
+  auto cover = [&](const std::string& person, const std::string& fund_and_source) {
+    Add("SubstituteCoverageRecorded", "\"person_id\":\"" + person + "\",\"program_id\":\"pd-1\"",
+        "\"staff_leave_event_category\":\"ReleaseTime\",\"begin_date\":\"2024-11-15\","
+        "\"substitute_assigned\":true,\"covered_minutes\":360,\"substitute_cost_cents\":18000," +
+            fund_and_source,
+        "2024-11-15");
+  };
+  cover("s-named", "\"fund_code\":\"4035\",\"funding_source\":\"TitleIIA\"");
+  cover("s-by-budget", "\"fund_code\":\"4035\"");  // an older record: the budget says Title II-A
+  cover("s-local", "\"fund_code\":\"0100\",\"funding_source\":\"LocalGeneral\"");
+  cover("s-certified", "\"fund_code\":\"4035\",\"funding_source\":\"TitleIIA\"");
+  Certify("s-certified", "2025-01-10");
+  auto coach = [&](const std::string& person, const std::string& fund_and_source) {
+    Add("CoachingSessionLogged", "\"person_id\":\"" + person + "\",\"program_id\":\"pd-1\"",
+        "\"coaching_cycle_id\":\"cc-1\",\"coach_person_id\":\"p-coach\","
+        "\"session_date\":\"2024-11-20\",\"coaching_minutes\":60,"
+        "\"coach_hourly_rate_cents\":6000" +
+            fund_and_source,
+        "2024-11-20");
+  };
+  coach("k-named", ",\"fund_code\":\"4035\",\"funding_source\":\"TitleIIA\"");
+  coach("k-no-fund", "");
+  auto gaps = Findings("time_and_effort_gap");
+  std::map<std::string, std::string> by_person(gaps.begin(), gaps.end());
+  EXPECT_EQ(by_person.size(), 3u);
+  EXPECT_EQ(by_person["s-named"], "no certification covers this date");
+  EXPECT_EQ(by_person["s-by-budget"], "no certification covers this date");
+  EXPECT_EQ(by_person["k-named"], "no certification covers this date");
+  EXPECT_EQ(by_person.count("s-local"), 0u);
+  EXPECT_EQ(by_person.count("s-certified"), 0u);
+  EXPECT_EQ(by_person.count("k-no-fund"), 0u);
 }
 
 TEST_F(ComplianceTest, ACostWithNeitherInvoiceNorPurchaseOrderIsListedUntilCorrected) {

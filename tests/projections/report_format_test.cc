@@ -113,13 +113,13 @@ TEST(ReportTableTest, OneSmallCountInsideTheRowsHidesTheNextSmallestToo) {
       .Column("changed", "Changed", Kind::kCount, true);
   t.SumsToAPublishedTotal();
   t.Row(Json{{"name", "a"}, {"people", 40}, {"changed", 2}}, 40, {{{"changed"}, 2}});
-  t.Row(Json{{"name", "b"}, {"people", 30}, {"changed", 25}}, 30, {{{"changed"}, 25}});
+  t.Row(Json{{"name", "b"}, {"people", 30}, {"changed", 15}}, 30, {{{"changed"}, 15}});
   t.Row(Json{{"name", "c"}, {"people", 50}, {"changed", 11}}, 50, {{{"changed"}, 11}});
   int64_t suppressed = 0;
   Json out = t.Finish(&suppressed);
   EXPECT_TRUE(out["rows"][0]["changed"].is_null());  // 2 people
   EXPECT_TRUE(out["rows"][2]["changed"].is_null());  // 11: the next smallest
-  EXPECT_EQ(out["rows"][1]["changed"], 25);
+  EXPECT_EQ(out["rows"][1]["changed"], 15);
   EXPECT_EQ(out["rows"][0]["people"], 40);
   EXPECT_EQ(suppressed, 2);
 }
@@ -140,6 +140,28 @@ TEST(ReportTableTest, ASmallGroupInsideALargeRowHidesOnlyItsOwnColumns) {
   EXPECT_TRUE(row["cost_per_change"].is_null());
   EXPECT_EQ(row["suppressed"], Json::array({"changed", "cost_per_change"}));
   EXPECT_EQ(CellForPeople(row, out["columns"][2]), "n<10");
+  EXPECT_EQ(suppressed, 1);
+}
+
+// 25 of 30 changed tells the board that 5 did not; with the spending on
+// those 5 beside it, their outcome and cost are worked out by subtraction.
+TEST(ReportTableTest, AGroupInsideARowIsHiddenWhenTheRestOfTheRowIsSmall) {
+  TableBuilder t("t", "caption");
+  t.Column("name", "Name", Kind::kText)
+      .Column("took_part", "Took part", Kind::kCount, true)
+      .Column("changed", "Changed", Kind::kCount, true)
+      .Column("without_change_cents", "Spending without change", Kind::kCents, true);
+  t.Row(Json{{"name", "p"}, {"took_part", 30}, {"changed", 25}, {"without_change_cents", 5000}},
+        30, {{{"changed", "without_change_cents"}, 25}});
+  t.Row(Json{{"name", "q"}, {"took_part", 30}, {"changed", 20}, {"without_change_cents", 9000}},
+        30, {{{"changed", "without_change_cents"}, 20}});
+  int64_t suppressed = 0;
+  Json out = t.Finish(&suppressed);
+  EXPECT_EQ(out["rows"][0]["took_part"], 30);
+  EXPECT_EQ(out["rows"][0]["suppressed"], Json::array({"changed", "without_change_cents"}));
+  EXPECT_TRUE(out["rows"][0]["without_change_cents"].is_null());
+  EXPECT_EQ(out["rows"][1]["changed"], 20);  // 10 without change: shown
+  EXPECT_EQ(out["rows"][1]["without_change_cents"], 9000);
   EXPECT_EQ(suppressed, 1);
 }
 

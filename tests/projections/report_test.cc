@@ -199,6 +199,10 @@ TEST_F(BoardReportTest, GroupsOfFewerThanTenPeopleAreSuppressedWithTheirCompleme
   const Json& workshop = RowOf(s, "programmes", "Safety workshop");
   EXPECT_EQ(workshop["spend_cents"], 90000);
   EXPECT_TRUE(workshop["participants"].is_null());
+  // Spending without level-4 evidence is spending on the people who showed
+  // no change: about three people, it goes with them.
+  EXPECT_TRUE(workshop["without_level4_cents"].is_null());
+  EXPECT_TRUE(projections::report::IsSuppressed(workshop, "without_level4_cents"));
   // The quarters add up to the district's 15 participants, so Q4's 12 would
   // give Q1's 3 away: hidden too. Likewise the programmes, which add up to
   // the 15 enrolments.

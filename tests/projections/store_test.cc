@@ -147,6 +147,38 @@ TEST_F(StoreTest, ADatabaseThatIsNotAProjectionStoreIsRefused) {
       << ledger_db.status().ToString();
 }
 
+// A store of an older format holds views folded under older rules: opening
+// it empties it, and the next update folds the log afresh.
+TEST_F(StoreTest, AStoreOfAnOlderFormatIsEmptiedAndRefolded) {
+  AppendAll(Generate(300), 0, 300);
+  const std::string path = dir_.path() + "/store";
+  const StoreStatus fresh = Update(path);
+  {
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), path, &db).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "meta/format", "evident-projections/2").ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "g-stale", "left by the older format").ok());
+    delete db;
+  }
+  UpdateReport report;
+  {
+    auto store = Must(ProjectionStore::Open(path));
+    ASSERT_TRUE(store->Update(ledger_.get(), &report).ok());
+  }
+  EXPECT_EQ(report.from, 0u);  // folded from the start, not resumed
+  const StoreStatus refolded = Update(path);
+  EXPECT_EQ(refolded.position, fresh.position);
+  EXPECT_EQ(refolded.state_digest, fresh.state_digest);
+  EXPECT_EQ(refolded.view_digests, fresh.view_digests);
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::Options(), path, &db).ok());
+  std::string value;
+  EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), "g-stale", &value).IsNotFound());
+  ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), "meta/format", &value).ok());
+  EXPECT_EQ(value, "evident-projections/3");
+  delete db;
+}
+
 TEST_F(StoreTest, AStoreBuiltFromAnotherLogIsRefused) {
   AppendAll(Generate(300), 0, 300);
   const std::string path = dir_.path() + "/store";

@@ -36,6 +36,7 @@ StatusOr<projections::QueryAnswer> AtSize(Ledger* ledger, const projections::Que
   projections::Projector projector(&source);
   EVIDENT_RETURN_IF_ERROR(projections::FoldLedger(ledger, 0, size, &projector));
   projections::QueryAnswer answer;
+  answer.as_of_given = spec.as_of_day != projections::kNoDay;
   answer.log = projections::LogContextAt(ledger, size);
   answer.log.full_verification = spec.verification;
   for (auto& [name, rows] : projections::RenderAll(projector, answer.log, spec.as_of_day)) {
