@@ -75,7 +75,8 @@ class Appender {
   // different bytes (another principal's id is never in the way). IOError:
   // the write failed and nothing of the call is stored. On error,
   // `*failed_index` (if given) is the index of the event at fault, or
-  // events.size() when the fault is not one event's.
+  // events.size() when the fault is not one event's; the message of an
+  // event's fault starts "event I: " or "event I (id HEX): ", I that index.
   StatusOr<std::vector<AppendResult>> Append(std::vector<SignedEvent> events,
                                              size_t* failed_index = nullptr);
 

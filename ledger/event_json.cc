@@ -202,25 +202,36 @@ Status Normalizer::Scalar(const Json& in, const FieldDef& f, const std::string& 
   return Status::OK();
 }
 
+// What an id may be, for an `event_id` (or `amends_event_id`) that is not one.
+Status NotAnId(const std::string& path, const Json& in) {
+  std::string given = in.is_string() ? in.get<std::string>() : in.dump();
+  if (given.size() > 40) given = given.substr(0, 40) + "...";
+  return Status::InvalidArgument(
+      "\"" + path + "\" must be an id of 16 bytes: 32 hex digits, or a UUID such as " +
+      "6f1c1b2e-5a4d-4e8a-9c3b-2f0e1d7a9b10; got \"" + given +
+      "\" (a source system's own key, such as an invoice number, is made into an id by " +
+      "`evident import`: docs/import.md)");
+}
+
 Status Normalizer::Bytes(const Json& in, const FieldDef& f, const std::string& path, Json* out) {
   const bool is_id = f.value.type.base_type == flatbuffers::BASE_TYPE_STRUCT;
-  if (!in.is_string()) return Status::InvalidArgument("\"" + path + "\" must be a hex string");
+  if (!in.is_string()) {
+    return is_id ? NotAnId(path, in)
+                 : Status::InvalidArgument("\"" + path + "\" must be a hex string");
+  }
   std::string text = in.get<std::string>();
   if (is_id && text.size() == 36 && text[8] == '-' && text[13] == '-' && text[18] == '-' &&
       text[23] == '-') {
     text.erase(std::remove(text.begin(), text.end(), '-'), text.end());  // UUID form
   }
   auto bytes = HexDecode(text);
+  if (is_id && (!bytes.ok() || bytes->size() != kEventIdSize)) return NotAnId(path, in);
   if (!bytes.ok()) return bytes.status().WithContext("\"" + path + "\"");
-  size_t want = is_id ? kEventIdSize : 0;
-  if (!is_id) {
-    std::string length = AttrValue(f.attributes, "length");
-    if (!length.empty()) want = std::stoul(length);
-  }
+  const std::string length = is_id ? "" : AttrValue(f.attributes, "length");
+  const size_t want = length.empty() ? 0 : std::stoul(length);
   if (want != 0 && bytes->size() != want) {
     return Status::InvalidArgument("\"" + path + "\" must be " + std::to_string(want) + " bytes (" +
-                                   std::to_string(2 * want) + " hex digits)" +
-                                   (is_id ? " or a UUID" : ""));
+                                   std::to_string(2 * want) + " hex digits)");
   }
   Json array = Json::array();
   for (unsigned char c : *bytes) array.push_back(int(c));

@@ -23,7 +23,8 @@
 #                                  under each attack of issue 23 for SECONDS (default 8)
 #                                  beside a well-behaved client, as one table; fails if
 #                                  the server dies or a limit does not hold
-#   tools/run.sh crash [KILLS]     the kill -9 tests, in process and over TCP, with KILLS
+#   tools/run.sh crash [KILLS]     the kill -9 tests, in process and over TCP, and of the
+#                                  projection store's updates and rebuilds, with KILLS
 #                                  kills each (default 500)
 #   tools/run.sh pictures          the demo district's board report, drawn in
 #                                  headless Chromium and by pdftoppm, into docs/
@@ -157,6 +158,7 @@ run_bench() {
 run_crash() {
   build "$root/build"
   EVIDENT_CRASH_KILLS=${1:-500} "$root/build/tests/crash_test"
+  EVIDENT_CRASH_KILLS=${1:-500} "$root/build/tests/store_crash_test"
 }
 
 run_attack() {

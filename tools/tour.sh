@@ -103,7 +103,7 @@ district="$work/district"
 "$evident" init --ledger "$district" --origin evident.example/sample-district >/dev/null
 "$evident" demo-data --sites 12 --out "$work/district.jsonl"
 "$evident" append --ledger "$district" --key "$district/keys/admin.pem" "$work/district.jsonl"
-"$evident" report board --ledger "$district" --fiscal-year 2026 --date 2026-06-30 \
+"$evident" report board --ledger "$district" --fiscal-year 2026 --as-of-date 2026-06-30 \
   --out "$work/board-2026"
 sed -n '/^## Summary/,/^| Figure/p' "$work/board-2026/report.md" | grep -v '^$' | grep -v '^| Figure'
 

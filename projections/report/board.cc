@@ -151,8 +151,8 @@ Json BuildBoardSummary(const FactState& state, const Figures& f, const LogContex
         {"checkpoint_verified", log.checkpoint_verified},
         {"checkpoint", log.checkpoint}}},
       {"recompute",
-       {{"report", "evident report board --ledger LEDGER --fiscal-year " + fy + " --as-of " +
-                       std::to_string(log.tree_size) + " --date " + as_of + " --out DIR"},
+       {{"report", "evident report board --ledger LEDGER --fiscal-year " + fy + " --size " +
+                       std::to_string(log.tree_size) + " --as-of-date " + as_of + " --out DIR"},
         {"verify", "evident report verify DIR --ledger LEDGER"}}}};
   Json tables = Json::array();
   Json sections = Json::array();

@@ -7,9 +7,11 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -421,7 +423,8 @@ TEST_F(CliTest, ProjectAndQueryFollowTheLogAndFilter) {
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_NE(unknown.err.find("reciprocity, accountability, equity or compliance"),
             std::string::npos);
-  CommandResult bad_date = Evident({"query", "equity", "--ledger", ledger_, "--as-of", "May 1"});
+  CommandResult bad_date =
+      Evident({"query", "equity", "--ledger", ledger_, "--as-of-date", "May 1"});
   EXPECT_EQ(bad_date.exit_code, 1);
   EXPECT_NE(bad_date.err.find("YYYY-MM-DD"), std::string::npos);
 }
@@ -525,6 +528,231 @@ TEST_F(CliTest, ServeTakesAppendsTailsAndProofsOverTlsAndStopsCleanlyOnSigterm) 
       << ReadFile(out);
   CommandResult verify = Evident({"verify", "--ledger", ledger_});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
+
+}  // namespace
+}  // namespace evident
+
+namespace evident {
+namespace {
+
+// The words of the command line (docs/operations.md): one flag for one
+// meaning, retired spellings refused with the new ones, and errors that say
+// what to write instead.
+
+struct Refusal {
+  std::vector<std::string> args;
+  std::string expected;  // the start of the one stderr line
+};
+
+TEST_F(CliTest, RetiredSpellingsAreRefusedNamingTheNewOnes) {
+  Init();
+  const std::string out = dir_.path() + "/board";
+  const std::vector<std::string> board = {"report", "board", "--ledger", ledger_, "--out", out};
+  auto with = [](std::vector<std::string> args, const std::vector<std::string>& more) {
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  };
+  const std::vector<Refusal> cases = {
+      {{"query", "accountability", "--ledger", ledger_, "--fy", "2025"},
+       "evident query: --fy is now --fiscal-year"},
+      {{"query", "reciprocity", "--ledger", ledger_, "--programme", "pd-1"},
+       "evident query: --programme is now --program"},
+      {{"query", "equity", "--ledger", ledger_, "--as-of", "2025-06-30"},
+       "evident query: --as-of is now --as-of-date"},
+      {with(board, {"--fiscal-year", "2025", "--as-of", "2"}),
+       "evident report: --as-of is now --size"},
+      {with(board, {"--fiscal-year", "2025", "--date", "2025-06-30"}),
+       "evident report: --date is now --as-of-date"},
+      {with(board, {"--fy", "2025"}), "evident report: --fy is now --fiscal-year"},
+  };
+  for (const Refusal& c : cases) {
+    SCOPED_TRACE(c.expected);
+    CommandResult r = Evident(c.args);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err.rfind(c.expected, 0), 0u) << r.err;
+    EXPECT_EQ(CountLines(r.err), 1u) << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+// `evident --help`'s command names.
+std::vector<std::string> CommandNames(const std::string& usage) {
+  std::vector<std::string> names;
+  std::istringstream lines(usage.substr(usage.find("COMMANDS\n") + 9));
+  std::string line;
+  while (std::getline(lines, line) && !line.empty()) {
+    names.push_back(line.substr(4, line.find(' ', 4) - 4));
+  }
+  return names;
+}
+
+// Every "--name" a text writes, but --help.
+std::set<std::string> FlagsNamedIn(const std::string& text) {
+  std::set<std::string> names;
+  for (size_t at = text.find("--"); at != std::string::npos; at = text.find("--", at + 2)) {
+    size_t end = at + 2;
+    while (end < text.size() && (std::islower(text[end]) || text[end] == '-')) ++end;
+    if (end > at + 2 && text.compare(at, end - at, "--help") != 0) {
+      names.insert(text.substr(at + 2, end - at - 2));
+    }
+  }
+  return names;
+}
+
+// The flags named in "unknown flag --x; it takes --a, --b and --c (see ...)".
+std::set<std::string> FlagsTaken(const std::string& refusal) {
+  const size_t from = refusal.find("it takes ");
+  if (from == std::string::npos) return {};
+  return FlagsNamedIn(refusal.substr(from, refusal.find(" (see ") - from));
+}
+
+// Each command's --help names exactly the flags it says it takes when
+// refusing one it does not, and it parses every one of them. Nothing runs:
+// the flags are followed by one no command takes.
+TEST_F(CliTest, EveryCommandAcceptsExactlyTheFlagsItsHelpNames) {
+  const std::vector<std::string> commands = CommandNames(Evident({"--help"}).out);
+  ASSERT_GE(commands.size(), 20u);
+  for (const std::string& command : commands) {
+    SCOPED_TRACE(command);
+    CommandResult help = Evident({command, "--help"});
+    ASSERT_EQ(help.exit_code, 0);
+    const std::set<std::string> named = FlagsNamedIn(help.out);
+    CommandResult refusal = Evident({command, "--not-a-flag"});
+    EXPECT_EQ(refusal.exit_code, 2);
+    EXPECT_EQ(FlagsTaken(refusal.err), named) << help.out << refusal.err;
+    std::vector<std::string> all = {command};
+    for (const std::string& flag : named) all.insert(all.end(), {"--" + flag, "x"});
+    all.push_back("--not-a-flag");
+    CommandResult r = Evident(all);
+    EXPECT_NE(r.err.find("unknown flag --not-a-flag"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(CliTest, ReportBoardAndQueryTakeTheSameWordsForSizeDateYearAndProgram) {
+  Init();
+  std::string events = dir_.path() + "/events.jsonl";
+  ASSERT_EQ(Exec(GEN_EVENTS_BIN, {"--count", "400", "--seed", "6"}, events).exit_code, 0);
+  ASSERT_EQ(Evident({"append", "--ledger", ledger_, "--key", admin_, events}).exit_code, 0);
+
+  const std::string out = dir_.path() + "/board";
+  CommandResult board = Evident({"report", "board", "--ledger", ledger_, "--fiscal-year", "2025",
+                                 "--size", "402", "--as-of-date", "2025-06-30", "--out", out});
+  ASSERT_EQ(board.exit_code, 0) << board.err;
+  EXPECT_NE(board.out.find("figures as of 2025-06-30, tree size 402"), std::string::npos)
+      << board.out;
+  // The report names the command that recomputes it in the same words.
+  auto summary = nlohmann::json::parse(ReadFile(out + "/summary.json"));
+  EXPECT_EQ(summary["recompute"]["report"],
+            "evident report board --ledger LEDGER --fiscal-year 2025 --size 402 --as-of-date "
+            "2025-06-30 --out DIR");
+
+  CommandResult all = Evident({"query", "accountability", "--ledger", ledger_});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  const nlohmann::json rows = nlohmann::json::parse(all.out)["rows"];
+  // Without a day given, the answer says it judged on the last entry's day.
+  EXPECT_EQ(nlohmann::json::parse(all.out)["as_of_from"], "last entry");
+  std::string program;
+  for (const auto& row : rows) {
+    if (program.empty() && row.contains("program")) program = row["program"];
+  }
+  ASSERT_FALSE(program.empty()) << all.out;
+  CommandResult one = Evident({"query", "accountability", "--ledger", ledger_, "--program", program,
+                               "--fiscal-year", "2025", "--as-of-date", "2025-06-30"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const auto doc = nlohmann::json::parse(one.out);
+  EXPECT_EQ(doc["as_of"], "2025-06-30");
+  EXPECT_EQ(doc["as_of_from"], "given");
+  ASSERT_FALSE(doc["rows"].empty()) << one.out;
+  EXPECT_LT(doc["rows"].size(), rows.size());
+  for (const auto& row : doc["rows"]) {
+    EXPECT_EQ(row["program"], program);
+    EXPECT_TRUE(row.value("fiscal_year", 0) == 2025 || row.value("school_year", 0) == 2025) << row;
+  }
+}
+
+TEST_F(CliTest, ReportVerifyTakesTheLedgersKeyAsVkeyOrVkeyFile) {
+  Init();
+  std::string events = dir_.path() + "/events.jsonl";
+  ASSERT_EQ(Exec(GEN_EVENTS_BIN, {"--count", "300", "--seed", "8"}, events).exit_code, 0);
+  ASSERT_EQ(Evident({"append", "--ledger", ledger_, "--key", admin_, events}).exit_code, 0);
+  const std::string out = dir_.path() + "/board", bundle = dir_.path() + "/bundle";
+  ASSERT_EQ(Evident({"report", "board", "--ledger", ledger_, "--fiscal-year", "2025", "--out", out})
+                .exit_code,
+            0);
+  ASSERT_EQ(Evident({"export", "--ledger", ledger_, "--from", "0", "--out", bundle}).exit_code, 0);
+  const std::string vkey = Evident({"pubkey", "--ledger", ledger_}).out;
+  const std::string vkey_file = Write("ledger.vkey", vkey);
+
+  CommandResult given = Evident(
+      {"report", "verify", out, "--bundle", bundle, "--vkey", vkey.substr(0, vkey.find('\n'))});
+  EXPECT_EQ(given.exit_code, 0) << given.out << given.err;
+  EXPECT_NE(given.out.find("(checkpoint signature verified)"), std::string::npos) << given.out;
+  CommandResult from_file =
+      Evident({"report", "verify", out, "--bundle", bundle, "--vkey-file", vkey_file});
+  EXPECT_EQ(from_file.exit_code, 0) << from_file.out << from_file.err;
+  EXPECT_NE(from_file.out.find("(checkpoint signature verified)"), std::string::npos)
+      << from_file.out;
+  // The file's name where the key belongs: the error says which flag takes a file.
+  CommandResult mixed_up =
+      Evident({"report", "verify", out, "--bundle", bundle, "--vkey", vkey_file});
+  EXPECT_EQ(mixed_up.exit_code, 1);
+  EXPECT_NE(mixed_up.err.find("--vkey-file " + vkey_file), std::string::npos) << mixed_up.err;
+}
+
+TEST_F(CliTest, AnIdThatIsNotOneIsRefusedSayingWhatAnIdMayBe) {
+  Init();
+  std::string line = AttendanceJson(IdHex(1), "p", 5);
+  line.replace(line.find(IdHex(1)), IdHex(1).size(), "INV-100");
+  const std::string events = Write("events.jsonl", line + "\n");
+  CommandResult r = Evident({"append", "--ledger", ledger_, "--key", admin_, events});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("events.jsonl:1: \"event_id\" must be an id of 16 bytes: 32 hex digits, "
+                       "or a UUID such as "),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("got \"INV-100\""), std::string::npos) << r.err;
+  EXPECT_EQ(CountLines(Snapshot()), 2u);
+}
+
+// How often `what` occurs in `text`.
+size_t Occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// An event the ledger refuses only when appending (its id holds other
+// bytes already) is named by file and line, not also by its place in a batch.
+TEST_F(CliTest, AnAppendErrorNamesTheFileAndLineOnlyOnce) {
+  Init();
+  Write("first.jsonl", AttendanceJson(IdHex(1), "p", 5) + "\n");
+  ASSERT_EQ(Evident({"append", "--ledger", ledger_, "--key", admin_, dir_.path() + "/first.jsonl"})
+                .exit_code,
+            0);
+  const std::string events =
+      Write("x.jsonl", AttendanceJson(IdHex(2), "p", 5) + "\n" + AttendanceJson(IdHex(3), "p", 5) +
+                           "\n" + AttendanceJson(IdHex(1), "p", 99) + "\n");
+  auto check = [&](const CommandResult& r) {
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err.rfind("evident append: " + events + ":3: ", 0), 0u) << r.err;
+    EXPECT_EQ(Occurrences(r.err, "x.jsonl"), 1u) << r.err;
+    for (const char* batch_index : {"event 0:", "event 0 (", "event 2:", "event 2 ("}) {
+      EXPECT_EQ(r.err.find(batch_index), std::string::npos) << r.err;
+    }
+    EXPECT_NE(r.err.find("event " + IdHex(1) + ": "), std::string::npos) << r.err;
+  };
+  check(Evident({"append", "--ledger", ledger_, "--key", admin_, events}));
+  check(Evident({"append", "--ledger", ledger_, "--key", admin_, "--batch", "1", events}));
+
+  const std::string out = dir_.path() + "/serve.out";
+  pid_t pid = 0;
+  std::string port;
+  StartServer(out, &pid, &port);
+  ASSERT_FALSE(port.empty()) << ReadFile(out) << ReadFile(out + ".err");
+  check(Evident({"append", "--server", "localhost:" + port, "--trust",
+                 ledger_ + "/keys/tls-cert.pem", "--key", admin_, events}));
+  EXPECT_EQ(StopServer(pid), 0);
 }
 
 }  // namespace

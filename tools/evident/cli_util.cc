@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -15,6 +16,7 @@
 #include "ledger/coding.h"
 #include "ledger/entry.h"
 #include "ledger/file_util.h"
+#include "projections/fact.h"
 #include "server/frame.h"
 
 namespace evident::cli {
@@ -104,6 +106,17 @@ StatusOr<demo::DistrictOptions> DistrictFlags(const Flags& flags) {
   return options;
 }
 
+StatusOr<int32_t> AsOfDateFlag(const Flags& flags) {
+  auto date = flags.Get("as-of-date");
+  if (!date) return projections::kNoDay;
+  const int32_t day = projections::DayOf(*date);
+  if (day == projections::kNoDay || date->size() != 10) {
+    return Status::InvalidArgument("--as-of-date must be a date, YYYY-MM-DD; got \"" + *date +
+                                   "\"");
+  }
+  return day;
+}
+
 StatusOr<std::unique_ptr<Ledger>> OpenLedgerFlag(const Flags& flags, OpenMode mode) {
   auto dir = flags.Require("ledger");
   if (!dir.ok()) return dir.status();
@@ -118,18 +131,26 @@ StatusOr<std::string> ReadAll(const std::string& path) {
 }
 
 StatusOr<std::optional<NoteVerifier>> VkeyFromFlags(const Flags& flags) {
+  const auto given = flags.Get("vkey"), path = flags.Get("vkey-file");
+  if (given && path) return Status::InvalidArgument("give --vkey or --vkey-file, not both");
+  if (!given && !path) return std::optional<NoteVerifier>();
   std::string vkey;
-  if (auto given = flags.Get("vkey")) {
+  if (given) {
     vkey = *given;
-  } else if (auto path = flags.Get("vkey-file")) {
-    auto text = ReadAll(*path);
-    if (!text.ok()) return text.status();
-    vkey = text.value().substr(0, text.value().find('\n'));
   } else {
-    return std::optional<NoteVerifier>();
+    auto text = ReadAll(*path);
+    if (!text.ok()) return text.status().WithContext("--vkey-file");
+    vkey = text.value().substr(0, text.value().find('\n'));
   }
   auto verifier = NoteVerifier::FromVkey(vkey);
-  if (!verifier.ok()) return verifier.status();
+  if (!verifier.ok()) {
+    std::error_code ec;
+    const bool is_file = given && std::filesystem::is_regular_file(*given, ec);
+    return Status::InvalidArgument(
+        (given ? "--vkey: " : "--vkey-file " + *path + ": ") + verifier.status().message() +
+        ", as 'evident pubkey' prints it" +
+        (is_file ? "; to read the key from a file, give --vkey-file " + *given : ""));
+  }
   return std::optional<NoteVerifier>(verifier.value());
 }
 
@@ -260,6 +281,25 @@ Status AppendInBatches(Ledger* ledger, server::Client* client, std::vector<Signe
     if (after_batch) after_batch(end);
   }
   return Status::OK();
+}
+
+std::string WithoutBatchIndex(const Status& s, size_t index) {
+  std::string m = s.ToString();
+  const std::string tag = "event " + std::to_string(index);
+  for (size_t at = m.find(tag); at != std::string::npos; at = m.find(tag, at)) {
+    const size_t end = at + tag.size();
+    const size_t close = m.compare(end, 5, " (id ") == 0 ? m.find("): ", end) : std::string::npos;
+    if (m.compare(end, 2, ": ") == 0) {
+      m.erase(at, tag.size() + 2);
+    } else if (close != std::string::npos) {
+      const std::string named = "event " + m.substr(end + 5, close - end - 5);
+      m.replace(at, close + 1 - at, named);
+      at += named.size();
+    } else {
+      at = end;
+    }
+  }
+  return m;
 }
 
 std::string StoredSoFar(const AppendTotals& totals) {

@@ -39,6 +39,10 @@ std::string KeyRevokedJson(const std::string& district, const std::string& key_i
 // The demo district asked for by --seed S and --sites N (4 to 400).
 StatusOr<demo::DistrictOptions> DistrictFlags(const Flags& flags);
 
+// The day given by --as-of-date YYYY-MM-DD, or projections::kNoDay when
+// the flag is absent; InvalidArgument when it is not such a date.
+StatusOr<int32_t> AsOfDateFlag(const Flags& flags);
+
 // Opens the ledger named by --ledger (required). Commands that only read
 // open it read-only, so they run beside a process that appends.
 StatusOr<std::unique_ptr<Ledger>> OpenLedgerFlag(const Flags& flags,
@@ -47,8 +51,10 @@ StatusOr<std::unique_ptr<Ledger>> OpenLedgerFlag(const Flags& flags,
 // The whole of `path`, or of standard input when `path` is "-".
 StatusOr<std::string> ReadAll(const std::string& path);
 
-// The ledger's verifier key given by --vkey KEY or --vkey-file FILE (its
-// first line); nullopt when neither flag is given.
+// The ledger's verifier key given by --vkey VKEY or --vkey-file FILE (its
+// first line); nullopt when neither flag is given. InvalidArgument naming
+// the flag when both are given or the key does not read as one (and, when
+// --vkey names a file, that --vkey-file reads it).
 StatusOr<std::optional<NoteVerifier>> VkeyFromFlags(const Flags& flags);
 
 // One line for a verification: "ok: N entries verified (S signatures, K key
@@ -93,11 +99,19 @@ struct AppendTotals {
 // Appends `events` in order, `batch` to a durable commit, to `ledger`, or
 // to `client` when `ledger` is null; after each batch calls `after_batch`
 // (if given) with the number of events stored so far. On error, `*failed`
-// is the index of the event at fault (events.size() when no one event is)
-// and `*totals` counts the batches stored before it.
+// is the index of the event at fault (events.size() when no one event is),
+// the message names it by its index in its batch (`*failed % batch`; see
+// WithoutBatchIndex), and `*totals` counts the batches stored before it.
 Status AppendInBatches(Ledger* ledger, server::Client* client, std::vector<SignedEvent> events,
                        size_t batch, AppendTotals* totals, size_t* failed,
                        const std::function<void(size_t)>& after_batch = nullptr);
+
+// The failure `s` of an append whose event at `index` of its batch was at
+// fault, as Status::ToString gives it but without the "event INDEX" that
+// the ledger (Appender::Append) and the server put in front of the message:
+// the caller names the event by its file and line instead. "event INDEX
+// (id HEX)" becomes "event HEX".
+std::string WithoutBatchIndex(const Status& s, size_t index);
 
 // After a failed AppendInBatches: " (nothing was appended)", or what is
 // stored and that running the same input again is safe.

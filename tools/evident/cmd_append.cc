@@ -106,9 +106,9 @@ int RunAppend(const Flags& flags) {
   if (Status s = AppendInBatches(ledger, destination->client.get(), std::move(events), batch.value(),
                                  &totals, &failed);
       !s.ok()) {
-    std::string at =
-        failed < lines.size() ? where + ":" + std::to_string(lines[failed].number) + ": " : "";
-    return Fail(kName, at + s.ToString() + StoredSoFar(totals));
+    if (failed >= lines.size()) return Fail(kName, s.ToString() + StoredSoFar(totals));
+    return Fail(kName, where + ":" + std::to_string(lines[failed].number) + ": " +
+                           WithoutBatchIndex(s, failed % batch.value()) + StoredSoFar(totals));
   }
   const uint64_t added = totals.added, duplicates = totals.duplicates;
   const uint64_t first = totals.first, last = totals.last;
@@ -136,16 +136,17 @@ const Command kAppendCommand = {
     "checked, and the key's right to sign it, before anything is appended: a bad\n"
     "line is reported as FILE:LINE with the reason, and the ledger is left unchanged.\n"
     "Events whose id is in the ledger already with the same bytes are not appended\n"
-    "again (re-running a file is safe); the same id with other bytes is refused.\n\n"
-    "  --ledger DIR   the ledger\n"
-    "  --key FILE     the signer's Ed25519 private key (PEM), registered in the ledger\n"
-    "  --batch N      events per durable commit (default 1000, at most 10000; with\n"
-    "                 --server default and most 256)\n"
-    "  --server HOST:PORT  append through `evident serve` instead of opening the\n"
-    "                 ledger; the server checks the key's rights (--trust CERT: the\n"
-    "                 server's TLS certificate; --plaintext for a loopback server)\n",
-    {"ledger", "key", "batch", "server", "trust"},
-    {"plaintext"},
+    "again (re-running a file is safe); the same id with other bytes is refused.\n",
+    {{{"ledger", "DIR", "the ledger"},
+      {"key", "FILE", "the signer's Ed25519 private key (PEM), registered in the ledger"},
+      {"batch", "N",
+       "events per durable commit (default 1000, at most 10000; with --server "
+       "default and most 256)"},
+      {"server", "HOST:PORT",
+       "append through `evident serve` instead of opening the ledger; the "
+       "server checks the key's rights"},
+      {"trust", "CERT", "with --server: the server's TLS certificate"},
+      {"plaintext", "", "with --server: no TLS, for a server on loopback started so"}}},
     RunAppend};
 
 }  // namespace evident::cli

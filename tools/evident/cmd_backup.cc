@@ -67,19 +67,21 @@ const Command kBackupCommand = {
     "--server the running server writes it (DIR is on the server's machine; admin\n"
     "keys only); with --ledger the ledger must not be open in another process.\n"
     "`evident verify --ledger DIR` checks a backup in place.\n",
-    {"server", "trust", "key", "ledger"},
-    {"plaintext"},
+    {{{"ledger", "DIR", "the ledger, when no server has it open"},
+      {"server", "HOST:PORT", "have `evident serve` write the backup"},
+      {"trust", "CERT", "with --server: the server's TLS certificate"},
+      {"key", "FILE", "with --server: an admin's private key (PEM) to log in with"},
+      {"plaintext", "", "with --server: no TLS, for a server on loopback started so"}}},
     RunBackup};
 
 const Command kRestoreCommand = {
     "restore",
     "restore a backup as a ledger, and verify it",
-    "usage: evident restore BACKUP --ledger DIR\n\n"
-    "Copies the backup into DIR (new or empty), opens it, verifies every entry,\n"
-    "signature, Merkle node, checkpoint and index, and checks that its newest\n"
+    "usage: evident restore BACKUP --ledger DIR\n "
+    "Copies the backup into DIR (new or empty), opens it, verifies every entry, "
+    "signature, Merkle node, checkpoint and index, and checks that its newest "
     "checkpoint is the one the backup recorded. Serve DIR afterwards as any ledger.\n",
-    {"ledger"},
-    {},
+    {{{"ledger", "DIR", "where the restored ledger goes (new or empty)"}}},
     RunRestore};
 
 }  // namespace evident::cli

@@ -74,8 +74,10 @@ const Command kCheckProofCommand = {
     "the older checkpoint) to the root it signs. Tree sizes are taken from the\n"
     "verified checkpoints, never from the proof. Prints \"ok: ...\" and exits 0, or\n"
     "prints what failed and exits 1.\n",
-    {"vkey", "vkey-file", "checkpoint", "old-checkpoint"},
-    {},
+    {{{"vkey", "VKEY", "the ledger's verifier key, as 'evident pubkey' prints it"},
+      {"vkey-file", "FILE", "the same, read from the first line of FILE"},
+      {"checkpoint", "FILE", "the signed checkpoint a JSON proof is checked against"},
+      {"old-checkpoint", "FILE", "for a consistency proof: the older checkpoint"}}},
     RunCheckProof};
 
 }  // namespace evident::cli

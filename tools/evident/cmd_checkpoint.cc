@@ -37,10 +37,10 @@ const Command kCheckpointCommand = {
     "Prints the newest checkpoint, or the one for tree size N: a C2SP signed note\n"
     "whose text is the origin, the tree size and the base64 root hash, signed by the\n"
     "ledger key. One is stored after every committed batch and kept for good, so a\n"
-    "checkpoint an auditor holds can be served again. --list prints the sizes that\n"
-    "have one.\n",
-    {"ledger", "size"},
-    {"list"},
+    "checkpoint an auditor holds can be served again.\n",
+    {{{"ledger", "DIR", "the ledger"},
+      {"size", "N", "the checkpoint for tree size N (default: the newest)"},
+      {"list", "", "print the tree sizes that have a checkpoint"}}},
     RunCheckpoint};
 
 }  // namespace evident::cli

@@ -377,17 +377,17 @@ const Command kDemoCommand = {
     "key is rotated on the way. Then it rebuilds the projections, writes the board\n"
     "report for fiscal 2025-26 into DIR/report, exports an auditor's bundle of the\n"
     "whole log into DIR/bundle, checks it offline and recomputes the report from it,\n"
-    "and prints what it found and what to try next.\n\n"
-    "  --dir DIR    where everything goes (default var/demo); emptied first if an\n"
-    "               earlier demo made it, refused if it holds anything else\n"
-    "  --seed S     the district's seed (default 2026)\n"
-    "  --sites N    the district's size (default 40)\n"
-    "  --keep       keep the last run's ledger and stream the same district into it\n"
-    "               again: every event comes back as already stored, and the report\n"
-    "               is the same\n"
-    "  --plain      progress as plain lines, even on a terminal\n",
-    {"dir", "seed", "sites"},
-    {"plain", "keep"},
+    "and prints what it found and what to try next.\n",
+    {{{"dir", "DIR",
+       "where everything goes (default var/demo); emptied first if an "
+       "earlier demo made it, refused if it holds anything else"},
+      {"seed", "S", "the district's seed (default 2026)"},
+      {"sites", "N", "the district's size (default 40)"},
+      {"keep", "",
+       "keep the last run's ledger and stream the same district into it "
+       "again: every event comes back as already stored, and the report "
+       "is the same"},
+      {"plain", "", "progress as plain lines, even on a terminal"}}},
     RunDemo};
 
 }  // namespace evident::cli

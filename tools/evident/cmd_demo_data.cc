@@ -40,13 +40,12 @@ const Command kDemoDataCommand = {
     "Guskey's five levels, goals and ratings, and a few corrections and voids.\n"
     "Each event's source_system names the district system that sends it. The\n"
     "same seed and size give the same file, byte for byte. docs/demo-data.md says\n"
-    "which published figures shape it. It describes no real district or person.\n\n"
-    "  --out FILE   where to write (replaced if it exists)\n"
-    "  --seed S     default 2026\n"
-    "  --sites N    the district's size in sites, 4 to 400 (default 40; staff,\n"
-    "               families and site-based programmes scale with it)\n",
-    {"out", "seed", "sites"},
-    {},
+    "which published figures shape it. It describes no real district or person.\n",
+    {{{"out", "FILE", "where to write (replaced if it exists)"},
+      {"seed", "S", "default 2026"},
+      {"sites", "N",
+       "the district's size in sites, 4 to 400 (default 40; staff, "
+       "families and site-based programmes scale with it)"}}},
     RunDemoData};
 
 }  // namespace evident::cli

@@ -40,9 +40,11 @@ const Command kExportCommand = {
     "0) up to but not including B (default: the newest checkpoint's size), each with\n"
     "its inclusion proof, every key registration and revocation before B with its\n"
     "proof, the signed checkpoint, the ledger's verifier key, and a README.txt that\n"
-    "says in plain words how to check it ('evident verify --bundle').\n",
-    {"ledger", "out", "from", "to"},
-    {},
+    "says in plain words how to check it (with 'evident verify').\n",
+    {{{"ledger", "DIR", "the ledger"},
+      {"out", "BUNDLE", "the bundle's directory (new or empty)"},
+      {"from", "A", "the first position (default 0)"},
+      {"to", "B", "the position after the last (default: the newest checkpoint's size)"}}},
     RunExport};
 
 }  // namespace evident::cli

@@ -162,8 +162,9 @@ Status AppendPlan(const import::Plan& p, const PrivateKey& key, size_t batch,
   if (Status s = AppendInBatches(ledger, destination->client.get(), std::move(events), batch,
                                  totals, &failed, progress);
       !s.ok()) {
-    return Status::FailedPrecondition((failed < count ? where(failed) + ": " : "") + s.ToString() +
-                                      StoredSoFar(*totals));
+    const std::string what =
+        failed < count ? where(failed) + ": " + WithoutBatchIndex(s, failed % batch) : s.ToString();
+    return Status::FailedPrecondition(what + StoredSoFar(*totals));
   }
   return Status::OK();
 }
@@ -240,18 +241,18 @@ const Command kImportCommand = {
     "record whose values changed since it was imported becomes a RecordCorrected\n"
     "event naming the earlier one. Every rejected record is reported as\n"
     "FILE:LINE: column N (NAME): reason; if any is, nothing is appended unless\n"
-    "--partial is given. Progress goes to standard error on long runs.\n\n"
-    "  --map FILE       the mapping\n"
-    "  --param NAME=VALUE[,NAME=VALUE]  values for the mapping's params\n"
-    "                   (e.g. district_id=lea-0640001)\n"
-    "  --ledger DIR     the ledger; or --server HOST:PORT (--trust CERT, or\n"
-    "                   --plaintext for a loopback server)\n"
-    "  --key FILE       the signer's Ed25519 private key (PEM), registered in the ledger\n"
-    "  --dry-run        print what would be appended, as JSON Lines, and append nothing\n"
-    "  --partial        append the good records even if some are rejected\n"
-    "  --batch N        events per durable commit (as `evident append`)\n",
-    {"map", "param", "ledger", "key", "batch", "server", "trust"},
-    {"plaintext", "dry-run", "partial"},
+    "--partial is given. Progress goes to standard error on long runs.\n",
+    {{{"map", "FILE", "the mapping"},
+      {"param", "NAME=VALUE[,NAME=VALUE]",
+       "values for the mapping's params (e.g. district_id=lea-0640001)"},
+      {"ledger", "DIR", "the ledger"},
+      {"key", "FILE", "the signer's Ed25519 private key (PEM), registered in the ledger"},
+      {"dry-run", "", "print what would be appended, as JSON Lines, and append nothing"},
+      {"partial", "", "append the good records even if some are rejected"},
+      {"batch", "N", "events per durable commit (as `evident append`)"},
+      {"server", "HOST:PORT", "import through `evident serve` instead of opening the ledger"},
+      {"trust", "CERT", "with --server: the server's TLS certificate"},
+      {"plaintext", "", "with --server: no TLS, for a server on loopback started so"}}},
     RunImport};
 
 }  // namespace evident::cli

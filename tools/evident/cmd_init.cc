@@ -37,19 +37,19 @@ int RunInit(const Flags& flags) {
 const Command kInitCommand = {
     kName,
     "create a ledger with its admin and ledger keys",
-    "usage: evident init --ledger DIR [--origin ORIGIN] [--district ID]\n\n"
+    "usage: evident init --ledger DIR [--origin ORIGIN] [--district ID] [--tls-host NAME]\n\n"
     "Creates a ledger in DIR: the database in DIR/db, and two new Ed25519 keys in\n"
     "DIR/keys (admin.pem and ledger.pem, readable by the owner only). The first two\n"
     "entries of the log register them: the admin key, signed by itself, then the\n"
-    "ledger key (which signs checkpoints), signed by the admin.\n\n"
-    "  --ledger DIR       where to create the ledger (must not hold one)\n"
-    "  --origin ORIGIN    the log's name in its checkpoints, e.g.\n"
-    "                     evident.example/springfield (default evident.example/district)\n"
-    "  --district ID      the district id written on the key events (default district)\n"
-    "  --tls-host NAME    the name in the self-signed TLS certificate written to\n"
-    "                     DIR/keys/tls-cert.pem and tls-key.pem (default localhost)\n",
-    {"ledger", "origin", "district", "tls-host"},
-    {},
+    "ledger key (which signs checkpoints), signed by the admin.\n",
+    {{{"ledger", "DIR", "where to create the ledger (must not hold one)"},
+      {"origin", "ORIGIN",
+       "the log's name in its checkpoints, e.g. "
+       "evident.example/springfield (default evident.example/district)"},
+      {"district", "ID", "the district id written on the key events (default district)"},
+      {"tls-host", "NAME",
+       "the name in the self-signed TLS certificate written to "
+       "DIR/keys/tls-cert.pem and tls-key.pem (default localhost)"}}},
     RunInit};
 
 }  // namespace evident::cli

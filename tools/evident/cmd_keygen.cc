@@ -42,15 +42,14 @@ const Command kKeygenCommand = {
     "Writes a new Ed25519 private key to FILE (PEM, PKCS#8, owner-only) and prints\n"
     "its key id and public key on stderr. It never overwrites a file.\n"
     "With --principal, also prints on stdout the KeyRegistered event (JSON) that\n"
-    "registers the key; it takes effect once an admin appends it.\n\n"
-    "  --out FILE         where to write the private key\n"
-    "  --principal ID     who holds the key, e.g. hr-system\n"
-    "  --role ROLE        Admin, Integration, Auditor, Board or Ledger (default Integration)\n"
-    "  --allow TYPES      for an Integration: the event types it may append,\n"
-    "                     comma-separated, e.g. AttendanceRecorded,ParticipationCompleted\n"
-    "  --district ID      the district id on the event (default district)\n",
-    {"out", "principal", "role", "allow", "district"},
-    {},
+    "registers the key; it takes effect once an admin appends it.\n",
+    {{{"out", "FILE", "where to write the private key"},
+      {"principal", "ID", "who holds the key, e.g. hr-system"},
+      {"role", "ROLE", "Admin, Integration, Auditor, Board or Ledger (default Integration)"},
+      {"allow", "TYPES",
+       "for an Integration: the event types it may append, "
+       "comma-separated, e.g. AttendanceRecorded,ParticipationCompleted"},
+      {"district", "ID", "the district id on the event (default district)"}}},
     RunKeygen};
 
 }  // namespace evident::cli

@@ -55,8 +55,10 @@ const Command kLogCommand = {
     "(default the end), at most N of them, one JSON object per line:\n"
     "  {\"sequence\", \"recorded_at\", \"signer_key_id\", \"signature\", \"event\"}\n"
     "where \"event\" is in the form 'evident append' reads (docs/events.md).\n",
-    {"ledger", "from", "to", "limit"},
-    {},
+    {{{"ledger", "DIR", "the ledger"},
+      {"from", "A", "the first position (default 0)"},
+      {"to", "B", "the position after the last (default: the end)"},
+      {"limit", "N", "print at most N entries"}}},
     RunLog};
 
 }  // namespace evident::cli

@@ -78,8 +78,7 @@ const Command kProjectCommand = {
     "the views are of, their reporting date, the checkpoint root, and a digest of the\n"
     "state and of each view. A rebuild and an update at the same position give the\n"
     "same digests. docs/metrics.md defines every figure.\n",
-    {"ledger"},
-    {},
+    {{{"ledger", "DIR", "the ledger"}}},
     RunProject};
 
 }  // namespace evident::cli

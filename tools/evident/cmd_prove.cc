@@ -143,9 +143,16 @@ const Command kProveCommand = {
     "its extra line) and the signed checkpoint: one self-contained file.\n"
     "With --consistency: a proof that the tree of size N extends the tree of size M,\n"
     "as JSON {\"size1\", \"size2\", \"proof\"}.\n"
-    "Sizes must be ones a checkpoint was signed for ('evident checkpoint --list').\n",
-    {"ledger", "index", "size", "server", "trust", "key"},
-    {"consistency", "tlog-proof", "plaintext"},
+    "Sizes must be ones a checkpoint was signed for; 'evident checkpoint' lists them.\n",
+    {{{"ledger", "DIR", "the ledger"},
+      {"index", "I", "the entry to prove"},
+      {"size", "N", "the tree size to prove it in (default: the newest checkpoint's)"},
+      {"tlog-proof", "", "write a C2SP tlog-proof@v1 file instead of JSON"},
+      {"consistency", "", "prove that tree size N extends tree size M (given as M N)"},
+      {"server", "HOST:PORT", "ask `evident serve` instead of opening the ledger"},
+      {"trust", "CERT", "with --server: the server's TLS certificate"},
+      {"key", "FILE", "with --server: a private key (PEM) to log in with"},
+      {"plaintext", "", "with --server: no TLS, for a server on loopback started so"}}},
     RunProve};
 
 }  // namespace evident::cli

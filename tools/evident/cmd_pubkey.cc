@@ -29,8 +29,7 @@ const Command kPubkeyCommand = {
     "verifier key form NAME+KEYID+KEY (the name is the log's origin). Give it to\n"
     "auditors once, through a channel other than the ledger itself; they check\n"
     "checkpoints and proofs against it with 'evident check-proof'.\n",
-    {"ledger"},
-    {},
+    {{{"ledger", "DIR", "the ledger"}}},
     RunPubkey};
 
 }  // namespace evident::cli

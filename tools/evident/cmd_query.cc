@@ -1,6 +1,7 @@
 // evident query: print the rows of a view as JSON or CSV.
 
 #include <iostream>
+#include <utility>
 
 #include "ledger/coding.h"
 #include "projections/fact.h"
@@ -17,6 +18,14 @@ using projections::Json;
 using projections::ViewRow;
 
 constexpr char kName[] = "query";
+
+// Each filter flag, and the name QuerySpec::filters (and the server's Query
+// request) gives the same filter.
+constexpr std::pair<const char*, const char*> kFilterFlags[] = {{"person", "person"},
+                                                                {"site", "site"},
+                                                                {"program", "programme"},
+                                                                {"fiscal-year", "fy"},
+                                                                {"row", "row"}};
 
 // With --verify: the whole log re-checked, as `evident verify` does.
 StatusOr<std::string> FullVerification(Ledger* ledger) {
@@ -57,7 +66,7 @@ int OverTheWire(const Flags& flags, const projections::QuerySpec& spec) {
   }
   auto client = ConnectServerFlag(flags);
   if (!client.ok()) return Fail(kName, client.status());
-  auto text = client.value()->Query(spec.view, spec.filters, flags.Get("as-of").value_or(""));
+  auto text = client.value()->Query(spec.view, spec.filters, flags.Get("as-of-date").value_or(""));
   if (!text.ok()) return Fail(kName, text.status());
   if (flags.Has("csv")) {
     const Json doc = Json::parse(text.value(), nullptr, false);
@@ -76,15 +85,12 @@ int RunQuery(const Flags& flags) {
   }
   projections::QuerySpec spec;
   spec.view = flags.positional()[0];
-  for (const std::string& name : projections::QueryFilterNames()) {
-    if (auto v = flags.Get(name)) spec.filters[name] = *v;
+  for (const auto& [flag, filter] : kFilterFlags) {
+    if (auto v = flags.Get(flag)) spec.filters[filter] = *v;
   }
-  if (auto as_of = flags.Get("as-of")) {
-    spec.as_of_day = projections::DayOf(*as_of);
-    if (spec.as_of_day == projections::kNoDay || as_of->size() != 10) {
-      return Fail(kName, "--as-of must be a date, YYYY-MM-DD; got \"" + *as_of + "\"");
-    }
-  }
+  auto day = AsOfDateFlag(flags);
+  if (!day.ok()) return Fail(kName, day.status());
+  spec.as_of_day = day.value();
   auto size = flags.GetUint("size", 0);
   if (!size.ok()) return Fail(kName, size.status());
   if (flags.Has("server")) return OverTheWire(flags, spec);
@@ -118,25 +124,39 @@ int RunQuery(const Flags& flags) {
 const Command kQueryCommand = {
     kName,
     "print a view's rows as JSON or CSV",
-    "usage: evident query VIEW --ledger DIR [--person ID] [--site ID] [--programme ID]\n"
-    "                    [--fy YEAR] [--row KIND] [--as-of YYYY-MM-DD] [--size N] [--csv]\n"
-    "       evident query VIEW --server HOST:PORT --trust CERT --key KEY [filters] [--csv]\n\n"
+    "usage: evident query VIEW --ledger DIR [--person ID] [--site ID] [--program ID]\n"
+    "                    [--fiscal-year YEAR] [--row KIND] [--as-of-date YYYY-MM-DD]\n"
+    "                    [--size N] [--verify] [--csv]\n"
+    "       evident query VIEW --server HOST:PORT --trust CERT --key KEY [--person ID]\n"
+    "                    [--site ID] [--program ID] [--fiscal-year YEAR] [--row KIND]\n"
+    "                    [--as-of-date YYYY-MM-DD] [--csv]\n\n"
     "VIEW is reciprocity, accountability, equity or compliance (docs/metrics.md).\n"
     "The views are brought up to date with the log first. The JSON names the tree\n"
-    "size and root hash the rows were computed from, so anyone can recompute them.\n\n"
-    "  --person, --site, --programme, --fy, --row   keep rows with that value\n"
-    "                  (--fy matches fiscal_year or school_year)\n"
-    "  --as-of DATE    judge windows and due dates on DATE instead of the date of the\n"
-    "                  last entry\n"
-    "  --size N        the view as of tree size N, folded afresh from the log\n"
-    "  --verify        re-check the whole log first (as 'evident verify') and state\n"
-    "                  the result in the compliance view's log row\n"
-    "  --csv           one line per row; nested fields flattened as a.b, lists as JSON\n"
-    "  --server HOST:PORT --trust CERT --key KEY   ask `evident serve` instead of\n"
-    "                  opening the ledger (a board key sees accountability and equity)\n",
-    {"ledger", "person", "site", "programme", "fy", "row", "as-of", "size", "server", "trust",
-     "key"},
-    {"csv", "verify", "plaintext"},
+    "size and root hash the rows were computed from, so anyone can recompute them.\n",
+    {{{"ledger", "DIR", "the ledger"},
+      {"person", "ID", "keep rows whose person is ID"},
+      {"site", "ID", "keep rows whose site is ID"},
+      {"program", "ID", "keep rows whose program is ID"},
+      {"fiscal-year", "YEAR", "keep rows whose fiscal_year or school_year is YEAR"},
+      {"row", "KIND", "keep rows of that kind (their \"row\" field)"},
+      {"as-of-date", "YYYY-MM-DD",
+       "judge windows and due dates on this day instead of the day "
+       "of the last entry"},
+      {"size", "N", "the view as of tree size N, folded afresh from the log"},
+      {"verify", "",
+       "re-check the whole log first (as 'evident verify') and state "
+       "the result in the compliance view's log row"},
+      {"csv", "", "one line per row; nested fields flattened as a.b, lists as JSON"},
+      {"server", "HOST:PORT",
+       "ask `evident serve` instead of opening the ledger (a board key "
+       "sees accountability and equity)"},
+      {"trust", "CERT", "with --server: the server's TLS certificate"},
+      {"key", "FILE", "with --server: a private key (PEM) to log in with"},
+      {"plaintext", "", "with --server: no TLS, for a server on loopback started so"}},
+     {{"fy", "--fiscal-year"},
+      {"programme", "--program"},
+      {"as-of", "--as-of-date"},
+      {"date", "--as-of-date"}}},
     RunQuery};
 
 }  // namespace evident::cli

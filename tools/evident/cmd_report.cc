@@ -18,7 +18,7 @@ int Board(const Flags& flags) {
   auto fy = flags.GetUint("fiscal-year", 0);
   if (!fy.ok()) return Fail(kName, fy.status());
   if (!flags.Has("fiscal-year") || fy.value() < 1900 || fy.value() > 9999) {
-    return Fail(kName, "give the fiscal year with --fiscal-year YYYY (the year it ends in)");
+    return Fail(kName, "give the fiscal year with --fiscal-year YEAR (the year it ends in)");
   }
   auto out = flags.Get("out");
   if (!out) return Fail(kName, "give the report's folder with --out DIR (it must not exist yet)");
@@ -26,15 +26,12 @@ int Board(const Flags& flags) {
   if (!ledger.ok()) return Fail(kName, ledger.status());
   projections::report::BoardRequest request;
   request.fiscal_year = int32_t(fy.value());
-  auto size = flags.GetUint("as-of", ledger.value()->size());
+  auto size = flags.GetUint("size", ledger.value()->size());
   if (!size.ok()) return Fail(kName, size.status());
   request.tree_size = size.value();
-  if (auto date = flags.Get("date")) {
-    request.as_of_day = projections::DayOf(*date);
-    if (request.as_of_day == projections::kNoDay || date->size() != 10) {
-      return Fail(kName, "--date must be a date, YYYY-MM-DD; got \"" + *date + "\"");
-    }
-  }
+  auto day = AsOfDateFlag(flags);
+  if (!day.ok()) return Fail(kName, day.status());
+  request.as_of_day = day.value();
   auto summary = projections::report::BoardSummaryFromLedger(ledger.value().get(), request);
   if (!summary.ok()) return Fail(kName, summary.status());
   auto files = projections::report::RenderAll(summary.value());
@@ -110,21 +107,33 @@ int RunReport(const Flags& flags) {
 const Command kReportCommand = {
     kName,
     "write the board's accountability report, or check one against the log",
-    "usage: evident report board --ledger DIR --fiscal-year YYYY --out DIR\n"
-    "                            [--as-of SIZE] [--date YYYY-MM-DD]\n"
-    "       evident report verify DIR (--ledger DIR | --bundle DIR [--vkey KEY])\n\n"
+    "usage: evident report board --ledger DIR --fiscal-year YEAR --out DIR\n"
+    "                            [--size N] [--as-of-date YYYY-MM-DD]\n"
+    "       evident report verify DIR --ledger DIR\n"
+    "       evident report verify DIR --bundle DIR [--vkey VKEY | --vkey-file FILE]\n\n"
     "board   computes the report for one fiscal year (July to June, named by the year\n"
-    "        it ends in) from the log's first SIZE entries (default: all), and writes\n"
+    "        it ends in) from the log's first N entries (default: all), and writes\n"
     "        report.html, report.pdf, report.md, summary.json and one CSV per table\n"
-    "        into a new folder. The report carries the signed checkpoint at SIZE.\n"
-    "        --date judges follow-up windows and due dates on that day (default: the\n"
-    "        day the last entry was recorded). Counts of fewer than 10 people are\n"
-    "        suppressed.\n"
+    "        into a new folder. The report carries the signed checkpoint at size N.\n"
+    "        Follow-up windows and due dates are judged on the --as-of-date day\n"
+    "        (default: the day the last entry was recorded). Counts of fewer than 10\n"
+    "        people are suppressed.\n"
     "verify  recomputes the report in DIR from the ledger, or from an export bundle\n"
     "        that starts at entry 0, at the checkpoint the report states, and compares\n"
     "        every figure and every file. Exit status 0 only when all match.\n",
-    {"ledger", "bundle", "vkey", "vkey-file", "fiscal-year", "out", "as-of", "date"},
-    {},
+    {{{"ledger", "DIR", "the ledger"},
+      {"fiscal-year", "YEAR", "board: the fiscal year, named by the year it ends in"},
+      {"out", "DIR", "board: the report's folder (it must not exist yet)"},
+      {"size", "N", "board: the tree size to report on (a size with a checkpoint)"},
+      {"as-of-date", "YYYY-MM-DD", "board: the day to judge windows and due dates on"},
+      {"bundle", "DIR", "verify: recompute from this export bundle instead of a ledger"},
+      {"vkey", "VKEY",
+       "verify --bundle: the ledger's verifier key, as 'evident pubkey' "
+       "prints it (without it, the bundle's own ledger.vkey is used)"},
+      {"vkey-file", "FILE", "verify --bundle: the same, read from the first line of FILE"}},
+     {{"as-of", "--size; a date to judge on is --as-of-date"},
+      {"date", "--as-of-date"},
+      {"fy", "--fiscal-year"}}},
     RunReport};
 
 }  // namespace evident::cli

@@ -224,10 +224,8 @@ const Command kSchemaCommand = {
     "Prints, as Markdown, the fields of the event envelope and of every event type\n"
     "(or of TYPE alone): the value each takes, whether it is required, and its rule.\n"
     "It is read from the schema compiled into this build, so it is always current;\n"
-    "docs/events.md holds the same text.\n\n"
-    "  --examples     instead, one minimal valid event of each type, as JSON Lines\n",
-    {},
-    {"examples"},
+    "docs/events.md holds the same text.\n",
+    {{{"examples", "", "instead, one minimal valid event of each type, as JSON Lines"}}},
     RunSchema};
 
 }  // namespace evident::cli

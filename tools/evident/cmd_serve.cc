@@ -44,8 +44,7 @@ int RunServe(const Flags& given) {
   const std::string path = given.Get("config").value();
   auto text = ReadFile(path, "config file (--config)");
   if (!text.ok()) return Fail(kName, text.status());
-  auto flags = given.WithConfigFile(path, text.value(), kServeCommand.value_flags,
-                                    kServeCommand.bool_flags);
+  auto flags = given.WithConfigFile(path, text.value(), kServeCommand.flags);
   if (!flags.ok()) return Fail(kName, flags.status());
   return Serve(flags.value());
 }
@@ -149,34 +148,37 @@ const Command kServeCommand = {
     "usage: evident serve --ledger DIR [--listen HOST:PORT] [--cert FILE --key FILE]\n"
     "                     [--plaintext] [--max-connections N] [--max-pending-logins N]\n"
     "                     [--idle-timeout SECONDS] [--write-timeout SECONDS]\n"
-    "                     [--metrics HOST:PORT [--metrics-public]] [--config FILE]\n"
-    "                     [--check-config]\n\n"
+    "                     [--metrics HOST:PORT [--metrics-public]] [--log-file FILE]\n"
+    "                     [--config FILE] [--check-config]\n\n"
     "Serves appends, reads, subscriptions, checkpoints, proofs and the views to\n"
-    "clients that\n"
-    "prove they hold a key registered in the log (docs/protocol.md). TLS by default,\n"
-    "with DIR/keys/tls-cert.pem and tls-key.pem (written by `evident init`) unless\n"
-    "--cert and --key name others. On SIGTERM or SIGINT it stops accepting, answers\n"
-    "every request in flight, and closes the ledger cleanly.\n\n"
-    "  --listen HOST:PORT     default 127.0.0.1:7420 (port 0: any free port)\n"
-    "  --plaintext            no TLS; allowed on a loopback address only\n"
-    "  --max-connections N    default 256; past it a connection still logging in\n"
-    "                         makes room, or the new one is refused\n"
-    "  --max-pending-logins N default 64 logging in at once; past it the oldest is closed\n"
-    "  --idle-timeout S       close a connection idle this long (default 300)\n"
-    "  --write-timeout S      close a connection that takes no reply this long (default 30)\n"
-    "  --metrics HOST:PORT    serve Prometheus metrics at /metrics and a health check at\n"
-    "                         /healthz on this address, in plain HTTP (off by default);\n"
-    "                         a loopback address only, as the metrics name principals\n"
-    "  --metrics-public       allow --metrics on an address that is not loopback\n"
-    "  --config FILE          settings as `name = value` lines, named as these flags\n"
-    "                         (tools/evident.conf); flags given here override the file\n"
-    "  --log-file FILE        append the log here (default: standard error); lines are\n"
-    "                         UTC time, level=info|warn, then conn=cN peer=ADDR for a\n"
-    "                         connection's events\n"
-    "  --check-config         check the settings, the TLS files and the ledger, then exit\n",
-    {"ledger", "listen", "cert", "key", "max-connections", "max-pending-logins", "idle-timeout",
-     "write-timeout", "metrics", "config", "log-file"},
-    {"plaintext", "check-config", "metrics-public"},
+    "clients that prove they hold a key registered in the log (docs/protocol.md).\n"
+    "TLS by default, with DIR/keys/tls-cert.pem and tls-key.pem (written by\n"
+    "`evident init`) unless --cert and --key name others. On SIGTERM or SIGINT it\n"
+    "stops accepting, answers every request in flight, and closes the ledger cleanly.\n",
+    {{{"ledger", "DIR", "the ledger"},
+      {"listen", "HOST:PORT", "default 127.0.0.1:7420 (port 0: any free port)"},
+      {"cert", "FILE", "the TLS certificate (default DIR/keys/tls-cert.pem)"},
+      {"key", "FILE", "the TLS private key (default DIR/keys/tls-key.pem)"},
+      {"plaintext", "", "no TLS; allowed on a loopback address only"},
+      {"max-connections", "N",
+       "default 256; past it a connection still logging in "
+       "makes room, or the new one is refused"},
+      {"max-pending-logins", "N", "default 64 logging in at once; past it the oldest is closed"},
+      {"idle-timeout", "SECONDS", "close a connection idle this long (default 300)"},
+      {"write-timeout", "SECONDS", "close a connection that takes no reply this long (default 30)"},
+      {"metrics", "HOST:PORT",
+       "serve Prometheus metrics at /metrics and a health check at "
+       "/healthz on this address, in plain HTTP (off by default); "
+       "a loopback address only, as the metrics name principals"},
+      {"metrics-public", "", "allow --metrics on an address that is not loopback"},
+      {"log-file", "FILE",
+       "append the log here (default: standard error); lines are "
+       "UTC time, level=info|warn, then conn=cN peer=ADDR for a "
+       "connection's events"},
+      {"config", "FILE",
+       "settings as `name = value` lines, named as these flags "
+       "(tools/evident.conf); flags given here override the file"},
+      {"check-config", "", "check the settings, the TLS files and the ledger, then exit"}}},
     RunServe};
 
 }  // namespace evident::cli

@@ -45,11 +45,13 @@ const Command kTailCommand = {
     "Subscribes to `evident serve`: prints every entry from position N (default 0)\n"
     "in order, as `evident log` does, then each new entry as it is appended, until\n"
     "M entries were printed or the server closes. An integration key sees only its\n"
-    "own appends; a board key may not tail.\n\n"
-    "  --trust CERT   the server's TLS certificate (its ledger's keys/tls-cert.pem)\n"
-    "  --plaintext    for a server started with --plaintext on loopback\n",
-    {"server", "trust", "key", "from", "limit"},
-    {"plaintext"},
+    "own appends; a board key may not tail.\n",
+    {{{"server", "HOST:PORT", "the server"},
+      {"trust", "CERT", "the server's TLS certificate (its ledger's keys/tls-cert.pem)"},
+      {"key", "FILE", "a private key (PEM) to log in with"},
+      {"from", "N", "the first position (default 0)"},
+      {"limit", "M", "stop after M entries"},
+      {"plaintext", "", "no TLS, for a server started with --plaintext on loopback"}}},
     RunTail};
 
 }  // namespace evident::cli

@@ -71,8 +71,10 @@ const Command kVerifyCommand = {
     "checkpoint's signature with VKEY (the ledger's key, from 'evident pubkey'; without\n"
     "it the bundle's own ledger.vkey is used, and said so), every entry's inclusion\n"
     "proof, that the range has no gap, and every signature and key rule.\n",
-    {"ledger", "bundle", "vkey", "vkey-file"},
-    {},
+    {{{"ledger", "DIR", "the ledger"},
+      {"bundle", "BUNDLE", "an export bundle, checked offline"},
+      {"vkey", "VKEY", "with --bundle: the ledger's verifier key, as 'evident pubkey' prints it"},
+      {"vkey-file", "FILE", "with --bundle: the same, read from the first line of FILE"}}},
     RunVerify};
 
 }  // namespace evident::cli

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -14,13 +13,16 @@ namespace evident::cli {
 struct Command {
   const char* name;
   const char* summary;  // one line, for `evident --help`
-  const char* help;     // the full text of `evident NAME --help`
-  std::set<std::string> value_flags;
-  std::set<std::string> bool_flags;
+  const char* usage;    // "usage: evident NAME ..." lines and what the command does
+  FlagTable flags;      // everything it accepts; its --help lists them
   int (*run)(const Flags& flags);
 };
 
 const std::vector<Command>& AllCommands();
+
+// The text of `evident NAME --help`: the usage, then "flags:" and every flag
+// the command accepts (FlagHelp), so the two cannot differ.
+std::string HelpText(const Command& command);
 
 // Prints "evident NAME: message" on stderr and returns 1.
 int Fail(const char* command, const Status& status);

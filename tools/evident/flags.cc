@@ -1,12 +1,81 @@
 #include "tools/evident/flags.h"
 
+#include <algorithm>
 #include <charconv>
+#include <sstream>
 
 namespace evident::cli {
 
-StatusOr<Flags> Flags::Parse(const std::vector<std::string>& args,
-                             const std::set<std::string>& value_flags,
-                             const std::set<std::string>& bool_flags) {
+namespace {
+
+// The widest "--name VALUE" that FlagHelp puts its text beside; a wider one
+// has its text on the next line. Lines are filled to kLineWidth columns.
+constexpr size_t kMostLabelWidth = 24;
+constexpr size_t kLineWidth = 80;
+
+std::string Label(const FlagSpec& f) {
+  return std::string("--") + f.name + (f.TakesValue() ? std::string(" ") + f.value : "");
+}
+
+// InvalidArgument for a name the table does not accept, after `at`:
+// `unknown`, or, for a retired spelling, "--NAME is now --NEW".
+Status NotAccepted(const FlagTable& table, const std::string& name, const std::string& at,
+                   const std::string& unknown) {
+  for (const RetiredFlag& r : table.retired) {
+    if (name == r.name) return Status::InvalidArgument(at + "--" + name + " is now " + r.now);
+  }
+  return Status::InvalidArgument(at + unknown);
+}
+
+// "it takes --a, --b and --c", or "it takes no flags".
+std::string Takes(const FlagTable& table) {
+  std::string out = "it takes";
+  for (size_t i = 0; i < table.flags.size(); ++i) {
+    out += (i == 0 ? " --" : i + 1 == table.flags.size() ? " and --" : ", --");
+    out += table.flags[i].name;
+  }
+  return table.flags.empty() ? "it takes no flags" : out;
+}
+
+}  // namespace
+
+const FlagSpec* FlagTable::Find(std::string_view name) const {
+  for (const FlagSpec& f : flags) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+std::string FlagHelp(const FlagTable& table) {
+  size_t width = 0;
+  for (const FlagSpec& f : table.flags) {
+    if (Label(f).size() <= kMostLabelWidth) width = std::max(width, Label(f).size());
+  }
+  const size_t column = 2 + width + 2;
+  std::string out;
+  for (const FlagSpec& f : table.flags) {
+    std::string line = "  " + Label(f);
+    if (line.size() + 2 > column) {
+      out += line + "\n";
+      line.clear();
+    }
+    line.resize(column, ' ');
+    size_t words = 0;  // on `line`
+    std::istringstream text(f.help);
+    for (std::string word; text >> word; ++words) {
+      if (words > 0 && line.size() + 1 + word.size() > kLineWidth) {
+        out += line + "\n";
+        line.assign(column, ' ');
+        words = 0;
+      }
+      line += (words > 0 ? " " : "") + word;
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+StatusOr<Flags> Flags::Parse(const std::vector<std::string>& args, const FlagTable& table) {
   Flags flags;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -20,18 +89,23 @@ StatusOr<Flags> Flags::Parse(const std::vector<std::string>& args,
       value = name.substr(eq + 1);
       name.resize(eq);
     }
-    if (bool_flags.count(name)) {
+    const FlagSpec* spec = table.Find(name);
+    if (spec == nullptr) {
+      return NotAccepted(table, name, "", "unknown flag --" + name + "; " + Takes(table));
+    }
+    if (!spec->TakesValue()) {
       if (value) return Status::InvalidArgument("--" + name + " takes no value");
       flags.values_[name] = "true";
-    } else if (value_flags.count(name)) {
-      if (!value) {
-        if (i + 1 >= args.size()) return Status::InvalidArgument("--" + name + " needs a value");
-        value = args[++i];
-      }
-      flags.values_[name] = *value;
-    } else {
-      return Status::InvalidArgument("unknown flag --" + name);
+      continue;
     }
+    if (!value) {
+      if (i + 1 >= args.size()) {
+        return Status::InvalidArgument("--" + name + " needs a value: --" + name + " " +
+                                       spec->value);
+      }
+      value = args[++i];
+    }
+    flags.values_[name] = *value;
   }
   return flags;
 }
@@ -64,8 +138,7 @@ StatusOr<uint64_t> Flags::GetUint(const std::string& name, uint64_t fallback) co
 }
 
 StatusOr<Flags> Flags::WithConfigFile(const std::string& path, const std::string& text,
-                                      const std::set<std::string>& value_flags,
-                                      const std::set<std::string>& bool_flags) const {
+                                      const FlagTable& table) const {
   Flags merged = *this;
   size_t number = 0;
   for (size_t start = 0; start < text.size();) {
@@ -85,16 +158,18 @@ StatusOr<Flags> Flags::WithConfigFile(const std::string& path, const std::string
     if (eq == std::string::npos) return Status::InvalidArgument(at + "expected name = value");
     const std::string name = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
     if (name == "config") return Status::InvalidArgument(at + "a config file cannot name another");
-    if (bool_flags.count(name)) {
+    const FlagSpec* spec = table.Find(name);
+    if (spec == nullptr) {
+      return NotAccepted(table, name, at, "unknown setting \"" + name + "\"");
+    }
+    if (!spec->TakesValue()) {
       if (value != "true" && value != "false") {
         return Status::InvalidArgument(at + name + " is true or false, not \"" + value + "\"");
       }
       if (value == "true" && !merged.Has(name)) merged.values_[name] = "true";
-    } else if (value_flags.count(name)) {
+    } else {
       if (value.empty()) return Status::InvalidArgument(at + name + " needs a value");
       if (!merged.Has(name)) merged.values_[name] = value;
-    } else {
-      return Status::InvalidArgument(at + "unknown setting \"" + name + "\"");
     }
   }
   return merged;

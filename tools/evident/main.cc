@@ -9,22 +9,6 @@
 
 namespace evident::cli {
 
-const std::vector<Command>& AllCommands() {
-  static const std::vector<Command> commands = {
-      kInitCommand,       kKeygenCommand, kAppendCommand,  kImportCommand, kLogCommand,        kVerifyCommand,
-      kCheckpointCommand, kPubkeyCommand, kProveCommand,   kCheckProofCommand, kExportCommand,
-      kProjectCommand,    kQueryCommand,  kReportCommand,  kServeCommand,      kTailCommand,
-      kSchemaCommand,     kBackupCommand, kRestoreCommand, kDemoCommand,   kDemoDataCommand};
-  return commands;
-}
-
-int Fail(const char* command, const std::string& message) {
-  std::cerr << "evident " << command << ": " << message << "\n";
-  return 1;
-}
-
-int Fail(const char* command, const Status& status) { return Fail(command, status.message()); }
-
 namespace {
 
 void PrintUsage(std::ostream& out) {
@@ -71,11 +55,11 @@ int Main(int argc, char** argv) {
     std::vector<std::string> args(argv + 2, argv + argc);
     for (const auto& a : args) {
       if (a == "--help" || a == "-h") {
-        std::cout << c.help;
+        std::cout << HelpText(c);
         return 0;
       }
     }
-    auto flags = Flags::Parse(args, c.value_flags, c.bool_flags);
+    auto flags = Flags::Parse(args, c.flags);
     if (!flags.ok()) {
       std::cerr << "evident " << c.name << ": " << flags.status().message() << " (see 'evident "
                 << c.name << " --help')\n";
