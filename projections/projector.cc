@@ -1,5 +1,8 @@
 #include "projections/projector.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "ledger/coding.h"
 #include "ledger/entry.h"
 #include "ledger/sha256.h"
@@ -97,15 +100,15 @@ Status Projector::LoadInForce(uint64_t original_pos, const AmendedState* amended
   auto in_force = UpcastFact(original.value(), original_pos);
   if (!in_force.ok()) return in_force.status();
   *fact = in_force.value();
-  if (amended == nullptr || !amended->corrected) return Status::OK();
-  auto correction = load(amended->current_pos);
+  if (amended == nullptr || !amended->corrected()) return Status::OK();
+  auto correction = load(amended->corrections.back());
   if (!correction.ok()) return correction.status();
   auto* body = correction.value()->body_as_RecordCorrected();
   if (body == nullptr) return Status::Corruption("amendment state names a non-correction");
   fact->type = body->body_type();
   fact->body = body->body();
-  if (amended->subject_pos != 0) {
-    auto subject = load(amended->subject_pos);
+  if (!amended->with_subject.empty()) {
+    auto subject = load(amended->with_subject.back());
     if (!subject.ok()) return subject.status();
     auto* with_subject = subject.value()->body_as_RecordCorrected();
     if (with_subject == nullptr || with_subject->subject() == nullptr) {
@@ -154,8 +157,16 @@ Status Projector::ApplyAmendment(const schema::Event* event, std::string_view si
     return finish("not applied: " + s.message());
   }
   if (!s.ok()) return s;
+  if (voiding && old_fact.type == Body::RecordCorrected) {
+    auto outcome = WithdrawCorrection(found);
+    if (!outcome.ok()) return outcome.status();
+    return finish(std::move(outcome.value()));
+  }
   if (IsGovernance(old_fact.type)) {
-    return finish("not applied: governance events are not amended; register or revoke keys");
+    return finish(old_fact.type == Body::RecordCorrected
+                      ? "not applied: a correction is not corrected; correct the event it "
+                        "corrected again, or void the correction"
+                      : "not applied: governance events are not amended; register or revoke keys");
   }
   if (!voiding && correction->body_type() != old_fact.type) {
     return finish(std::string("not applied: the correction's body is ") +
@@ -169,16 +180,43 @@ Status Projector::ApplyAmendment(const schema::Event* event, std::string_view si
   } else {
     Fact new_fact = old_fact;
     new_fact.body = correction->body();
-    if (correction->subject() != nullptr) {
-      new_fact.subject = correction->subject();
-      next.subject_pos = position_;
-    }
+    if (correction->subject() != nullptr) new_fact.subject = correction->subject();
     state_.Apply(new_fact, +1);
-    next.corrected = true;
-    next.current_pos = position_;
+    next.corrections.push_back(position_);
+    if (correction->subject() != nullptr) next.with_subject.push_back(position_);
   }
   state_.amended.Mutable(amended_key) = next;
   return finish("applied");
+}
+
+StatusOr<std::string> Projector::WithdrawCorrection(uint64_t correction_pos) {
+  const Amendment* applied = state_.amendment.Find(PositionKey(correction_pos));
+  if (applied == nullptr || applied->outcome != "applied" || applied->voided) {
+    return std::string("not applied: the correction it names was not applied");
+  }
+  const std::string event_key = PositionKey(static_cast<uint64_t>(applied->amended_position));
+  const AmendedState* amended = state_.amended.Find(event_key);
+  if (amended == nullptr || amended->voided ||
+      std::find(amended->corrections.begin(), amended->corrections.end(), correction_pos) ==
+          amended->corrections.end()) {
+    return std::string("not applied: the event it corrected was voided");
+  }
+  std::vector<std::string> storage_before, storage_after;  // the facts point into these
+  Fact before;
+  EVIDENT_RETURN_IF_ERROR(LoadInForce(static_cast<uint64_t>(applied->amended_position), amended,
+                                      &storage_before, &before));
+  AmendedState next = *amended;
+  std::erase(next.corrections, correction_pos);
+  std::erase(next.with_subject, correction_pos);
+  Fact after;
+  EVIDENT_RETURN_IF_ERROR(LoadInForce(static_cast<uint64_t>(applied->amended_position), &next,
+                                      &storage_after, &after));
+  state_.Apply(before, -1);
+  state_.Apply(after, +1);
+  state_.amended.Mutable(event_key) = std::move(next);
+  // The correction itself now stands voided: it cannot be withdrawn twice.
+  state_.amended.Mutable(PositionKey(correction_pos)).voided = true;
+  return std::string("applied");
 }
 
 }  // namespace evident::projections

@@ -74,6 +74,11 @@ class Projector {
  private:
   Status ApplyEvent(const schema::Event* event, std::string_view signer);
   Status ApplyAmendment(const schema::Event* event, std::string_view signer);
+  // A void of the applied correction at `correction_pos`: the event it
+  // corrected reads as before it (its original, or the correction before).
+  // The amendment's outcome ("applied", or why not), or an error reading
+  // the log.
+  StatusOr<std::string> WithdrawCorrection(uint64_t correction_pos);
   // The fact in force for the event with id `target` found at `original_pos`.
   // Entry bytes it reads are kept in `storage`, which `fact` points into.
   Status LoadInForce(uint64_t original_pos, const AmendedState* amended,

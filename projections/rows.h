@@ -211,14 +211,16 @@ struct Amendment {
   bool empty() const { return event_id.empty(); }
 };
 
-// Where an amended event's body now comes from.
+// Where an amended event's body now comes from: the last correction still
+// standing (else the original), its subject from the last standing
+// correction that carries one. A void of a correction takes it off both.
 struct AmendedState {
-  uint64_t current_pos = 0;  // the correction whose body is in force
-  uint64_t subject_pos = 0;  // the correction whose subject is in force; 0: the original's
+  std::vector<uint64_t> corrections;   // standing corrections, in log order
+  std::vector<uint64_t> with_subject;  // those of them that carry a subject
   bool voided = false;
-  bool corrected = false;
-  EVIDENT_VISIT(current_pos, subject_pos, voided, corrected)
-  bool empty() const { return !voided && !corrected; }
+  EVIDENT_VISIT(corrections, with_subject, voided)
+  bool corrected() const { return !corrections.empty(); }
+  bool empty() const { return !voided && corrections.empty(); }
 };
 
 struct Principal {

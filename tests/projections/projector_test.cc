@@ -62,6 +62,45 @@ TEST_F(ProjectorTest, ACorrectionThatMovesTheSubjectIsTakenBackFromWhereItWent) 
   EXPECT_EQ(LastOutcome(*p), "applied");
 }
 
+// docs/metrics.md: a void of a correction withdraws it; the event reads as
+// before it, body and subject, and the state equals one that never saw it.
+TEST_F(ProjectorTest, AVoidOfACorrectionWithdrawsItAndTheEventReadsAsBefore) {
+  const std::string id = Attend("a", 60);
+  const std::string to_b = Correct(id, "AttendanceRecorded", AttendanceBody(90),
+                                   "\"person_id\":\"b\",\"program_id\":\"pd-1\",\"session_id\":\"s1\"");
+  const std::string to_30 = Correct(id, "AttendanceRecorded", AttendanceBody(30));
+  auto p = Fold();
+  EXPECT_EQ(Minutes(*p, "b"), 30);
+  // Withdrawing the last correction: the one before stands (b, 90 minutes).
+  Void(to_30);
+  p = Fold();
+  EXPECT_EQ(LastOutcome(*p), "applied");
+  EXPECT_EQ(Minutes(*p, "a"), -1);
+  EXPECT_EQ(Minutes(*p, "b"), 90);
+  // Withdrawing the first: the original stands again (a, 60 minutes).
+  Void(to_b);
+  p = Fold();
+  EXPECT_EQ(LastOutcome(*p), "applied");
+  EXPECT_EQ(Minutes(*p, "a"), 60);
+  EXPECT_EQ(Minutes(*p, "b"), -1);
+  // A second void of the same correction, and a correction of a correction,
+  // change nothing and say why.
+  Void(to_b);
+  p = Fold();
+  EXPECT_EQ(LastOutcome(*p), "not applied: the event was voided");
+  const std::string to_75 = Correct(id, "AttendanceRecorded", AttendanceBody(75));
+  EXPECT_EQ(Minutes(*Fold(), "a"), 75);
+  Correct(to_75, "AttendanceRecorded", AttendanceBody(45));
+  p = Fold();
+  EXPECT_EQ(LastOutcome(*p),
+            "not applied: a correction is not corrected; correct the event it corrected again, "
+            "or void the correction");
+  EXPECT_EQ(Minutes(*p, "a"), 75);
+  // The event itself can still be voided.
+  Void(id);
+  EXPECT_EQ(Minutes(*Fold(), "a"), -1);
+}
+
 TEST_F(ProjectorTest, AnAmendmentThatCannotApplyChangesNothingAndSaysWhy) {
   const std::string id = Attend("a", 60);
   // The appender refuses an amendment of an id no earlier entry holds (key
