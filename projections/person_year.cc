@@ -87,20 +87,24 @@ class YearBuilder {
   void FromPairs() {
     for (const PersonProgram& p : f_->pairs) {
       pair_index_[{p.person, p.program}] = &p;
+      // A year is active with a cost, minutes or the programme's end in it;
+      // invested only with hours or costs (coaching: FromPersonCosts). A
+      // completion alone is no investment (docs/metrics.md).
       std::set<int32_t> active;
       for (const CostShare& c : p.costs) {
         AddCost(Row(p.person, c.line.fiscal_year), c);
         active.insert(c.line.fiscal_year);
+        if (c.line.cents != 0) Invested(p.person, c.line.fiscal_year);
       }
       for (const auto& [fy, minutes] : p.minutes_by_year) {
         Row(p.person, fy).minutes += minutes;
-        if (minutes > 0) active.insert(fy);
+        if (minutes > 0) {
+          active.insert(fy);
+          Invested(p.person, fy);
+        }
       }
       if (p.end_day != kNoDay) active.insert(FiscalYearOf(p.end_day));
-      for (int32_t fy : active) {
-        Invested(p.person, fy);
-        Weigh(Row(p.person, fy), p.standing);
-      }
+      for (int32_t fy : active) Weigh(Row(p.person, fy), p.standing);
     }
   }
 

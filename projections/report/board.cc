@@ -97,10 +97,15 @@ Json Headline(const YearData& d) {
   add("hours", "Hours of learning", c["hours"], Kind::kHours, people);
   add("level_4_share", "Enrolments with evidence of changed practice",
       c["guskey_coverage"]["level_4"], Kind::kShare, people);
+  // Those who changed are a group inside the people who took part: hidden
+  // when it, the rest, or the whole is 1 to 9 people (docs/metrics.md).
+  const int64_t change_group = TooFew(people)             ? people
+                               : TooFew(people - changed) ? people - changed
+                                                          : changed;
   add("people_with_demonstrated_change", "People with demonstrated change", changed, Kind::kCount,
-      changed);
+      change_group);
   add("cost_per_demonstrated_change_cents", "Spending per person who changed practice",
-      c["cost_per_demonstrated_change_cents"], Kind::kCents, changed);
+      c["cost_per_demonstrated_change_cents"], Kind::kCents, change_group);
   add("owed_by_staff", "Past-due obligations on staff's side", owed[0], Kind::kCount, owed[0]);
   add("owed_by_district", "Past-due obligations on the district's side", owed[1], Kind::kCount,
       owed[1]);

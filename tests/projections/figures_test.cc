@@ -223,6 +223,24 @@ TEST_F(FiguresTest, ALowRatingWithNoSupportIsOwedByTheDistrict) {
   EXPECT_TRUE(FiguresAsOf("2025-09-28").obligations.empty());
 }
 
+// "Nothing was invested — no hours, costs or coaching": a completion recorded
+// for a programme with none of them is not the support a low rating asks for.
+TEST_F(FiguresTest, ACompletionAloneIsNoSupportForALowRating) {
+  Add("ParticipationCompleted", "\"person_id\":\"a\",\"program_id\":\"pd-2\"",
+      "\"activity_completion_date\":\"2025-01-19\"", "2025-01-19");
+  Add("EvaluationRatingFinalized", "\"person_id\":\"a\",\"school_year\":2025",
+      "\"performance_evaluation_title\":\"Summative\",\"actual_date\":\"2025-05-30\","
+      "\"performance_evaluation_rating_level\":\"Developing\"",
+      "2025-05-30");
+  Figures f = FiguresAsOf("2025-09-28");  // 121 days after the rating
+  ASSERT_EQ(f.obligations.size(), 1u);
+  EXPECT_EQ(f.obligations[0].kind, "low rating");
+  EXPECT_TRUE(f.obligations[0].overdue);
+  // An hour of that programme in the year is support.
+  Attend("a", "s1", "2025-02-01", 60, "pd-2");
+  EXPECT_TRUE(FiguresAsOf("2025-09-28").obligations.empty());
+}
+
 TEST_F(FiguresTest, AYearRowSumsTheProgrammesAndPersonLevelCosts) {
   Attend("a", "s1", "2024-10-01", 120, "pd-1");
   Attend("a", "s1", "2024-11-01", 60, "pd-2");

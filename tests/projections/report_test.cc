@@ -221,6 +221,30 @@ TEST_F(BoardReportTest, GroupsOfFewerThanTenPeopleAreSuppressedWithTheirCompleme
   EXPECT_NE(csv.find("Classified staff,3,suppressed,suppressed"), std::string::npos) << csv;
 }
 
+// 11 of the 15 who took part changed practice: publishing 11 tells the
+// board that 4 people did not, so the count goes, and the cost per change
+// with it.
+TEST_F(BoardReportTest, TheHeadlineChangeCountIsHiddenWhenTheRestAreFewerThanTen) {
+  for (int i = 1; i <= 11; ++i) {
+    Add("ObservationRecorded", "\"person_id\":\"t-" + std::to_string(i) + "\"",
+        "\"performance_evaluation_type\":\"FormalObs\",\"evaluation_date\":\"2024-11-01\","
+        "\"reviewer_person_id\":\"p-principal\",\"targeted_practice_observed\":true",
+        "2024-11-01");
+  }
+  const Json s = Summary();
+  EXPECT_EQ(Headline(s, "participants")["value"], 15);
+  EXPECT_TRUE(Headline(s, "people_with_demonstrated_change")["value"].is_null());
+  EXPECT_TRUE(Headline(s, "people_with_demonstrated_change")["suppressed"].get<bool>());
+  EXPECT_TRUE(Headline(s, "cost_per_demonstrated_change_cents")["value"].is_null());
+  // With the 12th teacher too, 12 changed and the 3 classified staff did not:
+  // still hidden.
+  Add("ObservationRecorded", "\"person_id\":\"t-12\"",
+      "\"performance_evaluation_type\":\"FormalObs\",\"evaluation_date\":\"2024-11-01\","
+      "\"reviewer_person_id\":\"p-principal\",\"targeted_practice_observed\":true",
+      "2024-11-01");
+  EXPECT_TRUE(Headline(Summary(), "people_with_demonstrated_change")["value"].is_null());
+}
+
 TEST_F(BoardReportTest, EnrolmentCountsAreSuppressedByThePeopleBehindThem) {
   // The three classified staff also take four 15-hour programmes: twelve
   // enrolments of 14 to 49 hours, but only three people.
