@@ -28,7 +28,6 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,9 +41,9 @@
 #include "ledger/file_util.h"
 #include "projections/report/compute.h"
 #include "projections/store.h"
+#include "tests/testutil/child_process.h"
 #include "tests/testutil/test_util.h"
 
-extern char** environ;
 
 namespace evident::testing {
 namespace {
@@ -56,32 +55,14 @@ constexpr int kFiscalYear = 2025;  // evident-gen-events' year
 constexpr size_t kChunk = 20;      // events a child appends before each apply
 constexpr size_t kEventsPerKill = 120;
 
-int Kills(int default_kills) {
-  const char* env = std::getenv("EVIDENT_CRASH_KILLS");
-  return env != nullptr ? std::atoi(env) : default_kills;
-}
-
 // A child process whose standard output is read line by line; its standard
 // error goes to `err_path`. Killed and reaped when destroyed.
 class Child {
  public:
   Child(std::vector<std::string> args, const std::string& err_path) {
-    int fds[2];
-    if (pipe(fds) != 0) std::abort();
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    posix_spawn_file_actions_addclose(&actions, fds[1]);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) std::abort();
-    posix_spawn_file_actions_destroy(&actions);
-    close(fds[1]);
-    out_ = fds[0];
+    const SpawnedChild child = SpawnWithStdoutPipe(std::move(args), err_path);
+    pid_ = child.pid;
+    out_ = child.out;
   }
   ~Child() {
     if (pid_ > 0) KillAndReap();
@@ -404,7 +385,7 @@ Census StoreCrashTest::RunRounds(const std::string& mode, int kills, uint64_t se
 }
 
 TEST_F(StoreCrashTest, KilledIncrementalAppliesLeaveTheViewsOfAFreshRebuild) {
-  const int kills = Kills(55);
+  const int kills = CrashKills(55);
   const Census c = RunRounds("update", kills, 2028);
   EXPECT_EQ(c.kills, kills);
   EXPECT_EQ(c.differences, 0u);
@@ -413,7 +394,7 @@ TEST_F(StoreCrashTest, KilledIncrementalAppliesLeaveTheViewsOfAFreshRebuild) {
 }
 
 TEST_F(StoreCrashTest, KilledRebuildsLeaveTheViewsOfAFreshRebuild) {
-  const int kills = Kills(55);
+  const int kills = CrashKills(55);
   const Census c = RunRounds("rebuild", kills, 2029);
   EXPECT_EQ(c.kills, kills);
   EXPECT_EQ(c.differences, 0u);

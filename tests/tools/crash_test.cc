@@ -17,7 +17,6 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,10 +34,9 @@
 #include "ledger/file_util.h"
 #include "ledger/verify.h"
 #include "server/client.h"
+#include "tests/testutil/child_process.h"
 #include "tests/testutil/test_util.h"
 #include "tests/tools/crash_events.h"
-
-extern char** environ;
 
 namespace evident {
 namespace {
@@ -47,38 +45,7 @@ using testing::Must;
 
 constexpr uint64_t kBatch = 25;
 
-int Kills(int default_kills) {
-  const char* env = std::getenv("EVIDENT_CRASH_KILLS");
-  return env != nullptr ? std::atoi(env) : default_kills;
-}
-
-// A child process with its standard output on a pipe and its standard error
-// in `err_path`.
-struct Child {
-  pid_t pid = -1;
-  int out = -1;  // read end of its stdout
-};
-
-Child Spawn(std::vector<std::string> args, const std::string& err_path) {
-  int fds[2];
-  if (pipe(fds) != 0) std::abort();
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  posix_spawn_file_actions_addclose(&actions, fds[1]);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  Child child;
-  if (posix_spawn(&child.pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) std::abort();
-  posix_spawn_file_actions_destroy(&actions);
-  close(fds[1]);
-  child.out = fds[0];
-  return child;
-}
+using Child = testing::SpawnedChild;
 
 std::string ReadAllFrom(int fd) {
   std::string out;
@@ -189,7 +156,7 @@ std::string InitLedger(const testing::TempDir& dir) {
 
 Child SpawnWriter(const std::string& ledger, const std::string& key, uint64_t start,
                   const std::string& err) {
-  return Spawn({CRASH_WRITER_BIN, ledger, key, std::to_string(start), std::to_string(kBatch)},
+  return testing::SpawnWithStdoutPipe({CRASH_WRITER_BIN, ledger, key, std::to_string(start), std::to_string(kBatch)},
                err);
 }
 
@@ -213,7 +180,7 @@ TEST(CrashTest, KilledWritersLoseNoAcknowledgedEvent) {
   testing::TempDir dir;
   const std::string ledger_dir = InitLedger(dir);
   const std::string key = ledger_dir + "/keys/admin.pem", err = dir.path() + "/writer.err";
-  const int kills = Kills(100);
+  const int kills = testing::CrashKills(100);
   std::mt19937_64 rng(2026);
   const int64_t startup = MillisToFirstAck(ledger_dir, key, err);
   AckBook book;
@@ -240,7 +207,7 @@ TEST(CrashTest, KilledWritersLoseNoAcknowledgedEvent) {
 
 // `evident serve` on any free port; returns the port it names, or 0.
 uint16_t StartServer(const std::string& ledger_dir, const std::string& err, Child* server) {
-  *server = Spawn({EVIDENT_BIN, "serve", "--ledger", ledger_dir, "--listen", "127.0.0.1:0"}, err);
+  *server = testing::SpawnWithStdoutPipe({EVIDENT_BIN, "serve", "--ledger", ledger_dir, "--listen", "127.0.0.1:0"}, err);
   std::string text;
   char buf[4096];
   while (text.find(" over TLS") == std::string::npos) {
@@ -285,7 +252,7 @@ TEST(CrashTest, KilledServersLoseNoAcknowledgedEvent) {
   options.host = "localhost";
   options.trusted_cert_pem = Must(ReadFile(ledger_dir + "/keys/tls-cert.pem", ""));
   options.timeout = std::chrono::milliseconds(20000);
-  const int kills = Kills(120);
+  const int kills = testing::CrashKills(120);
   std::mt19937_64 rng(2027);
   AckBook book;
   int killed_mid_run = 0;
