@@ -61,9 +61,9 @@ int64_t Cell::AddPair(const PersonProgram& p, int32_t fy, bool all_six_flags) {
   }
   post_observations_ += p.post_observations;
   post_practice_ += p.post_practice_observed;
-  if (p.change.known) {
-    ++change_known_;
-    if (p.change.value > 0) ++improving_;
+  if (p.change.known) {  // people, not enrolments: improving in any programme of the row
+    change_known_.insert(p.person);
+    if (p.change.value > 0) improving_.insert(p.person);
   }
   if (p.highest_level < 4) no_level4_cents_ += pair_spend;
   if (p.standing == rules::Standing::kOwedByPerson) ++owed_by_person_;
@@ -107,7 +107,7 @@ Json Cell::Render(int64_t staff, int64_t teachers) const {
       {"guskey_coverage", guskey},
       {"guskey_enrolments", guskey_enrolments},
       {"implementation_rate", Ratio(double(post_practice_), double(post_observations_))},
-      {"share_improving", Ratio(double(improving_), double(change_known_))},
+      {"share_improving", Ratio(double(improving_.size()), double(change_known_.size()))},
       {"cost_per_participant_hour_cents", Ratio(double(spend_cents_), hours, 0)},
       {"cost_per_completer_cents", Ratio(double(spend_cents_), double(completers_.size()), 0)},
       {"people_with_demonstrated_change", changed_.size()},

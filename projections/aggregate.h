@@ -49,7 +49,7 @@ class Cell {
   int64_t level_[5] = {0, 0, 0, 0, 0};  // participant-programmes with evidence at each level
   int64_t participant_programs_ = 0;
   int64_t post_observations_ = 0, post_practice_ = 0;
-  int64_t change_known_ = 0, improving_ = 0;
+  std::set<std::string> change_known_, improving_;  // people
   int64_t no_level4_cents_ = 0;
   int64_t owed_by_person_ = 0, owed_by_district_ = 0;
 };

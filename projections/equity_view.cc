@@ -69,8 +69,11 @@ std::vector<ViewRow> EquityView(const FactState& state, const Figures& f) {
     }
     // A quartile whose sites had no professional learning in a year of the
     // views still has its row: $0 spent there is a figure, not a gap.
-    std::set<int32_t> years;
+    std::set<int32_t> years;  // with spending or minutes, shared out or not
     for (const auto& [key, cell] : cells) years.insert(key.first);
+    for (const auto& [program, line] : f.unallocated) {
+      if (line.cents != 0) years.insert(line.fiscal_year);
+    }
     for (int32_t fy : years) {
       for (const auto& [q, count] : sites) cells[{fy, q}];
     }

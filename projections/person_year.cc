@@ -112,7 +112,8 @@ class YearBuilder {
     for (const auto& [key, lines] : state_.direct.rows()) {
       auto [person, program] = SplitKey(key);
       if (!program.empty()) continue;  // already in a programme's row
-      for (const CostLine& line : lines.lines) {
+      for (CostLine line : lines.lines) {
+        line.source = FundingSourceOf(state_, line);
         AddCost(Row(std::string(person), line.fiscal_year),
                 {CostComponentName(line.category), line});
         Invested(std::string(person), line.fiscal_year);
