@@ -26,6 +26,10 @@
 #   tools/run.sh crash [KILLS]     the kill -9 tests, in process and over TCP, and of the
 #                                  projection store's updates and rebuilds, with KILLS
 #                                  kills each (default 500)
+#   tools/run.sh model [N]         N random districts (default 10000) through the engine and
+#                                  through the reference model of docs/metrics.md
+#                                  (tests/model); any difference fails, shrunk to a smallest
+#                                  district
 #   tools/run.sh pictures          the demo district's board report, drawn in
 #                                  headless Chromium and by pdftoppm, into docs/
 set -euo pipefail
@@ -38,7 +42,7 @@ packages=(
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libssl-dev
   libboost-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcairo2-dev fonts-dejavu-core libspdlog-dev libpq-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev python3
 )
 
 install_missing() {  # install_missing [extra packages...]
@@ -77,10 +81,11 @@ run_test() {
     # databases; TSan reports races between RocksDB's own (uninstrumented)
     # background threads there, with stacks it cannot restore, so no
     # suppression can name them. The projections' threads are covered
-    # in-process by the projection tests.
+    # in-process by the projection tests. The model test starts hundreds of
+    # engine processes, too slow under TSan; the plain and ASan runs have it.
     TSAN_OPTIONS="halt_on_error=1 suppressions=$root/tests/tsan.supp" \
       ctest --test-dir "$root/build-tsan" --output-on-failure -j2 \
-      -E "CrashTest|CliTest.ProjectAndQueryFollowTheLogAndFilter"
+      -E "CrashTest|CliTest.ProjectAndQueryFollowTheLogAndFilter|ModelTest"
   else
     build_fuzz
     build "$root/build" -DEVIDENT_FUZZ_BUILD="$root/build-fuzz"
@@ -166,6 +171,12 @@ run_attack() {
   "$root/build/tools/bench/evident-attack" --dir "$root/var/attack" --phase-seconds "${1:-8}"
 }
 
+run_model() {
+  targets=evident build "$root/build"
+  python3 "$root/tests/model/diff.py" --engine "$root/build/tools/evident/evident" \
+    --seeds "${1:-10000}" --jobs 2
+}
+
 run_pictures() {
   targets=evident build "$root/build"
   local dir="$root/var/pictures"
@@ -204,6 +215,7 @@ case "$cmd" in
   crash) install_missing; run_crash "$@" ;;
   attack) install_missing; run_attack "$@" ;;
   fuzz) install_missing; run_fuzz "$@" ;;
+  model) install_missing; run_model "$@" ;;
   pictures) install_missing chromium poppler-utils; run_pictures "$@" ;;
   *)
     sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
