@@ -592,6 +592,9 @@ class District:
             if alloc == "DirectToPerson" and not f.s("person_id") and \
                     READ["direct_no_person"] == "share":
                 alloc = "PerParticipant"
+            if alloc == "PerSession" and not f.s("session_id") and \
+                    READ["persession_no_session"] == "programme":
+                alloc = "PerParticipant"  # "shared like PerParticipant costs": summed with them
             if alloc not in ("PerParticipant", "PerSession"):
                 continue
             fy = self.cost_fiscal_year(f)
@@ -1043,7 +1046,8 @@ class PersonProgram:
                 return NO_INVESTMENT  # no status in the doc for this case
             first = min(day(g.b("assignment_date")) for g in goals)
             # "and 120 days have passed since the goal was set. (Inside those 120 days: pending.)"
-            if (as_of - first).days >= district_due_days():
+            # docs/metrics.md, "Days": passed when the reporting date is later than set + 120
+            if (as_of - first).days > district_due_days():
                 return OWED_DISTRICT
             return PENDING
         if self.highest_level() >= 4:
@@ -1149,7 +1153,7 @@ def obligations(d, pps):
                      "detail": g.b("goal_title"), "date": gd.isoformat(),
                      "due_date": (gd + plus).isoformat(),
                      # "Each is overdue ... 120 days after the goal was set"
-                     "overdue": d.as_of >= gd + plus})
+                     "overdue": d.as_of > gd + plus})
     for r in d.of("EvaluationRatingFinalized"):
         lvl = RATING_LEVEL.get(r.b("performance_evaluation_rating_level"))
         if lvl is None or lvl > RATING_LEVEL["Developing"]:
@@ -1162,7 +1166,7 @@ def obligations(d, pps):
         rows.append({"row": "obligation", "side": "district", "person": person, "program": "",
                      "school_year": y, "kind": "low rating",
                      "detail": r.b("performance_evaluation_rating_level"), "date": rd.isoformat(),
-                     "due_date": (rd + plus).isoformat(), "overdue": d.as_of >= rd + plus})
+                     "due_date": (rd + plus).isoformat(), "overdue": d.as_of > rd + plus})
     return rows
 
 
