@@ -86,8 +86,13 @@ Figures ComputeFigures(const FactState& state, int32_t as_of_day) {
       f.people.emplace(std::string(person), ContextOf(state, std::string(person)));
     }
   };
-  for (const auto& [person, row] : state.person.rows()) note_person(person);
-  for (const auto& [person, row] : state.assignment.rows()) note_person(person);
+  // A row whose every record was voided names nobody as staff.
+  for (const auto& [person, row] : state.person.rows()) {
+    if (!row.empty()) note_person(person);
+  }
+  for (const auto& [person, row] : state.assignment.rows()) {
+    if (!row.empty()) note_person(person);
+  }
   auto pairs = CollectPairs(state);
   for (const auto& [key, p] : pairs) note_person(key.first);
 

@@ -95,7 +95,8 @@ def summary(model_out, fy, date, entries, readings=None):
     if sum(r["hidden"] for r in rows) == 1:
         rest = [r for r in rows if not r["hidden"] and r["enrolments"] > 0]
         if rest:
-            min(rest, key=lambda r: r["enrolments"])["hidden"] = True
+            # "the next smallest": by the count the rule is applied to, distinct people
+            min(rest, key=lambda r: r["people"])["hidden"] = True
     # by programme: "The accountability figures of each programme across the district";
     # programmes_all lists every one. Privacy: a row of 1-9 participants shows none of its
     # figures about them; "a count of people inside a larger row (people with changed practice
@@ -124,17 +125,20 @@ def summary(model_out, fy, date, entries, readings=None):
             "without_level4_cents": None if hide_ch or private(pn) else
             sum(e.spend for e in pes if e.pp.highest_level() < 4),
             "_n": pn,
+            # the table lists programmes by spending, most first, then by id (metrics.md)
+            "_order": (-spend, prog),
         }
     # "exactly one group was suppressed, the next smallest is suppressed too"
     hidden = [r for r in prog_rows.values() if r["participants"] is None and r["_n"] > 0]
     if len(hidden) == 1:
         rest = [r for r in prog_rows.values() if r["participants"] is not None and r["_n"] > 0]
         if rest:
-            r = min(rest, key=lambda r: r["_n"])
+            # "the next smallest"; on a tie, the first in the table's order
+            r = min(rest, key=lambda r: (r["_n"], r["_order"]))
             for k in ("participants", "changed", "cost_per_change_cents", "without_level4_cents"):
                 r[k] = None
     for r in prog_rows.values():
-        del r["_n"]
+        del r["_n"], r["_order"]
     return {"programmes": prog_rows, "headline": h, "by_source": sorted(v for v in by_src.values() if v != 0),
             "by_category": sorted(v for v in by_cat.values() if v != 0),
             "invested_total": h["invested_cents"], "budget": budget,

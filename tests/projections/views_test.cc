@@ -71,6 +71,24 @@ TEST_F(ViewsTest, AccountabilityCountsSpendReachAndHoursPerSiteProgrammeAndGroup
   EXPECT_EQ(budget[0]["spent_share"], 0.25);
 }
 
+TEST_F(ViewsTest, AVoidedAssignmentNamesNobodyAsStaff) {
+  // t-4's only record is an assignment to s-4, voided as entered in error.
+  Add("AssignmentChanged", "\"person_id\":\"t-4\",\"site_id\":\"s-4\"",
+      "\"participant_group\":\"Certificated\",\"begin_date\":\"2024-07-01\"");
+  EXPECT_EQ(Rows("accountability", "site_program")[0]["staff"], 3);  // t-1, t-2, t-4
+  Void(Add("AssignmentChanged", "\"person_id\":\"t-5\",\"site_id\":\"s-4\"",
+           "\"participant_group\":\"Certificated\",\"begin_date\":\"2024-07-01\""));
+  Void(Add("PersonRegistered", "\"person_id\":\"t-6\"", "\"participant_group\":\"Certificated\""));
+  auto cells = Rows("accountability", "site_program");
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_EQ(cells[0]["staff"], 3);  // t-5 and t-6 are not staff
+  EXPECT_EQ(cells[0]["reach"], 0.3333);  // 1 of 3, to four places
+  auto district = Rows("accountability", "district_year");
+  ASSERT_EQ(district.size(), 1u);
+  EXPECT_EQ(district[0]["staff"], 4);  // t-1, t-2, t-3, t-4
+  EXPECT_EQ(district[0]["reach"], 0.25);
+}
+
 TEST_F(ViewsTest, EquityPutsTheSpendInTheQuartileOfTheSitesNeed) {
   std::map<std::string, Json> poverty;
   for (const Json& r : Rows("equity", "need_quartile")) {
