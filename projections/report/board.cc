@@ -82,8 +82,7 @@ Json Headline(const YearData& d) {
     if (o.school_year <= d.fy && o.overdue) ++owed[o.side == "district" ? 1 : 0];
   }
   Json out = Json::array();
-  auto add = [&](const char* key, const char* label, Json value, Kind kind, int64_t n) {
-    const bool hidden = TooFew(n);
+  auto add = [&](const char* key, const char* label, Json value, Kind kind, bool hidden) {
     out.push_back(Json{{"key", key},
                        {"label", label},
                        {"value", hidden ? Json() : std::move(value)},
@@ -91,24 +90,31 @@ Json Headline(const YearData& d) {
                        {"suppressed", hidden}});
   };
   add("invested_cents", "Spent on professional learning",
-      c["spend_cents"].get<int64_t>() + d.unallocated_cents, Kind::kCents, -1);
-  add("participants", "People who took part", people, Kind::kCount, people);
-  add("reach", "Share of staff reached", c["reach"], Kind::kShare, people);
-  add("hours", "Hours of learning", c["hours"], Kind::kHours, people);
+      c["spend_cents"].get<int64_t>() + d.unallocated_cents, Kind::kCents, false);
+  add("participants", "People who took part", people, Kind::kCount, TooFew(people));
+  add("reach", "Share of staff reached", c["reach"], Kind::kShare, TooFew(people));
+  add("hours", "Hours of learning", c["hours"], Kind::kHours, TooFew(people));
   add("level_4_share", "Enrolments with evidence of changed practice",
-      c["guskey_coverage"]["level_4"], Kind::kShare, people);
+      c["guskey_coverage"]["level_4"], Kind::kShare, TooFew(people));
   // Those who changed are a group inside the people who took part: hidden
   // when it, the rest, or the whole is 1 to 9 people (docs/metrics.md).
   const int64_t change_group = TooFew(people)             ? people
                                : TooFew(people - changed) ? people - changed
                                                           : changed;
   add("people_with_demonstrated_change", "People with demonstrated change", changed, Kind::kCount,
-      change_group);
+      TooFew(change_group));
   add("cost_per_demonstrated_change_cents", "Spending per person who changed practice",
-      c["cost_per_demonstrated_change_cents"], Kind::kCents, change_group);
-  add("owed_by_staff", "Past-due obligations on staff's side", owed[0], Kind::kCount, owed[0]);
+      c["cost_per_demonstrated_change_cents"], Kind::kCents, TooFew(change_group));
+  // A count of 1 to 9 is hidden. The two add up to the obligations table's
+  // total past due, so when one is hidden the other is too, unless it is 0.
+  bool owed_hidden[2] = {TooFew(owed[0]), TooFew(owed[1])};
+  if (owed_hidden[0] != owed_hidden[1] && owed[0] > 0 && owed[1] > 0) {
+    owed_hidden[0] = owed_hidden[1] = true;
+  }
+  add("owed_by_staff", "Past-due obligations on staff's side", owed[0], Kind::kCount,
+      owed_hidden[0]);
   add("owed_by_district", "Past-due obligations on the district's side", owed[1], Kind::kCount,
-      owed[1]);
+      owed_hidden[1]);
   return out;
 }
 

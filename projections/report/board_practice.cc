@@ -202,7 +202,7 @@ Json ProgrammesSection(YearData& d, Json* tables) {
 Json ObligationsSection(YearData& d, Json* tables) {
   struct Count_ {
     int64_t open = 0, overdue = 0;
-    std::set<std::string> people;
+    std::set<std::string> people, overdue_people;
   };
   std::map<std::tuple<std::string, std::string, std::string>, Count_> counts;
   Count_ all;
@@ -210,7 +210,10 @@ Json ObligationsSection(YearData& d, Json* tables) {
     if (o.school_year > d.fy) continue;
     for (Count_* c : {&counts[{o.side, o.kind, o.program}], &all}) {
       ++c->open;
-      if (o.overdue) ++c->overdue;
+      if (o.overdue) {
+        ++c->overdue;
+        c->overdue_people.insert(o.person);
+      }
       c->people.insert(o.person);
     }
   }
@@ -232,14 +235,16 @@ Json ObligationsSection(YearData& d, Json* tables) {
                {"programme", program.empty() ? "Any" : ProgramTitle(d.state, program)},
                {"open", c.open},
                {"past_due", c.overdue}},
-          int64_t(c.people.size()));
+          int64_t(c.people.size()), {{{"past_due"}, int64_t(c.overdue_people.size())}});
   }
+  // Past due is a count inside its row: the people it concerns, or the rest
+  // of the row, may be few where the row's people are not.
   t.Total(Json{{"side", "All"},
                {"what", ""},
                {"programme", ""},
                {"open", all.open},
                {"past_due", all.overdue}},
-          int64_t(all.people.size()));
+          int64_t(all.people.size()), {{{"past_due"}, int64_t(all.overdue_people.size())}});
   Json paragraphs = Json::array();
   paragraphs.push_back(
       "An obligation is open while one side has not yet done its part: staff who received an "

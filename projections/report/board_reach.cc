@@ -122,7 +122,7 @@ Json ParticipationSection(YearData& d, Json* tables) {
                 {"participants", people},
                 {"reach", c["reach"]},
                 {"hours", c["hours"]},
-                {"hours_per_participant", Ratio(c["hours"].get<double>(), double(people), 1)},
+                {"hours_per_participant", Ratio(c["hours"].get<double>(), double(people), 2)},
                 {"attendance_rate", c["attendance_rate"]},
                 {"completion_rate", c["completion_rate"]}};
   };

@@ -19,9 +19,9 @@ void TableBuilder::Row(Json values, int64_t people, std::vector<Inner> inner) {
   rows_.push_back({std::move(values), people, std::move(inner)});
 }
 
-void TableBuilder::Total(Json values, int64_t people) {
+void TableBuilder::Total(Json values, int64_t people, std::vector<Inner> inner) {
   has_total_ = true;
-  total_ = {std::move(values), people, {}};
+  total_ = {std::move(values), people, std::move(inner)};
 }
 
 void TableBuilder::Note(std::string text) { notes_.push_back(std::move(text)); }
@@ -76,6 +76,12 @@ Json TableBuilder::Finish(int64_t* suppressed) {
         [g](Row_* r) {
           for (const std::string& key : r->inner[g].keys) SuppressKey(r, key);
         });
+    if (has_total_ && g < total_.inner.size()) {
+      const Inner& in = total_.inner[g];
+      if (TooFew(in.people) || (total_.people > 0 && TooFew(total_.people - in.people))) {
+        for (const std::string& key : in.keys) SuppressKey(&total_, key);
+      }
+    }
   }
   if (has_total_ && TooFew(total_.people)) Suppress(&total_);
   for (const Row_& r : rows_) *suppressed += !r.suppressed.empty();

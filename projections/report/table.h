@@ -43,7 +43,7 @@ class TableBuilder {
   };
   // A row describing `people` people (-1: not about people).
   void Row(Json values, int64_t people, std::vector<Inner> inner = {});
-  void Total(Json values, int64_t people);
+  void Total(Json values, int64_t people, std::vector<Inner> inner = {});
   // The rows split a total published elsewhere in the report (the district's
   // participants, say): small groups get the same complement as with a total.
   void SumsToAPublishedTotal() { sums_to_published_total_ = true; }

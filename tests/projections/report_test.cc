@@ -121,8 +121,10 @@ class BoardReportTest : public ProjectionTest {
     r.as_of_day = projections::DayOf("2025-01-15");
     return r;
   }
-  Json Summary() {
-    auto s = projections::report::BoardSummaryFromLedger(ledger_.get(), Request());
+  Json Summary(const std::string& as_of = "") {
+    auto request = Request();
+    if (!as_of.empty()) request.as_of_day = projections::DayOf(as_of);
+    auto s = projections::report::BoardSummaryFromLedger(ledger_.get(), request);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? s.value() : Json();
   }
@@ -263,6 +265,85 @@ TEST_F(BoardReportTest, EnrolmentCountsAreSuppressedByThePeopleBehindThem) {
   const Json* hours = projections::report::FindTable(s, "hours");
   ASSERT_NE(hours, nullptr);
   EXPECT_EQ(hours->at("total")["enrolments"], 27);  // 12 + 3 + 12
+}
+
+TEST_F(BoardReportTest, HoursEachAreGivenToTwoDecimals) {
+  Attend("t-1", "pd-1", 5);  // 27 h 5 min in all: 27.08 hours to two decimals
+  const Json s = Summary();
+  const Json* participation = projections::report::FindTable(s, "participation");
+  ASSERT_NE(participation, nullptr);
+  const Json& total = participation->at("total");
+  EXPECT_EQ(total["hours"], 27.08);
+  EXPECT_EQ(total["hours_per_participant"], 1.81);  // 27.08 / 15 = 1.8053
+}
+
+// Twelve people without any professional learning were set goals naming no
+// programme: three on 1 August 2024, past due from 30 November, and nine on
+// 1 December, past due from 1 April 2025.
+class ObligationsReportTest : public BoardReportTest {
+ protected:
+  void SetUp() override {
+    BoardReportTest::SetUp();
+    for (int i = 1; i <= 12; ++i) {
+      const std::string g = "g-" + std::to_string(i);
+      const std::string set = i <= 3 ? "2024-08-01" : "2024-12-01";
+      Staff(g, "s-2", "Certificated");
+      Add("GoalSet", "\"person_id\":\"" + g + "\"",
+          "\"goal_title\":\"G-" + std::to_string(i) + "\",\"assignment_date\":\"" + set + "\"", set);
+    }
+  }
+  // Two observations after pd-1 (which ended on 1 October 2024), neither
+  // showing the practice, for each of the twelve teachers: once its
+  // 120-day window has passed (29 January 2025), each owes the district.
+  void ObserveTeachersWithoutChange() {
+    for (int i = 1; i <= 12; ++i) {
+      for (const char* day : {"2024-11-01", "2024-12-01"}) {
+        Add("ObservationRecorded", "\"person_id\":\"t-" + std::to_string(i) + "\"",
+            "\"performance_evaluation_type\":\"FormalObs\",\"evaluation_date\":\"" +
+                std::string(day) + "\",\"reviewer_person_id\":\"p-principal\","
+                "\"targeted_practice_observed\":false",
+            day);
+      }
+    }
+  }
+};
+
+TEST_F(ObligationsReportTest, PastDueIsACountInsideItsRowAndHiddenWhenItsPeopleAreFew) {
+  const Json s = Summary();  // 15 January 2025: three of the twelve goals are past due
+  const Json* t = projections::report::FindTable(s, "obligations");
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->at("rows").size(), 1u);
+  const Json& goals = t->at("rows")[0];
+  EXPECT_EQ(goals["open"], 12);
+  EXPECT_TRUE(goals["past_due"].is_null());  // 3 people, and 9 not past due
+  EXPECT_TRUE(projections::report::IsSuppressed(goals, "past_due"));
+  EXPECT_EQ(t->at("total")["open"], 12);
+  EXPECT_TRUE(t->at("total")["past_due"].is_null());
+  EXPECT_TRUE(Headline(s, "owed_by_district")["value"].is_null());
+  EXPECT_EQ(Headline(s, "owed_by_staff")["value"], 0);
+
+  // On 2 April all twelve are past due: 12 people, none left over.
+  const Json later = Summary("2025-04-02");
+  const Json* t2 = projections::report::FindTable(later, "obligations");
+  ASSERT_NE(t2, nullptr);
+  EXPECT_EQ(t2->at("rows")[0]["past_due"], 12);
+  EXPECT_EQ(t2->at("total")["past_due"], 12);
+  EXPECT_EQ(Headline(later, "owed_by_district")["value"], 12);
+}
+
+TEST_F(ObligationsReportTest, WhenOneHeadlineObligationCountIsHiddenTheOtherIsToo) {
+  ObserveTeachersWithoutChange();
+  // 1 March 2025: the twelve teachers' obligations are past due, and three
+  // of the district's goals. Showing the staff's 12 beside the table's total
+  // would give the district's 3 away.
+  Json s = Summary("2025-03-01");
+  EXPECT_TRUE(Headline(s, "owed_by_district")["value"].is_null());
+  EXPECT_TRUE(Headline(s, "owed_by_staff")["value"].is_null());
+  EXPECT_TRUE(Headline(s, "owed_by_staff")["suppressed"].get<bool>());
+  // 2 April: twelve on each side, both shown.
+  s = Summary("2025-04-02");
+  EXPECT_EQ(Headline(s, "owed_by_district")["value"], 12);
+  EXPECT_EQ(Headline(s, "owed_by_staff")["value"], 12);
 }
 
 TEST_F(BoardReportTest, HtmlHasEverySectionChartsCaptionsAndTheCheckpoint) {
