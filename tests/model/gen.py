@@ -18,6 +18,7 @@ import random
 import sys
 
 D = datetime.date
+BIG_SHARE = 0.04  # the share of seeds with a large district (28-40 people)
 FY_START = D(2024, 7, 1)
 FY_END = D(2026, 6, 30)
 FUNDS = [  # (fund code, funding source of its budget)
@@ -119,6 +120,17 @@ def generate(seed):
     if r.random() < 0.15:  # a larger district: rows of 10 or more people, so n<10 is tested both ways
         npeople = r.randint(10, 22)
     nprog = r.randint(1, 4)
+    # a few districts large enough that the board report's groups (staff groups, quartiles,
+    # programmes, statuses, obligations) hold 10 or more people, and some with more than ten
+    # programmes (the report's row for the rest). Decided by a stream of its own, so that every
+    # other seed's district is unchanged.
+    big = random.Random(f"big-{seed}")
+    if big.random() < BIG_SHARE:
+        npeople = big.randint(28, 40)
+        if big.random() < 0.5:
+            nprog = big.randint(11, 13)
+    # each person enrols in about two programmes when there are many
+    enrol_p = 0.55 if nprog <= 4 else 2.2 / nprog
     sites = [f"s-{i + 1}" for i in range(nsites)]
     people = [f"p-{i + 1}" for i in range(npeople)]
     progs = [f"pd-{i + 1}" for i in range(nprog)]
@@ -204,7 +216,7 @@ def generate(seed):
     enrol = []
     for p in people:
         for pr in progs:
-            if r.random() < 0.55:
+            if r.random() < enrol_p:
                 enrol.append((p, pr))
     for p, pr in enrol:
         if r.random() < 0.8:

@@ -111,8 +111,14 @@ DOC.update(staff="pairs", unknown_row="rows", active_uninvested="span", active_y
            rate="latest_assignment", persession_no_session="programme", pair_coaching="any",
            direct_no_person="share", year_release="cost", year_goals_completed="any",
            obligation_count="count", no_targets="all", invested="positive", years="rows")
+# The board report (summary.py; AMBIGUITIES.md A-47 onward): hours each to two decimals, as
+# "hours to two" says; the row of the programmes after the ten counts people, "a person in two of
+# them counts once" (A-51; before, their participant-programmes); past due is "a count inside the
+# row" (A-52).
+DOC.update(hours_each="hundredth", other_row="people", obligation_past_due="inside")
+ALT.update(hours_each="hundredth", other_row="sum", obligation_past_due="inside")
 # The engine's behaviour where it differs from the document, seen in its output (diagnosis only,
-# never the model's reading): none is known.
+# never the model's reading): none is known (AMBIGUITIES.md, last table, says how each was settled).
 KNOWN = {}
 READ = dict(DOC)
 
@@ -129,6 +135,7 @@ MUTATIONS = {
     "hours_14": "the 14-hour threshold needs one minute more",
     "budget_source": "a budget row of $0 names the source too",
     "pending_day": "pending ends the day before end + window",
+    "next_smallest": "board report: the complement of a lone suppressed row is the next largest",
 }
 MUTATE = set()
 
@@ -200,8 +207,7 @@ class Fact:
         self.principal = principal
 
     def s(self, k):
-        v = self.subject.get(k)
-        return v
+        return self.subject.get(k)
 
     def b(self, k, default=None):
         v = self.body.get(k)
@@ -536,9 +542,22 @@ class District:
 
     # ---- attendance
 
+    def by_pair(self, etype, person, program):
+        """The whole-log list of one type, or its records naming the person and programme (in log
+        order; grouped once, like the lists of `of`)."""
+        if person is None or program is None:
+            return self.of(etype)
+        key = ("by_pair", etype)
+        if key not in self._of:
+            groups = {}
+            for f in self.of(etype):
+                groups.setdefault((f.s("person_id"), f.s("program_id")), []).append(f)
+            self._of[key] = groups
+        return self._of[key].get((person, program), [])
+
     def attendance(self, person=None, program=None, fy=None):
         out = []
-        for f in self.of("AttendanceRecorded"):
+        for f in self.by_pair("AttendanceRecorded", person, program):
             if person is not None and f.s("person_id") != person:
                 continue
             if program is not None and f.s("program_id") != program:
@@ -553,7 +572,7 @@ class District:
 
     def coaching(self, person=None, program=None, fy=None):
         out = []
-        for f in self.of("CoachingSessionLogged"):
+        for f in self.by_pair("CoachingSessionLogged", person, program):
             if person is not None and f.s("person_id") != person:
                 continue
             if program is not None and f.s("program_id") != program:

@@ -1,22 +1,28 @@
-"""The board report's summary.json figures (docs/metrics.md "Board report"), for a subset:
+"""The board report's summary.json figures (docs/metrics.md "Board report"), every one:
 
-  headline   every figure (invested_cents, participants, reach, hours, level_4_share,
-             people_with_demonstrated_change, cost_per_demonstrated_change_cents,
-             owed_by_staff, owed_by_district), with the n<10 rule
-  investment_by_source / investment_by_category   the spend amounts and the total (labels are
-             words: compared as the sorted list of amounts)
-  budget     every fund's row
-  hours      the three bands and the total, with the n<10 rule and its complement
+  headline   every figure and its `suppressed` flag
+  privacy    rows_suppressed ("The report states the rule and how many rows it touched")
+  tables     investment_by_source, investment_by_category (spend, share; rows by source or
+             category, and the total), budget, participation (each staff group and all staff),
+             hours, guskey, reciprocity, programmes (the ten with the most spending and one row
+             for the rest), programmes_all, equity_poverty, equity_measures, obligations: every
+             figure of every row and total, and every row's `suppressed` list
 
-Not modelled: participation by staff group, guskey, reciprocity, programmes, equity tables,
-obligations table (see README.md).
+Rows are matched by their label: the words the engine prints are mapped to the document's names
+(a funding source, a category, a staff group, a quartile, a status, ...) by the small tables
+LABELS below; they are words, not figures.
 
 The report is judged on its own date (--date, else the day the last entry was recorded), so the
 model's views are computed again on that date.
 """
+import re
+
 import model
 
 MIN_PEOPLE = 10
+# "the ten with the most spending are shown and the rest summed in one row"
+TOP_PROGRAMMES = 10
+OTHER = "(other programmes)"
 
 
 def private(n):
@@ -24,126 +30,507 @@ def private(n):
     return 1 <= n < MIN_PEOPLE
 
 
+# ------------------------------------------------------------------ labels (words, not figures)
+
+# docs/events.md's names for funding sources, categories and staff groups; metrics.md's for the
+# rest. Each table: the engine's label -> the model's key.
+LABELS = {
+    "funding_source": {
+        "Title I, Part A": "TitleIA", "Title II, Part A": "TitleIIA",
+        "Title III, Part A": "TitleIIIA", "Title IV, Part A": "TitleIVA", "IDEA": "IDEA",
+        "State grant": "StateGrant", "Local general fund": "LocalGeneral",
+        "Private grant": "PrivateGrant", "Not stated": "Unspecified",
+    },
+    "category": {
+        "Vendor contracts": "VendorContract", "Registration fees": "Registration",
+        "Stipends": "Stipend", "Substitute cover": "Substitute", "Travel": "Travel",
+        "Materials": "Materials", "Coaching time": "CoachTime",
+        "Participants' paid time": "ParticipantTime",
+    },
+    "group": {
+        "Teachers and other certificated staff": "Certificated", "Classified staff": "Classified",
+        "Administrators": "Administrator", "New employees (onboarding)": "NewEmployeeOnboarding",
+        "Parents and caregivers": "ParentCaregiver", "Community members": "CommunityMember",
+        "Group not recorded": "Unspecified",
+    },
+    "band": {"Under 14 hours": "under_14", "14 to 49 hours": "14_to_49",
+             "49 hours or more": "49_and_over"},
+    "level": {"1. Participants' reactions": 1, "2. Participants' learning": 2,
+              "3. Organisational support and change": 3,
+              "4. Use of new knowledge and skills": 4, "5. Student learning outcomes": 5},
+    "status": {"Reciprocated": model.RECIPROCATED, "Pending": model.PENDING,
+               "Too little evidence": model.INSUFFICIENT, "Owed by staff": model.OWED_PERSON,
+               "Owed by the district": model.OWED_DISTRICT},
+    "quartile": {"Q1 (least need)": "Q1", "Q2": "Q2", "Q3": "Q3", "Q4 (greatest need)": "Q4",
+                 "Site not recorded": "unknown"},
+    "measure": {"Students in poverty": "students_in_poverty",
+                "English learners": "english_learners", "Foster youth": "foster_youth",
+                "Students with disabilities": "students_with_disabilities"},
+    "side": {"Staff": "person", "The district": "district"},
+    "what": {"An investment with no change seen after its window": "investment",
+             "A goal set without matching support": "goal",
+             "A low rating with no investment that year": "low rating"},
+}
+
+# The staff groups in the order docs/events.md lists them (A-48); a person with none last.
+GROUP_ORDER = ["Certificated", "Classified", "Administrator", "NewEmployeeOnboarding",
+               "ParentCaregiver", "CommunityMember", "Unspecified"]
+# "reciprocity status: Enrolments of the year by status (reciprocated, pending, too little
+# evidence, owed by staff, owed by the district)."
+STATUS_ORDER = [model.RECIPROCATED, model.PENDING, model.INSUFFICIENT, model.OWED_PERSON,
+                model.OWED_DISTRICT]
+QUARTILE_ORDER = ["Q1", "Q2", "Q3", "Q4", "unknown"]
+# obligations: "by side, kind and programme" (A-52: the district's side first, as metrics.md
+# lists the kinds: goals, low ratings; then the person's)
+OBLIGATION_ORDER = [("district", "goal"), ("district", "low rating"), ("person", "investment")]
+
+# Each table: the column naming the row, its private columns (figures about people), the
+# columns that are fractions (compared to 4 decimals) and hours (to 2).
+PRIVATE = {
+    "participation": ["participants", "reach", "hours", "hours_per_participant",
+                      "attendance_rate", "completion_rate"],
+    "hours": ["enrolments", "share"],
+    "guskey": ["enrolments", "share"],
+    "reciprocity": ["enrolments", "share"],
+    "programmes": ["participants", "hours", "implementation_rate", "share_improving", "changed",
+                   "cost_per_change_cents", "without_level4_cents"],
+    "equity_poverty": ["participants", "reach", "share_improving"],
+    "obligations": ["open", "past_due"],
+}
+PRIVATE["programmes_all"] = PRIVATE["programmes"]
+# a count of people inside a larger row and what could be derived from it
+CHANGED = ["changed", "cost_per_change_cents", "without_level4_cents"]
+HOURS_KEYS = {"hours", "hours_per_participant"}
+
+
+class Row(dict):
+    """A row's figures (the dict) and its privacy: `people` (the count the n<10 rule is applied
+    to), `hidden` (the keys suppressed) and `order` (its place in the table)."""
+
+    def __init__(self, figures, people=0, order=0, private_keys=()):
+        super().__init__(figures)
+        self.people, self.order = people, order
+        self.private_keys = list(private_keys)
+        self.hidden = set()
+        if private(people):
+            self.hide_all()
+
+    def hide_all(self):
+        self.hidden |= set(self.private_keys)
+
+    def whole(self):
+        return bool(self.private_keys) and set(self.private_keys) <= self.hidden
+
+    def out(self):
+        r = {k: (None if k in self.hidden else v) for k, v in self.items()}
+        r["suppressed"] = sorted(self.hidden)
+        return r
+
+
+def complement(rows):
+    """"When a table has a total ... and exactly one group was suppressed, the next smallest is
+    suppressed too, so the first cannot be worked out by subtraction ("smallest" by the count
+    the rule is applied to; on a tie, the first in the table's order ...)"."""
+    rows = sorted(rows, key=lambda r: r.order)
+    hidden = [r for r in rows if r.whole()]
+    if len(hidden) != 1:
+        return
+    # A-49: a row of no one is not "the next smallest" (hiding it would hide nothing)
+    rest = [r for r in rows if not r.whole() and r.people > 0]
+    if rest:
+        pick = max if model.mutated("next_smallest") else min
+        pick(rest, key=lambda r: r.people).hide_all()
+
+
+def hours_each(hours, people, readings):
+    """"Hours each = hours / people who took part"; "hours to two" decimal places (compared to
+    0.005). The engine's one decimal before it was mended (`hours_each="tenth"`) for diagnosis."""
+    if not people:
+        return None
+    if readings.get("hours_each") == "tenth":
+        return model.div_round_half_up(model.Fraction(hours).limit_denominator(10 ** 6) * 10,
+                                       people) / 10
+    return hours / people
+
+
 def summary(model_out, fy, date, entries, readings=None):
+    readings = readings or model.DOC
     # the report is judged on its own date: the views' figures again, unless that is the same day
     if model_out is None or model_out["as_of"] != model.reporting_date(entries, date)[0].isoformat():
         out = model.compute(entries, date, readings)
     else:
         out = model_out
     d, pps = out["_district"], out["_pps"]
-    dy = [r for r in out["accountability"] if r["row"] == "district_year" and r["fiscal_year"] == fy]
+    acc = out["accountability"]
+    dy = [r for r in acc if r["row"] == "district_year" and r["fiscal_year"] == fy]
     dy = dy[0] if dy else None
-    unalloc = sum(r["cents"] for r in out["accountability"]
-                  if r["row"] == "unallocated" and r["fiscal_year"] == fy)
+    unalloc = [r for r in acc if r["row"] == "unallocated" and r["fiscal_year"] == fy]
     ens = model.enrolments(d, pps, fy)
     people = {e.person for e in ens}
     n = len(people)
-    h = {}
+    staff_all = d.registered_people()
+
+    def title(prog):
+        return d.program(prog).get("professional_development_title") or prog
+
+    # ------------------------------------------------------------------ headline
+    h, hidden_h = {}, set()
     # "spent on professional learning: The district row's spend plus the costs no one's hours
     # could carry (programmes with no attendance, and cents left over when a cost is shared out)."
-    h["invested_cents"] = (dy["spend_cents"] if dy else 0) + unalloc
+    invested = (dy["spend_cents"] if dy else 0) + sum(r["cents"] for r in unalloc)
+    h["invested_cents"] = invested
     hide = private(n)
-    h["participants"] = None if hide else n
-    h["reach"] = None if hide else (dy["reach"] if dy else None)
-    h["hours"] = None if hide else (dy["hours"] if dy else 0.0)
-    h["level_4_share"] = None if hide else (dy["guskey_coverage"]["level_4"] if dy else None)
+    h["participants"] = n
+    h["reach"] = dy["reach"] if dy else None
+    h["hours"] = dy["hours"] if dy else 0.0
+    h["level_4_share"] = dy["guskey_coverage"]["level_4"] if dy else None
+    if hide:
+        hidden_h |= {"participants", "reach", "hours", "level_4_share"}
     changed = dy["people_with_demonstrated_change"] if dy else 0
     # "a count of people inside a larger row ... is suppressed ... when it or the rest of the row
     # ... is 1 to 9 people, with what could be derived from it: cost per change"
-    hide_c = hide or private(changed) or private(n - changed)
-    h["people_with_demonstrated_change"] = None if hide_c else changed
-    h["cost_per_demonstrated_change_cents"] = None if hide_c else (
-        dy["cost_per_demonstrated_change_cents"] if dy else None)
+    h["people_with_demonstrated_change"] = changed
+    h["cost_per_demonstrated_change_cents"] = dy["cost_per_demonstrated_change_cents"] if dy else None
+    if hide or private(changed) or private(n - changed):
+        hidden_h |= {"people_with_demonstrated_change", "cost_per_demonstrated_change_cents"}
     # "open obligations: Obligations that arose in the year or before ... past due on the
     # report's date" (A-19, A-20)
-    obl = [r for r in out["reciprocity"] if r["row"] == "obligation" and r["school_year"] <= fy
-           and r["overdue"]]
-    # A-46: a count of obligations is about the people who owe or are owed: n<10 applies to the
-    # distinct people behind it
+    obl_all = [r for r in out["reciprocity"] if r["row"] == "obligation" and r["school_year"] <= fy]
+    obl = [r for r in obl_all if r["overdue"]]
+    # "Headline obligation counts (past due, on each side) are hidden when the count itself is 1
+    # to 9." (A-46 before; diagnosis may take the people behind it)
     for key, side in (("owed_by_staff", "person"), ("owed_by_district", "district")):
         rs = [r for r in obl if r["side"] == side]
-        n_people = len({r["person"] for r in rs})
-        if (readings or model.DOC).get("obligation_count") == "count":
-            n_people = len(rs)  # engine reading (diagnosis only): the rule on the count itself
-        h[key] = None if private(n_people) else len(rs)
+        n_rule = len(rs)
+        if readings.get("obligation_count") == "people":
+            n_rule = len({r["person"] for r in rs})
+        h[key] = len(rs)
+        if private(n_rule):
+            hidden_h.add(key)
+    # "as the two add up to the obligations table's total, when one is hidden the other is hidden
+    # too, unless it is 0"
+    owed = ("owed_by_staff", "owed_by_district")
+    if sum(k in hidden_h for k in owed) == 1 and all(h[k] > 0 for k in owed):
+        hidden_h |= set(owed)
 
-    # spend by source and by category: "The same spend, grouped by the cost record's funding
+    tables = {}
+
+    def table(tid, rows, total=None, has_total=True):
+        if has_total:
+            complement(rows)
+        tables[tid] = {"rows": {r.key: r for r in rows}, "total": total}
+
+    # ------------------------------------------------------------------ spend
+    # "by funding source, by kind of cost: The same spend, grouped by the cost record's funding
     # source or category."
     by_src, by_cat = {}, {}
-    if dy:
-        for ln in dy["spend"]:
-            by_src[ln["funding_source"]] = by_src.get(ln["funding_source"], 0) + ln["cents"]
-            by_cat[ln["category"]] = by_cat.get(ln["category"], 0) + ln["cents"]
-    for r in out["accountability"]:
-        if r["row"] == "unallocated" and r["fiscal_year"] == fy:
-            by_src[r["funding_source"]] = by_src.get(r["funding_source"], 0) + r["cents"]
-            by_cat[r["category"]] = by_cat.get(r["category"], 0) + r["cents"]
-    budget = {r["fund"]: r for r in out["accountability"]
-              if r["row"] == "budget" and r["fiscal_year"] == fy}
+    lines = (dy["spend"] if dy else []) + unalloc
+    for ln in lines:
+        by_src[ln["funding_source"]] = by_src.get(ln["funding_source"], 0) + ln["cents"]
+        by_cat[ln["category"]] = by_cat.get(ln["category"], 0) + ln["cents"]
+    for tid, col, groups in (("investment_by_source", "funding_source", by_src),
+                             ("investment_by_category", "category", by_cat)):
+        rows = []
+        # A-47: a row for each source (category) whose spend is not zero; its share of all spend
+        for k, v in sorted(groups.items()):
+            if v == 0:
+                continue
+            r = Row({"spend_cents": v, "share": model.share(v, invested)})
+            r.key = k
+            rows.append(r)
+        total = Row({"spend_cents": invested, "share": model.share(invested, invested)})
+        table(tid, rows, total, has_total=False)
 
-    # hours bands: "Tables that count enrolments (hours, Guskey levels, reciprocity) apply the
-    # rule to the distinct people in each group"; "exactly one group was suppressed, the next
-    # smallest is suppressed too".
-    lo = model.low_hours_minutes()
-    bands = [("Under 14", lambda x: x < lo), ("14 to 49", lambda x: lo <= x < 49 * 60),
-             ("49 and over", lambda x: x >= 49 * 60)]
+    # ------------------------------------------------------------------ budget
+    # "budget against recorded costs: Per fund: the accountability view's budget row."
     rows = []
-    for name, f in bands:
+    for r in acc:
+        if r["row"] == "budget" and r["fiscal_year"] == fy:
+            x = Row({k: r[k] for k in ("budget_cents", "actual_cents", "variance_cents",
+                                       "spent_share")})
+            x.key = r["fund"]  # "" = the row of costs naming no fund
+            rows.append(x)
+    table("budget", rows, None, has_total=False)
+
+    # ------------------------------------------------------------------ participation
+    # "took part, reach, hours, attendance, completion: The accountability figures of the
+    # district, and of each staff group (staff counted at their latest assignment). Hours each =
+    # hours / people who took part."
+    def group_of(p):
+        return d.group_of(p) or "Unspecified"
+
+    def part_row(sel, staff, key, order):
+        g = model.group_figures(d, sel, staff, 0, fy, pps)
+        r = Row({"staff": g["staff"], "participants": g["participants"], "reach": g["reach"],
+                 "hours": g["hours"],
+                 "hours_per_participant": hours_each(g["hours"], g["participants"], readings),
+                 "attendance_rate": g["attendance_rate"], "completion_rate": g["completion_rate"]},
+                people=g["participants"], order=order, private_keys=PRIVATE["participation"])
+        r.key = key
+        return r
+    # A-48: a row for each staff group holding staff or participants
+    groups = sorted({group_of(p) for p in staff_all} | {group_of(e.person) for e in ens},
+                    key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER else 99, g))
+    rows = [part_row([e for e in ens if group_of(e.person) == g],
+                     [p for p in staff_all if group_of(p) == g], g, i)
+            for i, g in enumerate(groups)]
+    table("participation", rows, part_row(ens, staff_all, "total", 0))
+
+    # ------------------------------------------------------------------ hours
+    # "enrolments by hours: Participant-programmes under 14 hours, 14 to 49, 49 and over."
+    # "Tables that count enrolments (hours, Guskey levels, reciprocity) apply the rule to the
+    # distinct people in each group"
+    lo = model.low_hours_minutes()
+    bands = [("under_14", lambda x: x < lo), ("14_to_49", lambda x: lo <= x < 49 * 60),
+             ("49_and_over", lambda x: x >= 49 * 60)]
+    rows = []
+    for i, (name, f) in enumerate(bands):
         sel = [e for e in ens if f(e.minutes)]
-        rows.append({"enrolments": len(sel), "people": len({e.person for e in sel}),
-                     "hidden": private(len({e.person for e in sel}))})
-    if sum(r["hidden"] for r in rows) == 1:
-        rest = [r for r in rows if not r["hidden"] and r["enrolments"] > 0]
-        if rest:
-            # "the next smallest": by the count the rule is applied to, distinct people
-            min(rest, key=lambda r: r["people"])["hidden"] = True
-    # by programme: "The accountability figures of each programme across the district";
-    # programmes_all lists every one. Privacy: a row of 1-9 participants shows none of its
-    # figures about them; "a count of people inside a larger row (people with changed practice
-    # among a programme's participants) is suppressed ... when it or the rest of the row ... is 1
-    # to 9 people, with ... cost per change, and spending without level-4 evidence"; "Spending
-    # without level-4 evidence is also hidden in any row of fewer than 10 participants".
+        r = Row({"enrolments": len(sel), "share": model.share(len(sel), len(ens))},
+                people=len({e.person for e in sel}), order=i, private_keys=PRIVATE["hours"])
+        r.key = name
+        rows.append(r)
+    total = Row({"enrolments": len(ens), "share": model.share(len(ens), len(ens))}, people=n,
+                private_keys=PRIVATE["hours"])
+    table("hours", rows, total)
+
+    # ------------------------------------------------------------------ guskey
+    # "evidence at each level: Enrolments with evidence at Guskey level 1-5 (guskey_enrolments),
+    # and their share of all enrolments." No total: an enrolment may have several levels.
+    rows = []
+    for k in range(1, 6):
+        sel = [e for e in ens if e.pp.level_evidence()[k]]
+        r = Row({"enrolments": len(sel), "share": model.share(len(sel), len(ens))},
+                people=len({e.person for e in sel}), order=k, private_keys=PRIVATE["guskey"])
+        r.key = k
+        rows.append(r)
+    table("guskey", rows, None, has_total=False)
+
+    # ------------------------------------------------------------------ reciprocity
+    # "reciprocity status: Enrolments of the year by status (reciprocated, pending, too little
+    # evidence, owed by staff, owed by the district)." A-50: the enrolments of the year are the
+    # person-programmes the year's accountability rows hold: its participant-programmes, those
+    # the rows hold for their participant time's value alone, and those with nothing in any
+    # year, in the year of their due date ("so that what is owed is counted somewhere").
+    held = [e.pp for e in model.enrolments(d, pps, fy, members=True)] + \
+        list(model.uninvested_row_pairs(d, pps, fy))
+    rows = []
+    for i, st in enumerate(STATUS_ORDER):
+        sel = [pp for pp in held if pp.status() == st]
+        r = Row({"enrolments": len(sel)}, people=len({pp.person for pp in sel}), order=i,
+                private_keys=PRIVATE["reciprocity"])
+        r.key = st
+        rows.append(r)
+    sel = [pp for pp in held if pp.status() in STATUS_ORDER]
+    for r in rows:
+        r["share"] = model.share(r["enrolments"], len(sel))
+    total = Row({"enrolments": len(sel), "share": model.share(len(sel), len(sel))},
+                people=len({pp.person for pp in sel}), private_keys=PRIVATE["reciprocity"])
+    table("reciprocity", rows, total)
+
+    # ------------------------------------------------------------------ programmes
+    # "by programme: The accountability figures of each programme across the district; the ten
+    # with the most spending are shown and the rest summed in one row; programmes_all.csv lists
+    # every one." Privacy: a row of 1-9 participants shows none of its figures about them; "a
+    # count of people inside a larger row (people with changed practice among a programme's
+    # participants) is suppressed ... when it or the rest of the row ... is 1 to 9 people, with
+    # ... cost per change, and spending without level-4 evidence"; "Spending without level-4
+    # evidence is also hidden in any row of fewer than 10 participants".
     # the programmes with a site_program row that year (0 participants included)
-    progs = {r["program"]: [] for r in out["accountability"]
-             if r["row"] == "site_program" and r["fiscal_year"] == fy}
+    progs = {r["program"]: [] for r in acc if r["row"] == "site_program" and r["fiscal_year"] == fy}
     for e in ens:
         progs.setdefault(e.prog, []).append(e)
-    prog_rows = {}
-    for prog, pes in progs.items():
-        pn = len({e.person for e in pes})
-        spend = sum(e.spend for e in pes)
-        changed_p = {e.person for e in pes if e.pp.level_evidence()[4] or e.pp.level_evidence()[5]}
-        ch = len(changed_p)
-        hide_n = private(pn)
-        hide_ch = hide_n or private(ch) or private(pn - ch)
-        label = d.program(prog).get("professional_development_title") or prog
-        prog_rows[label] = {
-            "participants": None if hide_n else pn,
-            "spend_cents": spend,
-            "changed": None if hide_ch else ch,
-            "cost_per_change_cents": None if hide_ch else model.money_ratio(spend, ch),
-            "without_level4_cents": None if hide_ch or private(pn) else
-            sum(e.spend for e in pes if e.pp.highest_level() < 4),
-            "_n": pn,
-            # the table lists programmes by spending, most first, then by id (metrics.md)
-            "_order": (-spend, prog),
-        }
-    # "exactly one group was suppressed, the next smallest is suppressed too"
-    hidden = [r for r in prog_rows.values() if r["participants"] is None and r["_n"] > 0]
-    if len(hidden) == 1:
-        rest = [r for r in prog_rows.values() if r["participants"] is not None and r["_n"] > 0]
-        if rest:
-            # "the next smallest"; on a tie, the first in the table's order
-            r = min(rest, key=lambda r: (r["_n"], r["_order"]))
-            for k in ("participants", "changed", "cost_per_change_cents", "without_level4_cents"):
-                r[k] = None
-    for r in prog_rows.values():
-        del r["_n"], r["_order"]
-    return {"programmes": prog_rows, "headline": h, "by_source": sorted(v for v in by_src.values() if v != 0),
-            "by_category": sorted(v for v in by_cat.values() if v != 0),
-            "invested_total": h["invested_cents"], "budget": budget,
-            "hours": [None if r["hidden"] else r["enrolments"] for r in rows],
-            "hours_total": None if private(n) else len(ens)}
+
+    def prog_row(pes, key, order):
+        g = model.group_figures(d, pes, [], 0, fy, pps)
+        pn = g["participants"]
+        ch = g["people_with_demonstrated_change"]
+        # implementation and share improving are also kept as their parts, for the summed row
+        after = [f for e in pes for f in e.pp.observations_after()]
+        known = {}
+        for e in pes:
+            c = e.pp.targeted_change()
+            if c is not None:
+                known.setdefault(e.person, []).append(c[0])
+        r = Row({"participants": pn, "spend_cents": g["spend_cents"], "hours": g["hours"],
+                 "implementation_rate": g["implementation_rate"],
+                 "share_improving": g["share_improving"], "changed": ch,
+                 "cost_per_change_cents": g["cost_per_demonstrated_change_cents"],
+                 "without_level4_cents": g["dollars_without_level4_evidence_cents"]},
+                people=pn, order=order, private_keys=PRIVATE["programmes"])
+        r.parts = {"after": len(after),
+                   "seen": sum(1 for f in after if f.b("targeted_practice_observed") is True),
+                   "known": len(known), "improving": sum(1 for v in known.values()
+                                                         if any(x > 0 for x in v))}
+        if private(ch) or private(pn - ch):
+            r.hidden |= set(CHANGED)
+        if pn < MIN_PEOPLE and pn > 0:
+            r.hidden.add("without_level4_cents")
+        r.key = key
+        return r
+    # "programmes by spending, most first, then by programme id"
+    ordered = sorted(progs, key=lambda p: (-sum(e.spend for e in progs[p]), p))
+    rows_all = [prog_row(progs[p], title(p), i) for i, p in enumerate(ordered)]
+    # "Tables that count enrolments ... apply the rule to the distinct people"; the programmes
+    # add up to the district's enrolments (published in the hours table)
+    table("programmes_all", rows_all, None)
+    if len(ordered) <= TOP_PROGRAMMES:
+        rows = [prog_row(progs[p], title(p), i) for i, p in enumerate(ordered)]
+    else:
+        rows = [prog_row(progs[p], title(p), i) for i, p in enumerate(ordered[:TOP_PROGRAMMES])]
+        rest = ordered[TOP_PROGRAMMES:]
+        parts = [prog_row(progs[p], p, 0) for p in rest]
+        # A-51: "the rest in one row, as one group: their spending and hours summed,
+        # participants and people with changed practice counted as people (a person in two of
+        # them counts once), practice seen after and share improving over all their observations
+        # and participants"; n<10 applied to the distinct people of the row
+        pes = [e for p in rest for e in progs[p]]
+        s = {k: sum(x[k] for x in parts) for k in ("participants", "spend_cents", "hours",
+                                                   "changed", "without_level4_cents")}
+        sp = {k: sum(x.parts[k] for x in parts) for k in ("after", "seen", "known", "improving")}
+        if readings.get("other_row") == "people":
+            s["participants"] = len({e.person for e in pes})
+            s["changed"] = len({e.person for e in pes
+                                if e.pp.level_evidence()[4] or e.pp.level_evidence()[5]})
+            # share improving per person (A-37): improving if any known change is above zero
+            known = {}
+            for e in pes:
+                c = e.pp.targeted_change()
+                if c is not None:
+                    known.setdefault(e.person, []).append(c[0])
+            sp["known"] = len(known)
+            sp["improving"] = sum(1 for v in known.values() if any(x > 0 for x in v))
+        r = Row({"participants": s["participants"], "spend_cents": s["spend_cents"],
+                 "hours": s["hours"], "implementation_rate": model.share(sp["seen"], sp["after"]),
+                 "share_improving": model.share(sp["improving"], sp["known"]),
+                 "changed": s["changed"],
+                 "cost_per_change_cents": model.money_ratio(s["spend_cents"], s["changed"]),
+                 "without_level4_cents": s["without_level4_cents"]},
+                people=len({e.person for e in pes}), order=TOP_PROGRAMMES,
+                private_keys=PRIVATE["programmes"])
+        rp = r.people
+        changed_people = {e.person for e in pes if e.pp.level_evidence()[4] or e.pp.level_evidence()[5]}
+        if private(len(changed_people)) or private(rp - len(changed_people)):
+            r.hidden |= set(CHANGED)
+        if 0 < rp < MIN_PEOPLE:
+            r.hidden.add("without_level4_cents")
+        r.key = OTHER
+        rows.append(r)
+    table("programmes", rows, None)
+
+    # ------------------------------------------------------------------ equity
+    # "need quartiles: The equity view's rows for students in poverty, and spending per teacher
+    # by quartile of each measure of need."
+    eq = [r for r in out["equity"] if r["row"] == "need_quartile" and r["fiscal_year"] == fy]
+    rows = []
+    for r in eq:
+        if r["attribute"] != "students_in_poverty":
+            continue
+        x = Row({k: r[k] for k in ("sites", "staff", "participants", "reach", "spend_cents",
+                                   "spend_per_teacher_cents", "share_improving")},
+                people=r["participants"], order=QUARTILE_ORDER.index(r["quartile"]),
+                private_keys=PRIVATE["equity_poverty"])
+        x.key = r["quartile"]
+        rows.append(x)
+    # "as the quartiles add up to the district's participants"
+    table("equity_poverty", rows, None)
+    rows = []
+    for i, (attr, _) in enumerate(model.ATTRIBUTES):
+        by_q = {r["quartile"]: r["spend_per_teacher_cents"] for r in eq if r["attribute"] == attr}
+        x = Row({q: by_q.get(q) for q in ("Q1", "Q2", "Q3", "Q4")}, order=i)
+        x.key = attr
+        rows.append(x)
+    table("equity_measures", rows, None, has_total=False)
+
+    # ------------------------------------------------------------------ obligations
+    # "open obligations: Obligations that arose in the year or before, by side, kind and
+    # programme: open, and past due on the report's date." A-52: n<10 applied to the distinct
+    # people behind the open count; past due is a count inside the row (hidden when its people,
+    # or the rest's, are 1 to 9).
+    def obl_row(rs, key, order):
+        ppl = {r["person"] for r in rs}
+        past = {r["person"] for r in rs if r["overdue"]}
+        x = Row({"open": len(rs), "past_due": sum(1 for r in rs if r["overdue"])},
+                people=len(ppl), order=order, private_keys=PRIVATE["obligations"])
+        if readings.get("obligation_past_due") != "row" and (
+                private(len(past)) or private(len(ppl - past))):
+            x.hidden.add("past_due")
+        x.key = key
+        return x
+    keys = sorted({(r["side"], r["kind"], r["program"]) for r in obl_all},
+                  key=lambda k: (OBLIGATION_ORDER.index(k[:2]), k[2] != "", k[2]))
+    rows = [obl_row([r for r in obl_all if (r["side"], r["kind"], r["program"]) == k],
+                    (k[0], k[1], title(k[2]) if k[2] else ""), i) for i, k in enumerate(keys)]
+    table("obligations", rows, obl_row(obl_all, "total", 0))
+
+    # ------------------------------------------------------------------ privacy
+    # "The report states the rule and how many rows it touched." A-53: the rows (totals
+    # included) of every table with a figure suppressed.
+    touched = sum(1 for t in tables.values()
+                  for r in list(t["rows"].values()) + ([t["total"]] if t["total"] else [])
+                  if r.hidden)
+    return {"headline": h, "headline_hidden": hidden_h, "tables": tables,
+            "rows_suppressed": touched, "fiscal_year": fy, "tree_size": len(entries),
+            "as_of_date": out["as_of"], "minimum_people": MIN_PEOPLE}
+
+
+# ------------------------------------------------------------------ comparing
+
+FRACTION_TOL = 0.5e-4 + 1e-9
+HOURS_TOL = 0.005 + 1e-9
+
+
+def engine_key(tid, r):
+    """The model's key for one of the engine's rows (its label mapped to the doc's name)."""
+    def lab(col, v):
+        return LABELS[col].get(v, v)
+    if tid in ("investment_by_source",):
+        return lab("funding_source", r["funding_source"])
+    if tid == "investment_by_category":
+        return lab("category", r["category"])
+    if tid == "budget":
+        return r["fund"] if r.get("budget_cents") is not None else ""
+    if tid == "participation":
+        return lab("group", r["group"])
+    if tid == "hours":
+        return lab("band", r["band"])
+    if tid == "guskey":
+        return lab("level", r["level"])
+    if tid == "reciprocity":
+        return lab("status", r["status"])
+    if tid in ("programmes", "programmes_all"):
+        p = r["programme"]
+        # "the rest summed in one row" ("The other N programmes")
+        return OTHER if re.fullmatch(r"(the )?other \d+ programmes?", p.lower()) else p
+    if tid == "equity_poverty":
+        return lab("quartile", r["quartile"])
+    if tid == "equity_measures":
+        return lab("measure", r["measure"])
+    if tid == "obligations":
+        return (lab("side", r["side"]), lab("what", r["what"]),
+                "" if r["programme"] == "Any" else r["programme"])
+    return str(r)
+
+
+def same(k, a, b):
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        if isinstance(a, int) and isinstance(b, int):
+            return a == b
+        tol = HOURS_TOL if k in HOURS_KEYS else FRACTION_TOL
+        return abs(a - b) <= tol
+    return a == b
+
+
+def compare_row(path, er, mr, diffs):
+    for k, b in mr.out().items():
+        a = er.get(k, "<absent>")
+        if k == "suppressed":
+            if sorted(a or []) != b:
+                diffs.append((path + ".suppressed", sorted(a or []), b))
+        elif not same(k, a, b):
+            diffs.append((f"{path}.{k}", a, b))
 
 
 def compare(e, m):
@@ -151,64 +538,65 @@ def compare(e, m):
     diffs = []
     if m is None:
         return diffs
-    head = {x["key"]: x["value"] for x in e.get("headline", [])}
+    head = {x["key"]: x for x in e.get("headline", [])}
     for k, v in m["headline"].items():
-        ev = head.get(k, "<absent>")
+        ex = head.get(k)
+        if ex is None:
+            diffs.append((f"headline[{k}]", "<absent>", v))
+            continue
+        hid = k in m["headline_hidden"]
+        if bool(ex.get("suppressed")) != hid:
+            diffs.append((f"headline[{k}].suppressed", ex.get("suppressed"), hid))
+        v = None if hid else v
+        ev = ex.get("value")
         if isinstance(v, float) and isinstance(ev, (int, float)):
-            if abs(ev - v) > 0.5e-4 + 1e-9 and not (k == "hours" and abs(ev - v) <= 0.05 + 1e-9):
-                diffs.append((f"headline[{k}]", ev, v))
+            if abs(ev - v) > FRACTION_TOL and not (k == "hours" and abs(ev - v) <= 0.05 + 1e-9):
+                diffs.append((f"headline[{k}].value", ev, v))
         elif ev != v:
-            diffs.append((f"headline[{k}]", ev, v))
+            diffs.append((f"headline[{k}].value", ev, v))
+    for path, a, b in (("privacy.rows_suppressed", (e.get("privacy") or {}).get("rows_suppressed"),
+                        m["rows_suppressed"]),
+                       ("privacy.minimum_people", (e.get("privacy") or {}).get("minimum_people"),
+                        m["minimum_people"]),
+                       ("fiscal_year", e.get("fiscal_year"), m["fiscal_year"]),
+                       ("as_of_date", e.get("as_of_date"), m["as_of_date"]),
+                       ("log.tree_size", (e.get("log") or {}).get("tree_size"), m["tree_size"])):
+        if a != b:
+            diffs.append((path, a, b))
     tables = {t["id"]: t for t in e.get("tables", [])}
-    for tid, key in (("investment_by_source", "by_source"), ("investment_by_category", "by_category")):
+    for tid, mt in m["tables"].items():
         t = tables.get(tid)
         if t is None:
-            diffs.append((f"tables[{tid}]", "<absent>", m[key]))
+            # a table of no rows may be left out (A-47)
+            if mt["rows"] or mt["total"] is not None:
+                diffs.append((f"tables[{tid}]", "<absent>", "present"))
             continue
-        vals = sorted(r["spend_cents"] for r in t["rows"] if r["spend_cents"])
-        if vals != m[key]:
-            diffs.append((f"tables[{tid}].rows.spend_cents", vals, m[key]))
-        tot = (t.get("total") or {}).get("spend_cents")
-        if tot is not None and tot != m["invested_total"]:
-            diffs.append((f"tables[{tid}].total.spend_cents", tot, m["invested_total"]))
-    t = tables.get("budget")
-    if t is not None:
-        # the row of costs naming no fund is labelled in words ("No fund recorded"): the model's ""
-        erows = {(r["fund"] if r.get("budget_cents") is not None or r["fund"] in m["budget"]
-                  else ""): r for r in t["rows"]}
-        for fund in sorted(set(erows) | set(m["budget"])):
-            er, mr = erows.get(fund), m["budget"].get(fund)
+        # the columns: the label (words) and the figures the model has, the private ones those
+        # about people (PRIVATE)
+        cols = [c for c in t.get("columns", []) if c.get("kind") != "text"]
+        mkeys = set(next(iter(mt["rows"].values()), None) or mt["total"] or {})
+        if mkeys and {c["key"] for c in cols} != mkeys:
+            diffs.append((f"tables[{tid}].columns", sorted(c["key"] for c in cols), sorted(mkeys)))
+        priv = sorted(c["key"] for c in cols if c.get("private"))
+        if priv != sorted(PRIVATE.get(tid, [])):
+            diffs.append((f"tables[{tid}].columns.private", priv, sorted(PRIVATE.get(tid, []))))
+        erows = {}
+        for r in t["rows"]:
+            erows.setdefault(engine_key(tid, r), []).append(r)
+        for key in sorted(set(erows) | set(mt["rows"]), key=str):
+            er, mr = erows.get(key), mt["rows"].get(key)
+            path = f"tables[{tid}].rows[{key}]"
             if er is None or mr is None:
-                diffs.append((f"tables[budget].rows[{fund}]", "absent" if er is None else "present",
+                diffs.append((path, "absent" if er is None else "present",
                               "absent" if mr is None else "present"))
                 continue
-            for k in ("budget_cents", "actual_cents", "variance_cents", "spent_share"):
-                a, b = er.get(k), mr.get(k)
-                if isinstance(a, float) and isinstance(b, float):
-                    if abs(a - b) > 0.5e-4 + 1e-9:
-                        diffs.append((f"tables[budget].rows[{fund}].{k}", a, b))
-                elif a != b:
-                    diffs.append((f"tables[budget].rows[{fund}].{k}", a, b))
-    t = tables.get("programmes_all")
-    if t is not None and "programmes" in m:
-        erows = {r["programme"]: r for r in t["rows"]}
-        for label in sorted(set(erows) | set(m["programmes"])):
-            er, mr = erows.get(label), m["programmes"].get(label)
-            if er is None or mr is None:
-                diffs.append((f"tables[programmes_all].rows[{label}]",
-                              "absent" if er is None else "present",
-                              "absent" if mr is None else "present"))
-                continue
-            for k, b in mr.items():
-                a = er.get(k, "<absent>")
-                if a != b:
-                    diffs.append((f"tables[programmes_all].rows[{label}].{k}", a, b))
-    t = tables.get("hours")
-    if t is not None:
-        ev = [r.get("enrolments") for r in t["rows"]]
-        if ev != m["hours"]:
-            diffs.append(("tables[hours].rows.enrolments", ev, m["hours"]))
-        tot = (t.get("total") or {}).get("enrolments")
-        if tot != m["hours_total"]:
-            diffs.append(("tables[hours].total.enrolments", tot, m["hours_total"]))
+            if len(er) > 1:
+                diffs.append((path + ".(count)", len(er), 1))
+            compare_row(path, er[0], mr, diffs)
+        et, mtot = t.get("total"), mt["total"]
+        if (et is None) != (mtot is None):
+            diffs.append((f"tables[{tid}].total", "absent" if et is None else "present",
+                          "absent" if mtot is None else "present"))
+        elif mtot is not None:
+            compare_row(f"tables[{tid}].total", et, mtot, diffs)
     return diffs
