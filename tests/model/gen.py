@@ -125,10 +125,15 @@ def generate(seed):
     # programmes (the report's row for the rest). Decided by a stream of its own, so that every
     # other seed's district is unchanged.
     big = random.Random(f"big-{seed}")
+    practice = 0.35  # the chance an observation shows the targeted practice
     if big.random() < BIG_SHARE:
         npeople = big.randint(28, 40)
         if big.random() < 0.5:
             nprog = big.randint(11, 13)
+        if big.random() < 0.5:  # many who changed: counts inside rows of 10 or more, both ways
+            practice = 0.8
+            if big.random() < 0.5:  # and programmes of 30 or more, so that some exceed 10
+                npeople, nprog = big.randint(60, 80), big.randint(2, 3)
     # each person enrols in about two programmes when there are many
     enrol_p = 0.55 if nprog <= 4 else 2.2 / nprog
     sites = [f"s-{i + 1}" for i in range(nsites)]
@@ -343,7 +348,7 @@ def generate(seed):
                 ratings.append({"evaluation_element_title": el, "rating": r.choice([1, 2, 2, 3, 3, 4, 2.5])})
             body = {"performance_evaluation_type": r.choice(["FormalObs", "InformalObs", "Walkthrough"]),
                     "evaluation_date": day.isoformat(), "reviewer_person_id": "rev-1",
-                    "targeted_practice_observed": r.random() < 0.35}
+                    "targeted_practice_observed": r.random() < practice}
             if ratings:
                 body["element_ratings"] = ratings
             g.emit("ObservationRecorded", {"person_id": p}, body, day)

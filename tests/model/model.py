@@ -136,6 +136,7 @@ MUTATIONS = {
     "budget_source": "a budget row of $0 names the source too",
     "pending_day": "pending ends the day before end + window",
     "next_smallest": "board report: the complement of a lone suppressed row is the next largest",
+    "inner_smallest": "board report: the complement of a lone hidden count inside rows is the largest",
 }
 MUTATE = set()
 

@@ -112,6 +112,9 @@ class Row(dict):
         self.people, self.order = people, order
         self.private_keys = list(private_keys)
         self.hidden = set()
+        # a count inside the row (people with changed practice, past due): its people and the
+        # figures that go with it
+        self.inner, self.inner_keys = None, ()
         if private(people):
             self.hide_all()
 
@@ -140,6 +143,21 @@ def complement(rows):
     if rest:
         pick = max if model.mutated("next_smallest") else min
         pick(rest, key=lambda r: r.people).hide_all()
+
+
+def complement_inner(rows):
+    """"A count inside the rows of a table with a total (people with changed practice, past due)
+    takes the same complement: when exactly one row's count concerns 1 to 9 people, the smallest
+    of the counts that concern 10 or more (on a tie, the first in the table's order) is hidden
+    too, with what is derived from it; it may be hidden already"."""
+    rows = [r for r in rows if r.inner is not None]
+    if sum(1 for r in rows if private(r.inner)) != 1:
+        return
+    big = [r for r in rows if r.inner >= MIN_PEOPLE]
+    if big:
+        pick = max if model.mutated("inner_smallest") else min
+        r = pick(big, key=lambda r: (r.inner, -r.order if pick is max else r.order))
+        r.hidden |= set(r.inner_keys)
 
 
 def hours_each(hours, people, readings):
@@ -218,6 +236,7 @@ def summary(model_out, fy, date, entries, readings=None):
     def table(tid, rows, total=None, has_total=True):
         if has_total:
             complement(rows)
+            complement_inner(rows)
         tables[tid] = {"rows": {r.key: r for r in rows}, "total": total}
 
     # ------------------------------------------------------------------ spend
@@ -366,6 +385,7 @@ def summary(model_out, fy, date, entries, readings=None):
             r.hidden |= set(CHANGED)
         if pn < MIN_PEOPLE and pn > 0:
             r.hidden.add("without_level4_cents")
+        r.inner, r.inner_keys = ch, CHANGED
         r.key = key
         return r
     # "programmes by spending, most first, then by programme id"
@@ -412,6 +432,7 @@ def summary(model_out, fy, date, entries, readings=None):
         changed_people = {e.person for e in pes if e.pp.level_evidence()[4] or e.pp.level_evidence()[5]}
         if private(len(changed_people)) or private(rp - len(changed_people)):
             r.hidden |= set(CHANGED)
+        r.inner, r.inner_keys = len(changed_people), CHANGED
         if 0 < rp < MIN_PEOPLE:
             r.hidden.add("without_level4_cents")
         r.key = OTHER
@@ -455,6 +476,8 @@ def summary(model_out, fy, date, entries, readings=None):
         if readings.get("obligation_past_due") != "row" and (
                 private(len(past)) or private(len(ppl - past))):
             x.hidden.add("past_due")
+        if readings.get("obligation_past_due") != "row":
+            x.inner, x.inner_keys = len(past), ["past_due"]
         x.key = key
         return x
     keys = sorted({(r["side"], r["kind"], r["program"]) for r in obl_all},

@@ -165,5 +165,21 @@ TEST(ReportTableTest, AGroupInsideARowIsHiddenWhenTheRestOfTheRowIsSmall) {
   EXPECT_EQ(suppressed, 1);
 }
 
+// The total's own count inside: 5 people past due of 30.
+TEST(ReportTableTest, ACountInsideTheTotalIsHiddenWhenItsPeopleAreFew) {
+  TableBuilder t("t", "caption");
+  t.Column("name", "Name", Kind::kText)
+      .Column("open", "Open", Kind::kCount, true)
+      .Column("past_due", "Past due", Kind::kCount, true);
+  t.Row(Json{{"name", "a"}, {"open", 30}, {"past_due", 5}}, 30, {{{"past_due"}, 5}});
+  t.Total(Json{{"name", "all"}, {"open", 30}, {"past_due", 5}}, 30, {{{"past_due"}, 5}});
+  int64_t suppressed = 0;
+  Json out = t.Finish(&suppressed);
+  EXPECT_EQ(out["total"]["open"], 30);
+  EXPECT_TRUE(out["total"]["past_due"].is_null());
+  EXPECT_EQ(out["total"]["suppressed"], Json::array({"past_due"}));
+  EXPECT_EQ(suppressed, 2);  // the row and the total
+}
+
 }  // namespace
 }  // namespace evident::projections::report
