@@ -556,32 +556,28 @@ class District:
             self._of[key] = groups
         return self._of[key].get((person, program), [])
 
-    def attendance(self, person=None, program=None, fy=None):
+    def pair_facts(self, etype, date_key, person=None, program=None, fy=None):
+        """The records of one type naming the person and programme (when given), dated (by
+        `date_key`) in fiscal year `fy` (when given)."""
         out = []
-        for f in self.by_pair("AttendanceRecorded", person, program):
+        for f in self.by_pair(etype, person, program):
             if person is not None and f.s("person_id") != person:
                 continue
             if program is not None and f.s("program_id") != program:
                 continue
-            if fy is not None and fiscal_year(day(f.b("attendance_date"))) != fy:
+            if fy is not None and fiscal_year(day(f.b(date_key))) != fy:
                 continue
             out.append(f)
         return out
+
+    def attendance(self, person=None, program=None, fy=None):
+        return self.pair_facts("AttendanceRecorded", "attendance_date", person, program, fy)
 
     def minutes(self, person, program, fy=None):
         return sum(f.b("credited_minutes", 0) for f in self.attendance(person, program, fy))
 
     def coaching(self, person=None, program=None, fy=None):
-        out = []
-        for f in self.by_pair("CoachingSessionLogged", person, program):
-            if person is not None and f.s("person_id") != person:
-                continue
-            if program is not None and f.s("program_id") != program:
-                continue
-            if fy is not None and fiscal_year(day(f.b("session_date"))) != fy:
-                continue
-            out.append(f)
-        return out
+        return self.pair_facts("CoachingSessionLogged", "session_date", person, program, fy)
 
     # ---- the district's side: components
 

@@ -399,42 +399,37 @@ def summary(model_out, fy, date, entries, readings=None):
     else:
         rows = [prog_row(progs[p], title(p), i) for i, p in enumerate(ordered[:TOP_PROGRAMMES])]
         rest = ordered[TOP_PROGRAMMES:]
-        parts = [prog_row(progs[p], p, 0) for p in rest]
-        # A-51: "the rest in one row, as one group: their spending and hours summed,
-        # participants and people with changed practice counted as people (a person in two of
-        # them counts once), practice seen after and share improving over all their observations
-        # and participants"; n<10 applied to the distinct people of the row
         pes = [e for p in rest for e in progs[p]]
-        s = {k: sum(x[k] for x in parts) for k in ("participants", "spend_cents", "hours",
-                                                   "changed", "without_level4_cents")}
-        sp = {k: sum(x.parts[k] for x in parts) for k in ("after", "seen", "known", "improving")}
         if readings.get("other_row") == "people":
-            s["participants"] = len({e.person for e in pes})
-            s["changed"] = len({e.person for e in pes
-                                if e.pp.level_evidence()[4] or e.pp.level_evidence()[5]})
-            # share improving per person (A-37): improving if any known change is above zero
-            known = {}
-            for e in pes:
-                c = e.pp.targeted_change()
-                if c is not None:
-                    known.setdefault(e.person, []).append(c[0])
-            sp["known"] = len(known)
-            sp["improving"] = sum(1 for v in known.values() if any(x > 0 for x in v))
-        r = Row({"participants": s["participants"], "spend_cents": s["spend_cents"],
-                 "hours": s["hours"], "implementation_rate": model.share(sp["seen"], sp["after"]),
-                 "share_improving": model.share(sp["improving"], sp["known"]),
-                 "changed": s["changed"],
-                 "cost_per_change_cents": model.money_ratio(s["spend_cents"], s["changed"]),
-                 "without_level4_cents": s["without_level4_cents"]},
-                people=len({e.person for e in pes}), order=TOP_PROGRAMMES,
-                private_keys=PRIVATE["programmes"])
-        rp = r.people
-        changed_people = {e.person for e in pes if e.pp.level_evidence()[4] or e.pp.level_evidence()[5]}
-        if private(len(changed_people)) or private(rp - len(changed_people)):
-            r.hidden |= set(CHANGED)
-        r.inner, r.inner_keys = len(changed_people), CHANGED
-        if 0 < rp < MIN_PEOPLE:
-            r.hidden.add("without_level4_cents")
+            # A-51: "the rest in one row, as one group: their spending and hours summed,
+            # participants and people with changed practice counted as people (a person in two
+            # of them counts once), practice seen after and share improving over all their
+            # observations and participants": the figures of one group of all their enrolments
+            r = prog_row(pes, OTHER, TOP_PROGRAMMES)
+        else:
+            # the earlier reading (model.ALT): each programme's row summed
+            parts = [prog_row(progs[p], p, 0) for p in rest]
+            s = {k: sum(x[k] for x in parts) for k in ("participants", "spend_cents", "hours",
+                                                       "changed", "without_level4_cents")}
+            sp = {k: sum(x.parts[k] for x in parts) for k in ("after", "seen", "known",
+                                                              "improving")}
+            r = Row({"participants": s["participants"], "spend_cents": s["spend_cents"],
+                     "hours": s["hours"],
+                     "implementation_rate": model.share(sp["seen"], sp["after"]),
+                     "share_improving": model.share(sp["improving"], sp["known"]),
+                     "changed": s["changed"],
+                     "cost_per_change_cents": model.money_ratio(s["spend_cents"], s["changed"]),
+                     "without_level4_cents": s["without_level4_cents"]},
+                    people=len({e.person for e in pes}), order=TOP_PROGRAMMES,
+                    private_keys=PRIVATE["programmes"])
+            rp = r.people
+            changed_people = {e.person for e in pes
+                              if e.pp.level_evidence()[4] or e.pp.level_evidence()[5]}
+            if private(len(changed_people)) or private(rp - len(changed_people)):
+                r.hidden |= set(CHANGED)
+            r.inner, r.inner_keys = len(changed_people), CHANGED
+            if 0 < rp < MIN_PEOPLE:
+                r.hidden.add("without_level4_cents")
         r.key = OTHER
         rows.append(r)
     table("programmes", rows, None)
