@@ -263,6 +263,64 @@ StatusOr<std::string> Ledger::LatestCheckpointNote() {
   return std::string(cursor->value());
 }
 
+Status Ledger::AddCosignatures(uint64_t size, const std::map<std::string, std::string>& lines) {
+  WriteBatch batch;
+  for (const auto& [name, line] : lines) {
+    const std::string key = EncodeKey64(size) + name;
+    std::string existing;
+    Status s = storage_->Get(Column::kCosignatures, key, &existing);
+    if (s.ok()) continue;
+    if (s.code() != Status::Code::kNotFound) return s;
+    batch.Put(Column::kCosignatures, key, line);
+  }
+  if (batch.empty()) return Status::OK();
+  return storage_->Write(batch);
+}
+
+namespace {
+
+// The cosignature lines stored for `size`, read from `cursor` positioned
+// anywhere in that size's rows or before them.
+std::vector<std::string> CosignatureLinesAt(Cursor* cursor, uint64_t size) {
+  std::vector<std::string> lines;
+  const std::string prefix = EncodeKey64(size);
+  for (cursor->Seek(prefix); cursor->Valid() && cursor->key().substr(0, 8) == prefix;
+       cursor->Next()) {
+    lines.emplace_back(cursor->value());
+  }
+  return lines;
+}
+
+}  // namespace
+
+StatusOr<std::string> Ledger::CosignedCheckpointNote(uint64_t size) {
+  auto note = CheckpointNote(size);
+  if (!note.ok()) return note;
+  auto cursor = storage_->NewCursor(Column::kCosignatures);
+  std::vector<std::string> lines = CosignatureLinesAt(cursor.get(), size);
+  EVIDENT_RETURN_IF_ERROR(cursor->status());
+  return AddSignatureLines(note.value(), lines);
+}
+
+StatusOr<uint64_t> Ledger::NewestCosignedSize(const WitnessPolicy& policy) {
+  auto cursor = storage_->NewCursor(Column::kCosignatures);
+  cursor->SeekToLast();
+  while (cursor->Valid()) {
+    if (cursor->key().size() < 8) return Status::Corruption("bad cosignatures key");
+    const uint64_t size = DecodeFixed64BE(cursor->key().data());
+    auto note = CosignedCheckpointNote(size);
+    if (!note.ok()) return note.status();
+    if (policy.empty() || CheckWitnessPolicy(note.value(), policy).ok()) return size;
+    // On to the rows of the size before.
+    cursor->Seek(EncodeKey64(size));
+    cursor->Prev();
+  }
+  EVIDENT_RETURN_IF_ERROR(cursor->status());
+  return Status::NotFound(policy.empty() ? "no checkpoint of this ledger has been cosigned"
+                                         : "no checkpoint of this ledger is cosigned by " +
+                                               policy.Describe());
+}
+
 StatusOr<std::vector<uint64_t>> Ledger::CheckpointSizes(uint64_t from, size_t limit) {
   std::vector<uint64_t> sizes;
   auto cursor = storage_->NewCursor(Column::kCheckpoints);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "ledger/appender.h"
+#include "ledger/cosignature.h"
 #include "ledger/event.h"
 #include "ledger/note.h"
 #include "ledger/status.h"
@@ -84,6 +86,17 @@ class Ledger {
   StatusOr<std::string> LatestCheckpointNote();
   // The sizes that have checkpoints, from `from` on, at most `limit` of them.
   StatusOr<std::vector<uint64_t>> CheckpointSizes(uint64_t from, size_t limit);
+
+  // Witnesses' cosignatures (ledger/cosignature.h), stored beside the log:
+  // each `lines[name]` is the whole signature line of witness `name` on the
+  // checkpoint at `size`, which the caller has verified. A witness's line
+  // for a size is kept once; a second is ignored. Synced before it returns.
+  Status AddCosignatures(uint64_t size, const std::map<std::string, std::string>& lines);
+  // The checkpoint note at `size` with every cosignature stored for it.
+  StatusOr<std::string> CosignedCheckpointNote(uint64_t size);
+  // The newest size whose stored cosignatures meet `policy` (an empty policy:
+  // at least one cosignature); NotFound if none does.
+  StatusOr<uint64_t> NewestCosignedSize(const WitnessPolicy& policy);
 
   // RFC 9162 proofs from the stored tree; sizes must be <= size().
   StatusOr<std::vector<std::string>> InclusionProof(uint64_t index, uint64_t size);

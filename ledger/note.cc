@@ -1,5 +1,7 @@
 #include "ledger/note.h"
 
+#include <cstdio>
+
 #include "ledger/coding.h"
 #include "ledger/sha256.h"
 
@@ -26,9 +28,55 @@ std::string KeyIdBytes(uint32_t id) {
 
 }  // namespace
 
-uint32_t NoteKeyId(std::string_view name, const PublicKey& key) {
-  std::string h = Sha256({name, "\n", std::string_view(&kEd25519Type, 1), key.raw()});
+uint32_t TypedKeyId(std::string_view name, uint8_t type, const PublicKey& key) {
+  const char t = static_cast<char>(type);
+  std::string h = Sha256({name, "\n", std::string_view(&t, 1), key.raw()});
   return DecodeFixed32BE(h.data());
+}
+
+uint32_t NoteKeyId(std::string_view name, const PublicKey& key) {
+  return TypedKeyId(name, kEd25519Type, key);
+}
+
+bool ValidNoteKeyName(std::string_view name) { return ValidKeyName(name); }
+
+std::string FormatVkey(const std::string& name, uint32_t key_id, uint8_t type,
+                       const PublicKey& key) {
+  return name + "+" + HexEncode(KeyIdBytes(key_id)) + "+" +
+         Base64Encode(std::string(1, static_cast<char>(type)) + key.raw());
+}
+
+StatusOr<VkeyParts> ParseVkey(std::string_view vkey, uint8_t type) {
+  // Names hold no '+', but base64 keys may: split from the left.
+  size_t first = vkey.find('+');
+  size_t second = first == std::string_view::npos ? first : vkey.find('+', first + 1);
+  if (second == std::string_view::npos || second - first != 9) {
+    return Status::InvalidArgument("a verifier key reads NAME+KEYID+KEY (KEYID 8 hex digits)");
+  }
+  auto id_bytes = HexDecode(vkey.substr(first + 1, 8));
+  auto key_bytes = Base64Decode(vkey.substr(second + 1));
+  if (!id_bytes.ok() || !key_bytes.ok()) {
+    return Status::InvalidArgument("verifier key: bad hex key id or base64 key");
+  }
+  if (key_bytes->size() != 33 || static_cast<uint8_t>((*key_bytes)[0]) != type) {
+    char want[8];
+    snprintf(want, sizeof want, "0x%02x", type);
+    return Status::InvalidArgument(std::string("verifier key: not an Ed25519 key of type ") + want +
+                                   (type == 0x04 ? " (a witness's cosigner key)"
+                                                 : " (a log's note key)"));
+  }
+  auto key = PublicKey::FromRaw(key_bytes->substr(1));
+  if (!key.ok()) return key.status();
+  std::string name(vkey.substr(0, first));
+  if (!ValidKeyName(name)) {
+    return Status::InvalidArgument("verifier key: its name \"" + name +
+                                   "\" must be non-empty with no spaces or '+'");
+  }
+  const uint32_t id = TypedKeyId(name, type, key.value());
+  if (KeyIdBytes(id) != id_bytes.value()) {
+    return Status::InvalidArgument("verifier key: its key id does not match its name and key");
+  }
+  return VkeyParts{std::move(name), id, std::move(key.value())};
 }
 
 StatusOr<NoteVerifier> NoteVerifier::Create(std::string name, PublicKey key) {
@@ -42,34 +90,12 @@ StatusOr<NoteVerifier> NoteVerifier::Create(std::string name, PublicKey key) {
 }
 
 StatusOr<NoteVerifier> NoteVerifier::FromVkey(std::string_view vkey) {
-  // Names hold no '+', but base64 keys may: split from the left.
-  size_t first = vkey.find('+');
-  size_t second = first == std::string_view::npos ? first : vkey.find('+', first + 1);
-  if (second == std::string_view::npos || second - first != 9) {
-    return Status::InvalidArgument("a verifier key reads NAME+KEYID+KEY (KEYID 8 hex digits)");
-  }
-  auto id_bytes = HexDecode(vkey.substr(first + 1, 8));
-  auto key_bytes = Base64Decode(vkey.substr(second + 1));
-  if (!id_bytes.ok() || !key_bytes.ok()) {
-    return Status::InvalidArgument("verifier key: bad hex key id or base64 key");
-  }
-  if (key_bytes->size() != 33 || (*key_bytes)[0] != kEd25519Type) {
-    return Status::InvalidArgument("verifier key: not an Ed25519 (type 0x01) key");
-  }
-  auto key = PublicKey::FromRaw(key_bytes->substr(1));
-  if (!key.ok()) return key.status();
-  auto verifier = Create(std::string(vkey.substr(0, first)), key.value());
-  if (!verifier.ok()) return verifier;
-  if (KeyIdBytes(verifier->key_id()) != id_bytes.value()) {
-    return Status::InvalidArgument("verifier key: its key id does not match its name and key");
-  }
-  return verifier;
+  auto parts = ParseVkey(vkey, kEd25519Type);
+  if (!parts.ok()) return parts.status();
+  return Create(std::move(parts->name), std::move(parts->key));
 }
 
-std::string NoteVerifier::Vkey() const {
-  return name_ + "+" + HexEncode(KeyIdBytes(key_id_)) + "+" +
-         Base64Encode(std::string(1, kEd25519Type) + key_.raw());
-}
+std::string NoteVerifier::Vkey() const { return FormatVkey(name_, key_id_, kEd25519Type, key_); }
 
 Status NoteVerifier::Verify(const SignedNote& note) const {
   bool seen = false;

@@ -59,6 +59,23 @@ class NoteVerifier {
 
 uint32_t NoteKeyId(std::string_view name, const PublicKey& key);
 
+// Key ids and vkeys of any Ed25519 signature type: 0x01 for a note's own
+// signer, 0x04 for a witness's cosignature (ledger/cosignature.h).
+//   key-id = SHA-256(name || "\n" || type || public-key)[:4]
+//   vkey   = name "+" hex(key-id) "+" base64(type || public-key)
+uint32_t TypedKeyId(std::string_view name, uint8_t type, const PublicKey& key);
+std::string FormatVkey(const std::string& name, uint32_t key_id, uint8_t type,
+                       const PublicKey& key);
+struct VkeyParts {
+  std::string name;
+  uint32_t key_id;
+  PublicKey key;
+};
+// InvalidArgument if `vkey` is malformed, not of `type`, or its key id does
+// not match its name and key.
+StatusOr<VkeyParts> ParseVkey(std::string_view vkey, uint8_t type);
+bool ValidNoteKeyName(std::string_view name);
+
 // Signs `text` (which must end with "\n") as key `name`; returns the whole note.
 std::string SignNote(std::string_view text, const std::string& name, const PrivateKey& key);
 

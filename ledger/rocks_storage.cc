@@ -30,12 +30,28 @@ class RocksCursor : public Cursor {
   void SeekToLast() override { it_->SeekToLast(); }
   bool Valid() const override { return it_->Valid(); }
   void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
   std::string_view key() const override { return it_->key().ToStringView(); }
   std::string_view value() const override { return it_->value().ToStringView(); }
   Status status() const override { return FromRocks(it_->status(), "reading the ledger"); }
 
  private:
   std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+// A column the database does not have yet (a reader of a ledger from before
+// it was added): nothing in it.
+class EmptyCursor : public Cursor {
+ public:
+  void Seek(std::string_view) override {}
+  void SeekToFirst() override {}
+  void SeekToLast() override {}
+  bool Valid() const override { return false; }
+  void Next() override {}
+  void Prev() override {}
+  std::string_view key() const override { return {}; }
+  std::string_view value() const override { return {}; }
+  Status status() const override { return Status::OK(); }
 };
 
 // RocksDB's own info log is not kept: it would live on the ledger's disk and
@@ -56,11 +72,14 @@ class RocksStorage : public Storage {
 
   ~RocksStorage() override {
     if (!read_only_) FlushIfLarge(db_.get(), handles_);
-    for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+    for (auto* handle : handles_) {
+      if (handle != nullptr) db_->DestroyColumnFamilyHandle(handle);
+    }
     db_->Close().PermitUncheckedError();
   }
 
   Status Get(Column column, std::string_view key, std::string* value) override {
+    if (Handle(column) == nullptr) return Status::NotFound(ColumnName(column));
     return FromRocks(db_->Get(rocksdb::ReadOptions(), Handle(column), ToSlice(key), value),
                      ColumnName(column));
   }
@@ -104,6 +123,7 @@ class RocksStorage : public Storage {
   std::unique_ptr<Cursor> NewCursor(Column column) override {
     // Cursors mostly scan long runs (verify, export, projections): read
     // ahead in large blocks.
+    if (Handle(column) == nullptr) return std::make_unique<EmptyCursor>();
     rocksdb::ReadOptions options;
     options.readahead_size = 2 << 20;
     return std::make_unique<RocksCursor>(db_->NewIterator(options, Handle(column)));
@@ -146,6 +166,7 @@ rocksdb::ColumnFamilyOptions ColumnOptions(Column column, const rocksdb::Options
     case Column::kMeta:
     case Column::kCheckpoints:
     case Column::kSubjects:
+    case Column::kCosignatures:
       // Small; a look-up here may miss (a size with no checkpoint, a
       // subject nobody registered).
       table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -196,6 +217,8 @@ const char* ColumnName(Column column) {
       return "checkpoints";
     case Column::kSubjects:
       return "subjects";
+    case Column::kCosignatures:
+      return "cosignatures";
   }
   return "unknown";
 }
@@ -208,11 +231,20 @@ StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const std::string& path, Ope
   // A ledger of format 1 has no `subjects` family: a writer adds it and
   // migrates (ledger.cc); a reader is told to let a writer do so first.
   options.create_missing_column_families = mode != OpenMode::kReadOnly;
+  std::vector<std::string> families;
+  if (mode == OpenMode::kReadOnly &&
+      !rocksdb::DB::ListColumnFamilies(options, path, &families).ok()) {
+    families.clear();
+  }
+  auto has_family = [&](Column column) {
+    return std::find(families.begin(), families.end(), ColumnName(column)) != families.end();
+  };
+  // A reader of a ledger written before the cosignatures column existed
+  // reads it as empty; a writer adds it.
+  const bool skip_cosignatures =
+      mode == OpenMode::kReadOnly && !families.empty() && !has_family(Column::kCosignatures);
   if (mode == OpenMode::kReadOnly) {
-    std::vector<std::string> families;
-    if (rocksdb::DB::ListColumnFamilies(options, path, &families).ok() &&
-        std::find(families.begin(), families.end(), ColumnName(Column::kSubjects)) ==
-            families.end()) {
+    if (!families.empty() && !has_family(Column::kSubjects)) {
       return Status::FailedPrecondition(
           "the ledger at " + path +
           " is in format 1, which a newer Evident migrates when it opens the ledger to write: "
@@ -241,6 +273,7 @@ StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const std::string& path, Ope
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(options));
   for (int i = 0; i < kColumnCount; ++i) {
     const Column column = static_cast<Column>(i);
+    if (column == Column::kCosignatures && skip_cosignatures) continue;
     descriptors.emplace_back(ColumnName(column), ColumnOptions(column, options));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -262,6 +295,7 @@ StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const std::string& path, Ope
   std::unique_ptr<rocksdb::DB> db(raw);
   db->DestroyColumnFamilyHandle(handles[0]);  // default: unused
   handles.erase(handles.begin());
+  if (skip_cosignatures) handles.push_back(nullptr);  // kCosignatures, the last column
   return std::unique_ptr<Storage>(
       new RocksStorage(std::move(db), std::move(handles), mode == OpenMode::kReadOnly));
 }

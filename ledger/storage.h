@@ -23,8 +23,13 @@ enum class Column {
   kMerkle = 4,       // u8 level || u64be index -> 32-byte hash of that perfect subtree
   kCheckpoints = 5,  // u64be tree size -> signed checkpoint note
   kSubjects = 6,     // who registered each subject (ledger/subject_owners.h)
+  // u64be tree size || witness name -> that witness's cosignature line on the
+  // checkpoint at that size (ledger/cosignature.h). Written beside the log,
+  // never part of it: a ledger opened read-only that predates this column
+  // reads it as empty.
+  kCosignatures = 7,
 };
-constexpr int kColumnCount = 7;
+constexpr int kColumnCount = 8;
 const char* ColumnName(Column column);
 
 // Puts applied together, atomically and durably, by Storage::Write.
@@ -56,6 +61,7 @@ class Cursor {
   virtual void SeekToLast() = 0;
   virtual bool Valid() const = 0;
   virtual void Next() = 0;
+  virtual void Prev() = 0;
   virtual std::string_view key() const = 0;
   virtual std::string_view value() const = 0;
   // Not OK if iteration stopped on an error (e.g. a corrupt block on disk).

@@ -106,8 +106,14 @@ StatusOr<Flags> Flags::Parse(const std::vector<std::string>& args, const FlagTab
       value = args[++i];
     }
     flags.values_[name] = *value;
+    flags.all_values_[name].push_back(*value);
   }
   return flags;
+}
+
+std::vector<std::string> Flags::GetAll(const std::string& name) const {
+  auto it = all_values_.find(name);
+  return it == all_values_.end() ? std::vector<std::string>() : it->second;
 }
 
 std::optional<std::string> Flags::Get(const std::string& name) const {
@@ -140,6 +146,7 @@ StatusOr<uint64_t> Flags::GetUint(const std::string& name, uint64_t fallback) co
 StatusOr<Flags> Flags::WithConfigFile(const std::string& path, const std::string& text,
                                       const FlagTable& table) const {
   Flags merged = *this;
+  std::map<std::string, std::vector<std::string>> from_file;
   size_t number = 0;
   for (size_t start = 0; start < text.size();) {
     ++number;
@@ -169,9 +176,13 @@ StatusOr<Flags> Flags::WithConfigFile(const std::string& path, const std::string
       if (value == "true" && !merged.Has(name)) merged.values_[name] = "true";
     } else {
       if (value.empty()) return Status::InvalidArgument(at + name + " needs a value");
-      if (!merged.Has(name)) merged.values_[name] = value;
+      if (!Has(name)) {
+        merged.values_[name] = value;
+        from_file[name].push_back(value);
+      }
     }
   }
+  for (auto& [name, values] : from_file) merged.all_values_[name] = std::move(values);
   return merged;
 }
 

@@ -57,18 +57,22 @@ class Flags {
   StatusOr<std::string> Require(const std::string& name) const;
   // `fallback` when absent; InvalidArgument when not a whole number >= 0.
   StatusOr<uint64_t> GetUint(const std::string& name, uint64_t fallback) const;
+  // Every value of a flag given more than once (`--witness A --witness B`),
+  // in order; Get gives the last. Empty when absent.
+  std::vector<std::string> GetAll(const std::string& name) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
   // These flags, with each setting of a config file (docs/operations.md)
   // that the command line does not give: the command line wins. The file
   // holds `name = value` lines (`#` comments, blank lines; a switch's
-  // value is true or false) naming the command's own flags.
+  // value is true or false; a setting may repeat where its flag may) naming the command's own flags.
   // InvalidArgument naming the file and line for anything else.
   StatusOr<Flags> WithConfigFile(const std::string& path, const std::string& text,
                                  const FlagTable& table) const;
 
  private:
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> all_values_;
   std::vector<std::string> positional_;
 };
 
