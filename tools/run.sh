@@ -42,7 +42,7 @@ packages=(
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libssl-dev
   libboost-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcairo2-dev fonts-dejavu-core libspdlog-dev libpq-dev
-  clang libclang-rt-14-dev python3
+  clang libclang-rt-14-dev python3 python3-cryptography
 )
 
 install_missing() {  # install_missing [extra packages...]
