@@ -30,7 +30,12 @@ without access to the ledger or to anyone's word.
 
 What it proves
   * checkpoint.txt is a tree head signed by the ledger's key: the size of the
-    log and the root hash of its RFC 9162 Merkle tree at that size.
+    log and the root hash of its RFC 9162 Merkle tree at that size. The lines
+    after the ledger's signature are cosignatures: each an independent
+    witness's statement (C2SP tlog-cosignature) that this tree head is
+    consistent with every one of this log it saw before. A district cannot
+    show one history to you and another to someone else without a witness
+    refusing one of them.
   * Each line of entries.jsonl is one entry (in base64, exactly as stored) with
     an inclusion proof: the entry is at that position in the tree the
     checkpoint signs, so it cannot have been changed, added or dropped since.
@@ -52,6 +57,11 @@ How to check it
      than this bundle (it reads NAME+KEYID+KEY) and compare it with ledger.vkey.
   2. Run:   evident verify --bundle THIS_DIRECTORY --vkey 'NAME+KEYID+KEY'
      It prints "ok: ..." or names the first entry that fails.
+  3. To rely on the witnesses, get each witness's key from the witness itself
+     (the county office, the state), not from the district, and add
+     --witness 'NAME+KEYID+KEY' for each (and --quorum K to need only K of
+     them). The check then fails, naming the witness, unless enough of them
+     cosigned checkpoint.txt.
   Any implementation of RFC 9162 (Merkle proofs), C2SP signed-note and
   tlog-checkpoint (the checkpoint) and Ed25519 can check the same things: the
   leaf hash is SHA-256(0x00 || entry bytes), and an event's signed message is
@@ -145,6 +155,14 @@ struct ProvenEntry {
 Status WriteBundle(Ledger* ledger, const std::string& dir, uint64_t from, uint64_t to) {
   auto note = ledger->LatestCheckpointNote();
   if (!note.ok()) return note.status();
+  if (auto cosigned = ledger->NewestCosignedSize({}); cosigned.ok()) {
+    if (to == UINT64_MAX || to <= cosigned.value()) {
+      note = ledger->CosignedCheckpointNote(cosigned.value());
+      if (!note.ok()) return note.status();
+    }
+  } else if (cosigned.status().code() != Status::Code::kNotFound) {
+    return cosigned.status();
+  }
   auto parsed = ParseNote(note.value());
   if (!parsed.ok()) return parsed.status();
   auto checkpoint = ParseCheckpointText(parsed->text);
@@ -286,7 +304,8 @@ std::vector<std::string_view> SplitLines(std::string_view text) {
 }  // namespace
 
 StatusOr<BundleReport> VerifyBundle(const std::string& dir,
-                                    const std::optional<NoteVerifier>& trusted) {
+                                    const std::optional<NoteVerifier>& trusted,
+                                    const WitnessPolicy& witnesses) {
   BundleReport report;
   auto fail = [&report](std::optional<uint64_t> at, const std::string& problem) {
     report.first_bad_position = at;
@@ -307,6 +326,9 @@ StatusOr<BundleReport> VerifyBundle(const std::string& dir,
   }
   auto checkpoint = OpenCheckpoint(note.value(), *verifier);
   if (!checkpoint.ok()) return fail({}, "checkpoint.txt: " + checkpoint.status().message());
+  if (Status s = CheckWitnessPolicy(note.value(), witnesses); !s.ok()) {
+    return fail({}, "checkpoint.txt: " + s.message());
+  }
   report.origin = checkpoint->origin;
   report.checkpoint_size = checkpoint->size;
 

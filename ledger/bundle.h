@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "ledger/cosignature.h"
 #include "ledger/ledger.h"
 #include "ledger/note.h"
 #include "ledger/status.h"
@@ -12,7 +13,8 @@
 // offline. docs/format.md gives the files; README.txt in each bundle says in
 // plain words how to check it.
 //
-//   checkpoint.txt  the signed checkpoint at the bundle's tree size N
+//   checkpoint.txt  the signed checkpoint at the bundle's tree size N, with the
+//                   cosignatures of the log's witnesses (C2SP tlog-cosignature)
 //   ledger.vkey     the ledger's verifier key (check it against one you hold)
 //   entries.jsonl   one line per entry in [from, to): {"index", "entry" (base64),
 //                   "proof" (hex inclusion proof at size N), "event" (readable copy)}
@@ -23,8 +25,10 @@
 //   README.txt
 namespace evident {
 
-// Writes the bundle for entries [from, to) against the newest checkpoint into
-// `dir`, which must not exist yet or be empty. InvalidArgument for a bad range.
+// Writes the bundle for entries [from, to) into `dir`, which must not exist
+// yet or be empty, against the newest checkpoint the witnesses cosigned when
+// it holds the range (`to` == UINT64_MAX: up to that checkpoint), else
+// against the newest. InvalidArgument for a bad range.
 Status WriteBundle(Ledger* ledger, const std::string& dir, uint64_t from, uint64_t to);
 
 struct BundleReport {
@@ -47,9 +51,11 @@ StatusOr<NoteVerifier> BundledVerifier(const std::string& dir);
 // Checks a bundle with no access to the ledger: the checkpoint's signature
 // (with `trusted` if given, else the bundle's own ledger.vkey), every entry's
 // and key event's inclusion proof against it, that the range is complete, and
-// every event signature and key rule, replaying the key history in order.
-// An error Status only when the bundle cannot be read at all.
+// every event signature and key rule, replaying the key history in order;
+// and that the checkpoint's cosignatures meet `witnesses` (an empty policy
+// asks for none). An error Status only when the bundle cannot be read at all.
 StatusOr<BundleReport> VerifyBundle(const std::string& dir,
-                                    const std::optional<NoteVerifier>& trusted);
+                                    const std::optional<NoteVerifier>& trusted,
+                                    const WitnessPolicy& witnesses = {});
 
 }  // namespace evident

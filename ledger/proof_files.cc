@@ -69,6 +69,7 @@ std::string InclusionJson(const InclusionFile& f) {
             {"leaf_hash", HexEncode(f.leaf_hash)},
             {"entry", Base64Encode(f.entry)},
             {"proof", HexList(f.proof)}};
+  if (!f.checkpoint_note.empty()) j["checkpoint"] = f.checkpoint_note;
   return j.dump(2) + "\n";
 }
 
@@ -108,6 +109,12 @@ StatusOr<InclusionFile> ParseInclusionJson(std::string_view json) {
   auto proof = Hashes(*j);
   if (!proof.ok()) return proof.status();
   f.proof = std::move(proof.value());
+  if (j->contains("checkpoint")) {
+    if (!(*j)["checkpoint"].is_string()) {
+      return Status::InvalidArgument("checkpoint must be the signed note, as a string");
+    }
+    f.checkpoint_note = (*j)["checkpoint"].get<std::string>();
+  }
   return f;
 }
 

@@ -13,7 +13,8 @@
 // The proof files an auditor receives, and their offline checks.
 //
 // Inclusion JSON (DESIGN.md):
-//   {"index": I, "size": N, "leaf_hash": hex, "entry": base64, "proof": [hex, ...]}
+//   {"index": I, "size": N, "leaf_hash": hex, "entry": base64, "proof": [hex, ...],
+//    "checkpoint": the signed checkpoint note at N with its cosignatures (optional)}
 // Consistency JSON:
 //   {"size1": M, "size2": N, "proof": [hex, ...]}
 // C2SP tlog-proof@v1 text (.tlog-proof):
@@ -35,6 +36,7 @@ struct InclusionFile {
   std::string leaf_hash;  // 32 bytes
   std::string entry;      // the entry bytes; empty if the file gave none
   std::vector<std::string> proof;
+  std::string checkpoint_note;  // empty if the file carries none
 };
 
 struct ConsistencyFile {

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "ledger/note.h"
 #include "projections/report/board_data.h"
 #include "projections/report/words.h"
 
@@ -132,6 +133,34 @@ Json VerificationSection(const Json& summary) {
       std::string(log["checkpoint_verified"].get<bool>() ? "was checked when the report was made."
                                                          : "could NOT be checked when the "
                                                            "report was made."));
+  // The witnesses: every signature line after the ledger's own.
+  const std::string note = log["checkpoint"].get<std::string>();
+  std::vector<std::string> witnesses;
+  if (auto parsed = ParseNote(note); parsed.ok()) {
+    for (const NoteSignature& sig : parsed->signatures) {
+      if (sig.key_name != log["origin"].get<std::string>()) witnesses.push_back(sig.key_name);
+    }
+  }
+  if (witnesses.empty()) {
+    paragraphs.push_back(
+        "No independent witness had cosigned this checkpoint when the report was made: it "
+        "rests on the ledger key's signature alone.");
+  } else {
+    std::string names;
+    for (size_t i = 0; i < witnesses.size(); ++i) {
+      names += (i == 0 ? "" : i + 1 == witnesses.size() ? " and " : ", ") + witnesses[i];
+    }
+    paragraphs.push_back(
+        "The checkpoint is also cosigned by " + Count(int64_t(witnesses.size())) +
+        " independent witness" + (witnesses.size() == 1 ? "" : "es") + " (" + names +
+        "). A witness cosigns a checkpoint only after checking that the log it describes "
+        "extends every checkpoint of this ledger it cosigned before, so the district cannot "
+        "show this report's history to the board and a different one to anyone else without "
+        "a witness refusing it. To rely on them, obtain each witness's public key from the "
+        "witness itself (not from the district) and add --witness KEY for each to the "
+        "verify command below; it fails, naming the witness, if a cosignature is missing or "
+        "does not verify.");
+  }
   paragraphs.push_back(
       "Anyone holding the ledger, or an export bundle of its entries from the first, can "
       "recompute the report and compare every figure with the commands below (LEDGER is the "

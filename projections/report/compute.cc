@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "ledger/checkpoint.h"
+#include "ledger/coding.h"
 #include "projections/aggregate.h"
 #include "projections/report/board.h"
 #include "projections/store.h"
@@ -49,10 +51,27 @@ StatusOr<Json> BoardSummaryFromLedger(Ledger* ledger, const BoardRequest& reques
                                    std::to_string(size) + hint +
                                    " (a report must carry the checkpoint it was computed from)");
   }
+  LogContext log = LogContextAt(ledger, size);
+  if (request.checkpoint_note.empty()) {
+    auto cosigned = ledger->CosignedCheckpointNote(size);
+    if (!cosigned.ok()) return cosigned.status();
+    log.checkpoint = cosigned.value();
+  } else {
+    auto verifier = ledger->CheckpointVerifier();
+    if (!verifier.ok()) return verifier.status();
+    auto stated = OpenCheckpoint(request.checkpoint_note, verifier.value());
+    if (!stated.ok()) return stated.status().WithContext("the report's checkpoint");
+    if (stated->size != size || HexEncode(stated->root) != log.root_hash_hex) {
+      return Status::VerificationFailed(
+          "the report's checkpoint does not sign this ledger's tree at size " +
+          std::to_string(size));
+    }
+    log.checkpoint = request.checkpoint_note;
+  }
   LedgerSource source(ledger);
   Projector projector(&source);
   EVIDENT_RETURN_IF_ERROR(FoldLedger(ledger, 0, size, &projector));
-  return SummaryOf(projector, LogContextAt(ledger, size), request);
+  return SummaryOf(projector, log, request);
 }
 
 StatusOr<BoardRequest> RequestOf(const Json& summary) {

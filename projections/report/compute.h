@@ -21,6 +21,11 @@ struct BoardRequest {
   int32_t fiscal_year = 0;
   uint64_t tree_size = 0;      // the report covers entries [0, tree_size)
   int32_t as_of_day = kNoDay;  // kNoDay: the day the last entry was recorded
+  // The checkpoint note the report carries. Empty: the one stored at
+  // tree_size with every cosignature stored for it. A report being checked
+  // gives its own, which must be the ledger's signed checkpoint at tree_size
+  // (its cosignatures may be fewer than are stored now).
+  std::string checkpoint_note;
 };
 
 // Folds the ledger's first `tree_size` entries and builds summary.json.

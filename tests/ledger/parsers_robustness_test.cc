@@ -106,7 +106,7 @@ TEST_F(ParsersRobustnessTest, NotesCheckpointsAndProofFiles) {
   for (const std::string& m : Mutants(verifier.Vkey(), 1000, 5)) (void)NoteVerifier::FromVkey(m);
 
   InclusionFile f{
-      5, 7, std::string(32, 'l'), "entry", {std::string(32, 'a'), std::string(32, 'b')}};
+      5, 7, std::string(32, 'l'), "entry", {std::string(32, 'a'), std::string(32, 'b')}, "note"};
   for (const std::string& m : Mutants(InclusionJson(f), 2000, 6)) (void)ParseInclusionJson(m);
   for (const std::string& m : Mutants(ConsistencyJson({3, 7, {std::string(32, 'c')}}), 2000, 7)) {
     (void)ParseConsistencyJson(m);

@@ -150,7 +150,8 @@ TEST_F(ReadableLogTest, EveryEventTheAppenderAcceptsIsReadBackByEveryReader) {
     EXPECT_FALSE(view.name.empty());
   }
   for (int32_t year : {2025, 2026}) {
-    auto summary = projections::report::BoardSummaryFromLedger(ledger_.get(), {year, size});
+    auto summary = projections::report::BoardSummaryFromLedger(
+        ledger_.get(), {year, size, projections::kNoDay, ""});
     if (summary.ok()) {
       EXPECT_FALSE(summary->dump().empty());
     } else {

@@ -130,6 +130,20 @@ StatusOr<std::string> ReadAll(const std::string& path) {
   return buf.str();
 }
 
+StatusOr<WitnessPolicy> WitnessPolicyFromFlags(const Flags& flags) {
+  const std::vector<std::string> vkeys = flags.GetAll("witness");
+  if (vkeys.empty()) {
+    if (flags.Has("quorum")) return Status::InvalidArgument("--quorum needs --witness VKEY");
+    return WitnessPolicy();
+  }
+  auto quorum = flags.GetUint("quorum", 0);
+  if (!quorum.ok()) return quorum.status();
+  if (flags.Has("quorum") && quorum.value() == 0) {
+    return Status::InvalidArgument("--quorum must be at least 1");
+  }
+  return MakeWitnessPolicy(vkeys, quorum.value());
+}
+
 StatusOr<std::optional<NoteVerifier>> VkeyFromFlags(const Flags& flags) {
   const auto given = flags.Get("vkey"), path = flags.Get("vkey-file");
   if (given && path) return Status::InvalidArgument("give --vkey or --vkey-file, not both");

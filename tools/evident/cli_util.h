@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/cosignature.h"
 #include "ledger/event_json.h"
 #include "ledger/keys.h"
 #include "ledger/ledger.h"
@@ -56,6 +57,19 @@ StatusOr<std::string> ReadAll(const std::string& path);
 // the flag when both are given or the key does not read as one (and, when
 // --vkey names a file, that --vkey-file reads it).
 StatusOr<std::optional<NoteVerifier>> VkeyFromFlags(const Flags& flags);
+
+// The reader's witness policy from `--witness VKEY` (repeated; each a
+// witness's cosigner key, as `evident keygen --cosigner` prints it) and
+// `--quorum K` (default: every witness named). Empty when no --witness is
+// given; InvalidArgument for --quorum without --witness.
+StatusOr<WitnessPolicy> WitnessPolicyFromFlags(const Flags& flags);
+// The flags above, for a command's table.
+inline const FlagSpec kWitnessFlag = {
+    "witness", "VKEY",
+    "a witness whose cosignature the checkpoint must carry (repeat for each; get the key "
+    "from the witness, not from the district)"};
+inline const FlagSpec kQuorumFlag = {
+    "quorum", "K", "with --witness: how many of the witnesses must have cosigned (default: all)"};
 
 // One line for a verification: "ok: N entries verified (S signatures, K key
 // events, M Merkle nodes, C signed checkpoints, every index)", or

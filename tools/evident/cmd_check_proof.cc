@@ -1,6 +1,7 @@
 // evident check-proof: verify a proof offline, with no access to the ledger.
 
 #include <iostream>
+#include <optional>
 
 #include "ledger/coding.h"
 #include "ledger/proof_files.h"
@@ -12,10 +13,9 @@ namespace {
 
 constexpr char kName[] = "check-proof";
 
-int PrintIncluded(uint64_t index, const Checkpoint& checkpoint) {
-  std::cout << "ok: entry " << index << " is in " << checkpoint.origin << " at size "
-            << checkpoint.size << " (root " << HexEncode(checkpoint.root) << ")\n";
-  return 0;
+std::string Included(uint64_t index, const Checkpoint& checkpoint) {
+  return "ok: entry " + std::to_string(index) + " is in " + checkpoint.origin + " at size " +
+         std::to_string(checkpoint.size) + " (root " + HexEncode(checkpoint.root) + ")\n";
 }
 
 StatusOr<std::string> ReadFlagFile(const Flags& flags, const char* name) {
@@ -30,6 +30,18 @@ int RunCheckProof(const Flags& flags) {
   if (!given.ok()) return Fail(kName, given.status());
   if (!given.value()) return Fail(kName, "give the ledger's key: --vkey or --vkey-file");
   const NoteVerifier& verifier = *given.value();
+  auto policy = WitnessPolicyFromFlags(flags);
+  if (!policy.ok()) return Fail(kName, policy.status());
+  // The witnesses' cosignatures on the checkpoint the proof was checked
+  // against, once its ledger signature and the proof have passed; then the
+  // verdict.
+  auto witnessed = [&](const std::string& note, const std::string& verdict) -> int {
+    Status s = CheckWitnessPolicy(note, policy.value());
+    if (!s.ok()) return Fail(kName, "FAILED: " + s.message());
+    std::cout << verdict;
+    if (!policy->empty()) std::cout << "ok: cosigned by " << policy->Describe() << "\n";
+    return 0;
+  };
   auto text = ReadAll(flags.positional()[0]);
   if (!text.ok()) return Fail(kName, text.status());
 
@@ -38,26 +50,36 @@ int RunCheckProof(const Flags& flags) {
     if (!proof.ok()) return Fail(kName, proof.status());
     auto checkpoint = CheckTlogProof(proof.value(), verifier);
     if (!checkpoint.ok()) return Fail(kName, "FAILED: " + checkpoint.status().message());
-    return PrintIncluded(proof->index, checkpoint.value());
+    return witnessed(proof->checkpoint_note, Included(proof->index, checkpoint.value()));
   }
-  auto checkpoint_note = ReadFlagFile(flags, "checkpoint");
+  const bool consistency = text.value().find("\"size1\"") != std::string::npos;
+  std::optional<InclusionFile> inclusion;
+  if (!consistency) {
+    auto parsed = ParseInclusionJson(text.value());
+    if (!parsed.ok()) return Fail(kName, parsed.status());
+    inclusion = std::move(parsed.value());
+  }
+  // A JSON inclusion proof carries its checkpoint; --checkpoint overrides it.
+  StatusOr<std::string> checkpoint_note =
+      inclusion && !flags.Has("checkpoint") && !inclusion->checkpoint_note.empty()
+          ? StatusOr<std::string>(inclusion->checkpoint_note)
+          : ReadFlagFile(flags, "checkpoint");
   if (!checkpoint_note.ok()) return Fail(kName, checkpoint_note.status());
-  if (text.value().find("\"size1\"") != std::string::npos) {
+  if (consistency) {
     auto proof = ParseConsistencyJson(text.value());
     if (!proof.ok()) return Fail(kName, proof.status());
     auto old_note = ReadFlagFile(flags, "old-checkpoint");
     if (!old_note.ok()) return Fail(kName, old_note.status());
     Status s = CheckConsistency(proof.value(), old_note.value(), checkpoint_note.value(), verifier);
     if (!s.ok()) return Fail(kName, "FAILED: " + s.message());
-    std::cout << "ok: the log at size " << proof->size2 << " extends the log at size "
-              << proof->size1 << "\n";
-    return 0;
+    return witnessed(checkpoint_note.value(), "ok: the log at size " +
+                                                  std::to_string(proof->size2) +
+                                                  " extends the log at size " +
+                                                  std::to_string(proof->size1) + "\n");
   }
-  auto proof = ParseInclusionJson(text.value());
-  if (!proof.ok()) return Fail(kName, proof.status());
-  auto checkpoint = CheckInclusion(proof.value(), checkpoint_note.value(), verifier);
+  auto checkpoint = CheckInclusion(*inclusion, checkpoint_note.value(), verifier);
   if (!checkpoint.ok()) return Fail(kName, "FAILED: " + checkpoint.status().message());
-  return PrintIncluded(proof->index, checkpoint.value());
+  return witnessed(checkpoint_note.value(), Included(inclusion->index, checkpoint.value()));
 }
 
 }  // namespace
@@ -65,19 +87,25 @@ int RunCheckProof(const Flags& flags) {
 const Command kCheckProofCommand = {
     kName,
     "verify a proof offline against a checkpoint and the ledger's key",
-    "usage: evident check-proof (--vkey VKEY | --vkey-file FILE) PROOF.tlog-proof\n"
-    "       evident check-proof (--vkey ... ) --checkpoint CP PROOF.json\n"
+    "usage: evident check-proof (--vkey VKEY | --vkey-file FILE) [--witness VKEY ...\n"
+    "                           [--quorum K]] PROOF.tlog-proof\n"
+    "       evident check-proof (--vkey ... ) [--checkpoint CP] PROOF.json\n"
     "       evident check-proof (--vkey ... ) --old-checkpoint CP1 --checkpoint CP2 "
     "CONSISTENCY.json\n\n"
     "Checks, with no access to the ledger, that the checkpoint is signed by the\n"
     "ledger key VKEY (from 'evident pubkey'), and that the proof ties the entry (or\n"
     "the older checkpoint) to the root it signs. Tree sizes are taken from the\n"
-    "verified checkpoints, never from the proof. Prints \"ok: ...\" and exits 0, or\n"
-    "prints what failed and exits 1.\n",
+    "verified checkpoints, never from the proof. A JSON inclusion proof carries its\n"
+    "checkpoint; --checkpoint checks it against another instead.\n"
+    "With --witness: the checkpoint must also carry valid cosignatures (C2SP\n"
+    "tlog-cosignature) of K of the witnesses named (default: all of them).\n"
+    "Prints \"ok: ...\" and exits 0, or prints what failed and exits 1.\n",
     {{{"vkey", "VKEY", "the ledger's verifier key, as 'evident pubkey' prints it"},
       {"vkey-file", "FILE", "the same, read from the first line of FILE"},
       {"checkpoint", "FILE", "the signed checkpoint a JSON proof is checked against"},
-      {"old-checkpoint", "FILE", "for a consistency proof: the older checkpoint"}}},
+      {"old-checkpoint", "FILE", "for a consistency proof: the older checkpoint"},
+      kWitnessFlag,
+      kQuorumFlag}},
     RunCheckProof};
 
 }  // namespace evident::cli

@@ -17,15 +17,24 @@ constexpr char kName[] = "prove";
 // Where proofs come from: the ledger itself, or `evident serve`.
 struct Source {
   std::function<StatusOr<std::string>(uint64_t)> entry;
-  std::function<StatusOr<std::string>(uint64_t)> note;  // 0: the newest checkpoint
+  // The checkpoint note at a size with its cosignatures; at 0, the newest
+  // checkpoint its witnesses cosigned (the newest, if none is).
+  std::function<StatusOr<std::string>(uint64_t)> note;
+  std::function<StatusOr<std::string>()> newest;  // the newest, cosigned or not
   std::function<StatusOr<std::vector<std::string>>(uint64_t, uint64_t)> inclusion, consistency;
 };
 
 Source FromLedger(Ledger* ledger) {
   return {[ledger](uint64_t i) { return ledger->ReadEntry(i); },
-          [ledger](uint64_t n) {
-            return n == 0 ? ledger->LatestCheckpointNote() : ledger->CheckpointNote(n);
+          [ledger](uint64_t n) -> StatusOr<std::string> {
+            if (n == 0) {
+              auto cosigned = ledger->NewestCosignedSize({});
+              if (!cosigned.ok()) return ledger->LatestCheckpointNote();
+              n = cosigned.value();
+            }
+            return ledger->CosignedCheckpointNote(n);
           },
+          [ledger] { return ledger->LatestCheckpointNote(); },
           [ledger](uint64_t i, uint64_t n) { return ledger->InclusionProof(i, n); },
           [ledger](uint64_t m, uint64_t n) { return ledger->ConsistencyProof(m, n); }};
 }
@@ -40,6 +49,7 @@ Source FromServer(server::Client* c) {
             return entries->front().second;
           },
           [c](uint64_t n) { return c->Checkpoint(n); },
+          [c] { return c->Checkpoint(0); },
           [c](uint64_t i, uint64_t n) -> StatusOr<std::vector<std::string>> {
             auto p = c->InclusionProof(i, n);
             if (!p.ok()) return p.status();
@@ -52,6 +62,12 @@ Source FromServer(server::Client* c) {
           }};
 }
 
+StatusOr<uint64_t> SizeOf(const std::string& note) {
+  auto checkpoint = ParseCheckpointText(note.substr(0, note.find("\n\n") + 1));
+  if (!checkpoint.ok()) return checkpoint.status();
+  return checkpoint->size;
+}
+
 // The size to prove against: --size, or the newest checkpoint's. Either way
 // it must have a checkpoint, so that the proof can be checked.
 StatusOr<uint64_t> CheckpointedSize(const Source& source, const char* flag,
@@ -59,9 +75,7 @@ StatusOr<uint64_t> CheckpointedSize(const Source& source, const char* flag,
   auto note = source.note(given.value_or(0));
   if (!note.ok()) return note.status().WithContext(std::string("--") + flag);
   if (given) return *given;
-  auto checkpoint = ParseCheckpointText(note->substr(0, note->find("\n\n") + 1));
-  if (!checkpoint.ok()) return checkpoint.status();
-  return checkpoint->size;
+  return SizeOf(note.value());
 }
 
 int Inclusion(const Source& source, const Flags& flags) {
@@ -75,18 +89,32 @@ int Inclusion(const Source& source, const Flags& flags) {
   }
   auto size = CheckpointedSize(source, "size", given);
   if (!size.ok()) return Fail(kName, size.status());
+  if (!given && index.value() >= size.value()) {
+    // Newer than the newest cosigned checkpoint: proven in the newest one,
+    // which carries the ledger's signature but no witness's yet.
+    auto newest = source.newest();
+    if (!newest.ok()) return Fail(kName, newest.status());
+    size = SizeOf(newest.value());
+    if (!size.ok()) return Fail(kName, size.status());
+    if (index.value() < size.value()) {
+      std::cerr << "note: entry " << index.value()
+                << " is newer than the newest checkpoint the witnesses cosigned; proven in the "
+                   "newest checkpoint (size "
+                << size.value() << "), which no witness has cosigned yet\n";
+    }
+  }
   auto entry = source.entry(index.value());
   if (!entry.ok()) return Fail(kName, entry.status());
   auto proof = source.inclusion(index.value(), size.value());
   if (!proof.ok()) return Fail(kName, proof.status());
+  auto note = source.note(size.value());
+  if (!note.ok()) return Fail(kName, note.status());
   if (flags.Has("tlog-proof")) {
-    auto note = source.note(size.value());
-    if (!note.ok()) return Fail(kName, note.status());
     std::cout << TlogProofText({entry.value(), index.value(), proof.value(), note.value()});
     return 0;
   }
-  std::cout << InclusionJson(
-      {index.value(), size.value(), merkle::LeafHash(entry.value()), entry.value(), proof.value()});
+  std::cout << InclusionJson({index.value(), size.value(), merkle::LeafHash(entry.value()),
+                              entry.value(), proof.value(), note.value()});
   return 0;
 }
 
@@ -137,16 +165,19 @@ const Command kProveCommand = {
     "       evident prove --ledger DIR --consistency M N\n"
     "       (or --server HOST:PORT --trust CERT --key KEY in place of --ledger DIR)\n\n"
     "With --index: an RFC 9162 inclusion proof that the entry at position I is in\n"
-    "the tree of size N (default: the newest checkpoint), as JSON\n"
-    "  {\"index\", \"size\", \"leaf_hash\", \"entry\" (base64), \"proof\" (hex hashes)}\n"
+    "the tree of size N, as JSON\n"
+    "  {\"index\", \"size\", \"leaf_hash\", \"entry\" (base64), \"proof\" (hex hashes),\n"
+    "   \"checkpoint\" (the signed checkpoint at N with its cosignatures)}\n"
     "or, with --tlog-proof, as a C2SP tlog-proof@v1 file carrying the entry (in\n"
-    "its extra line) and the signed checkpoint: one self-contained file.\n"
+    "its extra line) and the cosigned checkpoint: one self-contained file.\n"
+    "The default N is the newest checkpoint the log's witnesses cosigned, or, for an\n"
+    "entry newer than that (or a log no witness cosigned yet), the newest checkpoint.\n"
     "With --consistency: a proof that the tree of size N extends the tree of size M,\n"
     "as JSON {\"size1\", \"size2\", \"proof\"}.\n"
     "Sizes must be ones a checkpoint was signed for; 'evident checkpoint' lists them.\n",
     {{{"ledger", "DIR", "the ledger"},
       {"index", "I", "the entry to prove"},
-      {"size", "N", "the tree size to prove it in (default: the newest checkpoint's)"},
+      {"size", "N", "the tree size to prove it in (default: the newest cosigned checkpoint's)"},
       {"tlog-proof", "", "write a C2SP tlog-proof@v1 file instead of JSON"},
       {"consistency", "", "prove that tree size N extends tree size M (given as M N)"},
       {"server", "HOST:PORT", "ask `evident serve` instead of opening the ledger"},

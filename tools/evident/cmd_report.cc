@@ -26,7 +26,15 @@ int Board(const Flags& flags) {
   if (!ledger.ok()) return Fail(kName, ledger.status());
   projections::report::BoardRequest request;
   request.fiscal_year = int32_t(fy.value());
-  auto size = flags.GetUint("size", ledger.value()->size());
+  // By default the newest checkpoint the witnesses cosigned, so that the
+  // report carries their cosignatures; without any, every entry.
+  uint64_t newest = ledger.value()->size();
+  if (auto cosigned = ledger.value()->NewestCosignedSize({}); cosigned.ok()) {
+    newest = cosigned.value();
+  } else if (cosigned.status().code() != Status::Code::kNotFound) {
+    return Fail(kName, cosigned.status());
+  }
+  auto size = flags.GetUint("size", newest);
   if (!size.ok()) return Fail(kName, size.status());
   request.tree_size = size.value();
   auto day = AsOfDateFlag(flags);
@@ -62,13 +70,17 @@ int Verify(const Flags& flags) {
   auto request = projections::report::RequestOf(stated);
   if (!request.ok()) return Fail(kName, request.status());
 
+  auto policy = WitnessPolicyFromFlags(flags);
+  if (!policy.ok()) return Fail(kName, policy.status());
+  const Json& stated_log = stated["log"];
+  const std::string note = stated_log.contains("checkpoint") && stated_log["checkpoint"].is_string()
+                               ? stated_log["checkpoint"].get<std::string>()
+                               : "";
+  request->checkpoint_note = note;
   StatusOr<Json> summary = Status::InvalidArgument("give --ledger DIR or --bundle DIR");
   if (flags.Has("bundle")) {
     auto trusted = VkeyFromFlags(flags);
     if (!trusted.ok()) return Fail(kName, trusted.status());
-    const Json& log = stated["log"];
-    const std::string note =
-        log.contains("checkpoint") && log["checkpoint"].is_string() ? log["checkpoint"] : "";
     summary = projections::report::BoardSummaryFromBundle(*flags.Get("bundle"), request.value(),
                                                           note, trusted.value());
   } else if (flags.Has("ledger")) {
@@ -77,6 +89,11 @@ int Verify(const Flags& flags) {
     summary = projections::report::BoardSummaryFromLedger(ledger.value().get(), request.value());
   }
   if (!summary.ok()) return Fail(kName, summary.status());
+  // The witnesses vouch for the checkpoint only once its own signature and
+  // root are known good (above); then their cosignatures must meet the policy.
+  if (Status s = CheckWitnessPolicy(note, policy.value()); !s.ok()) {
+    return Fail(kName, "the report's checkpoint: " + s.message());
+  }
   auto files = projections::report::RenderAll(summary.value());
   if (!files.ok()) return Fail(kName, files.status());
   const auto check = projections::report::CompareReport(dir, files.value());
@@ -92,6 +109,9 @@ int Verify(const Flags& flags) {
             << " files recomputed from the log at tree size " << log["tree_size"].get<uint64_t>()
             << ", root " << log["root_hash"].get<std::string>() << " (checkpoint signature "
             << (log["checkpoint_verified"].get<bool>() ? "verified" : "NOT verified") << ")\n";
+  if (!policy->empty()) {
+    std::cout << "ok: the report's checkpoint is cosigned by " << policy->Describe() << "\n";
+  }
   return log["checkpoint_verified"].get<bool>() ? 0 : 1;
 }
 
@@ -109,18 +129,23 @@ const Command kReportCommand = {
     "write the board's accountability report, or check one against the log",
     "usage: evident report board --ledger DIR --fiscal-year YEAR --out DIR\n"
     "                            [--size N] [--as-of-date YYYY-MM-DD]\n"
-    "       evident report verify DIR --ledger DIR\n"
-    "       evident report verify DIR --bundle DIR [--vkey VKEY | --vkey-file FILE]\n\n"
+    "       evident report verify DIR --ledger DIR [--witness VKEY ... [--quorum K]]\n"
+    "       evident report verify DIR --bundle DIR [--vkey VKEY | --vkey-file FILE]\n"
+    "                             [--witness VKEY ... [--quorum K]]\n\n"
     "board   computes the report for one fiscal year (July to June, named by the year\n"
-    "        it ends in) from the log's first N entries (default: all), and writes\n"
+    "        it ends in) from the log's first N entries (default: up to the newest\n"
+    "        checkpoint the log's witnesses cosigned, or all when none is), and writes\n"
     "        report.html, report.pdf, report.md, summary.json and one CSV per table\n"
-    "        into a new folder. The report carries the signed checkpoint at size N.\n"
+    "        into a new folder. The report carries the signed checkpoint at size N\n"
+    "        with its witnesses' cosignatures.\n"
     "        Follow-up windows and due dates are judged on the --as-of-date day\n"
     "        (default: the day the last entry was recorded). Counts of fewer than 10\n"
     "        people are suppressed.\n"
     "verify  recomputes the report in DIR from the ledger, or from an export bundle\n"
     "        that starts at entry 0, at the checkpoint the report states, and compares\n"
-    "        every figure and every file. Exit status 0 only when all match.\n",
+    "        every figure and every file. With --witness, the report's checkpoint must\n"
+    "        also carry valid cosignatures of K of those witnesses (default: all).\n"
+    "        Exit status 0 only when all of it holds.\n",
     {{{"ledger", "DIR", "the ledger"},
       {"fiscal-year", "YEAR", "board: the fiscal year, named by the year it ends in"},
       {"out", "DIR", "board: the report's folder (it must not exist yet)"},
@@ -130,7 +155,9 @@ const Command kReportCommand = {
       {"vkey", "VKEY",
        "verify --bundle: the ledger's verifier key, as 'evident pubkey' "
        "prints it (without it, the bundle's own ledger.vkey is used)"},
-      {"vkey-file", "FILE", "verify --bundle: the same, read from the first line of FILE"}},
+      {"vkey-file", "FILE", "verify --bundle: the same, read from the first line of FILE"},
+      kWitnessFlag,
+      kQuorumFlag},
      {{"as-of", "--size; a date to judge on is --as-of-date"},
       {"date", "--as-of-date"},
       {"fy", "--fiscal-year"}}},

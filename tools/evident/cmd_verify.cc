@@ -17,7 +17,9 @@ constexpr char kName[] = "verify";
 int VerifyBundleDir(const Flags& flags, const std::string& dir) {
   auto trusted = VkeyFromFlags(flags);
   if (!trusted.ok()) return Fail(kName, trusted.status());
-  auto report = VerifyBundle(dir, trusted.value());
+  auto policy = WitnessPolicyFromFlags(flags);
+  if (!policy.ok()) return Fail(kName, policy.status());
+  auto report = VerifyBundle(dir, trusted.value(), policy.value());
   if (!report.ok()) return Fail(kName, report.status());
   const BundleReport& r = report.value();
   if (r.trusted_bundled_key) {
@@ -32,6 +34,7 @@ int VerifyBundleDir(const Flags& flags, const std::string& dir) {
             << " are in the log the checkpoint at size " << r.checkpoint_size
             << " signs; every signature and key rule holds (" << r.entries << " entries, "
             << r.key_events << " key events replayed)\n";
+  if (!policy->empty()) std::cout << "ok: the checkpoint is cosigned by " << policy->Describe() << "\n";
   return 0;
 }
 
@@ -60,7 +63,8 @@ const Command kVerifyCommand = {
     kName,
     "check every entry, signature, key rule and index",
     "usage: evident verify --ledger DIR\n"
-    "       evident verify --bundle BUNDLE [--vkey VKEY | --vkey-file FILE]\n\n"
+    "       evident verify --bundle BUNDLE [--vkey VKEY | --vkey-file FILE]\n"
+    "                      [--witness VKEY ... [--quorum K]]\n\n"
     "Re-derives everything from the stored entries alone: each entry's form and\n"
     "position, its event, its signature, whether its signer was registered and not\n"
     "revoked at that position and may sign that kind of event, both indexes (event\n"
@@ -70,11 +74,15 @@ const Command kVerifyCommand = {
     "With --bundle: checks an export bundle offline (see its README.txt): the\n"
     "checkpoint's signature with VKEY (the ledger's key, from 'evident pubkey'; without\n"
     "it the bundle's own ledger.vkey is used, and said so), every entry's inclusion\n"
-    "proof, that the range has no gap, and every signature and key rule.\n",
+    "proof, that the range has no gap, and every signature and key rule. With\n"
+    "--witness, the checkpoint must also carry valid cosignatures of K of the\n"
+    "witnesses named (default: all), or the check fails naming those missing.\n",
     {{{"ledger", "DIR", "the ledger"},
       {"bundle", "BUNDLE", "an export bundle, checked offline"},
       {"vkey", "VKEY", "with --bundle: the ledger's verifier key, as 'evident pubkey' prints it"},
-      {"vkey-file", "FILE", "with --bundle: the same, read from the first line of FILE"}}},
+      {"vkey-file", "FILE", "with --bundle: the same, read from the first line of FILE"},
+      kWitnessFlag,
+      kQuorumFlag}},
     RunVerify};
 
 }  // namespace evident::cli
