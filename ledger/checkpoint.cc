@@ -37,6 +37,15 @@ StatusOr<Checkpoint> ParseCheckpointText(std::string_view text) {
     return Status::InvalidArgument("checkpoint root is not the base64 of 32 bytes");
   }
   c.root = std::move(root.value());
+  // Extension lines, if any, are opaque but must not be empty.
+  while (!text.empty()) {
+    const size_t end = text.find('\n');
+    if (end == 0) return Status::InvalidArgument("a checkpoint's extension line is empty");
+    if (end == std::string_view::npos) {
+      return Status::InvalidArgument("a checkpoint's text must end with a newline");
+    }
+    text.remove_prefix(end + 1);
+  }
   return c;
 }
 

@@ -121,5 +121,13 @@ TEST(CheckpointTest, MalformedCheckpointsAreRefused) {
   EXPECT_FALSE(ParseNote("o\n7\n" + root + "\n\n- o AAAA\n").ok());  // not an em dash
 }
 
+// tlog-checkpoint: extension lines are allowed and ignored, but never empty.
+TEST(CheckpointTest, ExtensionLinesMustNotBeEmpty) {
+  const std::string head = "log.example\n3\n" + Base64Encode(std::string(32, 'r')) + "\n";
+  EXPECT_OK(ParseCheckpointText(head + "Timestamp: 1\n").status());
+  EXPECT_EQ(ParseCheckpointText(head + "\nx\n").status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(ParseCheckpointText(head + "x").status().code(), Status::Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace evident
