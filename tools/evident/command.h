@@ -47,6 +47,7 @@ extern const Command kQueryCommand;
 extern const Command kReportCommand;
 extern const Command kServeCommand;
 extern const Command kTailCommand;
+extern const Command kTilesCommand;
 extern const Command kDemoDataCommand;
 extern const Command kDemoCommand;
 
