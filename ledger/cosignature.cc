@@ -122,9 +122,8 @@ Status CheckWitnessPolicy(const SignedNote& note, const WitnessPolicy& policy) {
     }
   }
   if (met >= policy.quorum) return Status::OK();
-  std::string why = "the checkpoint is cosigned by " + std::to_string(met) + " of the " +
-                    std::to_string(policy.quorum) + " witnesses the policy needs (" +
-                    policy.Describe() + ")";
+  std::string why = "the checkpoint carries valid cosignatures of " + std::to_string(met) +
+                    " of the witnesses named; the policy needs " + policy.Describe();
   if (!missing.empty()) why += "; no cosignature of " + missing;
   if (!bad.empty()) why += "; a cosignature that does not verify from " + bad;
   return Status::VerificationFailed(why);

@@ -181,4 +181,19 @@ StatusOr<std::string> TileData(Storage* storage, const TileId& tile, uint64_t si
   return TileData(StorageNodeReader(storage), tile, size);
 }
 
+StatusOr<std::string> TileWithin(Storage* storage, const TileId& tile, uint64_t size) {
+  if (tile.level > kMaxTileLevel || tile.width == 0 || tile.width > kTileWidth) {
+    return Status::InvalidArgument("no such tile");
+  }
+  const uint64_t hashes = HashesAtTileLevel(size, tile.level);
+  if (tile.index >= hashes / kTileWidth + 1 ||
+      tile.index * kTileWidth + tile.width > hashes) {
+    return Status::NotFound("the log does not reach " + TilePath(tile) + " yet");
+  }
+  // The tree in which this tile is exactly as wide: its hashes, each
+  // covering 256^level leaves. No larger than `size`, so no overflow.
+  const uint64_t exact = (tile.index * kTileWidth + tile.width) << (kTileHeight * tile.level);
+  return TileData(storage, tile, exact);
+}
+
 }  // namespace evident

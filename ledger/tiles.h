@@ -73,4 +73,10 @@ StatusOr<std::string> TileData(const merkle::NodeReader& read, const TileId& til
 // number of entries stored (the caller's checkpoint sets it).
 StatusOr<std::string> TileData(Storage* storage, const TileId& tile, uint64_t size);
 
+// The tile's bytes if a tree of `size` leaves holds every hash it covers,
+// whatever width that tree's own tile there has: a tile's bytes never
+// change as the tree grows, so a reader holding an older checkpoint is
+// served the tiles of its tree. NotFound when the tree does not reach it.
+StatusOr<std::string> TileWithin(Storage* storage, const TileId& tile, uint64_t size);
+
 }  // namespace evident

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "ledger/tiles.h"
 #include "projections/query.h"
 #include "projections/report/board_query.h"
 #include "server/server_impl.h"
@@ -229,6 +230,7 @@ asio::awaitable<void> Server::Impl::Accept() {
 
 void Server::Impl::LogGrew() {
   for (asio::steady_timer* t : growth_waiters_) t->cancel();
+  if (witnessing_) witnessing_->Notify();
 }
 
 void Server::Impl::SessionEnded(const std::string& address) {
@@ -266,6 +268,7 @@ void Server::Impl::Shutdown() {
   if (network_.joinable()) network_.join();
   pool_.join();
   query_pool_.join();
+  witnessing_.reset();
   std::lock_guard<std::mutex> lock(log_mu_);  // the count of the last second's suppressed lines
   FlushSuppressed(std::chrono::steady_clock::now() + std::chrono::seconds(1));
 }
@@ -317,27 +320,82 @@ Status Server::Impl::ServeMetrics() {
   if (!options_.metrics) return Status::OK();
   auto address = MetricsAddress(options_);
   if (!address.ok()) return address.status();
-  std::map<std::string, HttpEndpoint::Handler> handlers;
-  handlers["/metrics"] = [this] {
-    return HttpReply{200, "text/plain; version=0.0.4; charset=utf-8",
-                     metrics_.Render(ledger_->size())};
-  };
+  http::Router router;
+  router.Exact("GET", "/metrics", [this](const http::Request&) {
+    http::Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics_.Render(ledger_->size()) +
+             (witnessing_ ? witnessing_->RenderMetrics() : std::string());
+    return r;
+  });
   // Healthy: serving, and the newest checkpoint reads back from disk.
-  handlers["/healthz"] = [this] {
-    if (stopping()) return HttpReply{503, "text/plain; charset=utf-8", "stopping\n"};
+  router.Exact("GET", "/healthz", [this](const http::Request&) {
+    if (stopping()) return http::TextResponse(503, "stopping");
     const uint64_t size = ledger_->size();
     if (size > 0) {
       auto note = ledger_->LatestCheckpointNote();
       if (!note.ok()) {
-        return HttpReply{503, "text/plain; charset=utf-8",
-                         "cannot read the latest checkpoint: " + note.status().message() + "\n"};
+        return http::TextResponse(503, "cannot read the latest checkpoint: " +
+                                           note.status().message());
       }
     }
-    return HttpReply{200, "text/plain; charset=utf-8", "ok: tree size " + std::to_string(size) + "\n"};
-  };
-  auto http = HttpEndpoint::Start(options_.metrics_host, options_.metrics_port, std::move(handlers));
-  if (!http.ok()) return http.status();
-  http_ = std::move(http.value());
+    return http::TextResponse(200, "ok: tree size " + std::to_string(size));
+  });
+  http::ServerOptions http_options;
+  http_options.host = options_.metrics_host;
+  http_options.port = options_.metrics_port;
+  http_options.plaintext = true;  // MetricsAddress allowed this address
+  http_options.plaintext_anywhere = options_.metrics_public;
+  http_options.body_limit = 0;
+  http_options.read_timeout = std::chrono::seconds(5);
+  auto http = http::Server::Start(io_, std::move(router), std::move(http_options));
+  if (!http.ok()) return http.status().WithContext("metrics");
+  metrics_http_ = std::move(http.value());
+  return Status::OK();
+}
+
+Status Server::Impl::Publish() {
+  if (!options_.publish) return Status::OK();
+  http::Router router;
+  // The newest checkpoint the witnesses' quorum cosigned (without
+  // witnesses: the newest), with every cosignature stored for it.
+  router.Exact("GET", "/checkpoint", [this](const http::Request&) {
+    auto note = witnessing_ ? witnessing_->TrustedCheckpoint()
+                            : ledger_->CosignedCheckpointNote(ledger_->size());
+    if (!note.ok()) return http::TextResponse(404, "the log has no checkpoint yet");
+    http::Response r;
+    r.body = note.value();
+    r.headers.push_back({"Cache-Control", "no-cache"});
+    return r;
+  });
+  router.Prefix("GET", "/tile/", [this](const http::Request& request) {
+    auto tile = ParseTilePath(request.Path().substr(1));
+    if (!tile.ok()) {
+      return http::TextResponse(404, tile.status().code() == Status::Code::kPermissionDenied
+                                         ? "entries are not published, only hash tiles"
+                                         : tile.status().message());
+    }
+    // A tile is the same bytes in every tree that holds it: served once
+    // the log has the hashes it covers, whichever checkpoint the reader has.
+    auto data = TileWithin(ledger_->storage(), tile.value(), ledger_->size());
+    if (!data.ok()) return http::TextResponse(404, data.status().message());
+    http::Response r;
+    r.content_type = "application/octet-stream";
+    r.body = std::move(data.value());
+    r.headers.push_back({"Cache-Control", tile->full() ? "public, max-age=31536000, immutable"
+                                                       : "public, max-age=3600"});
+    return r;
+  });
+  http::ServerOptions http_options;
+  http_options.host = options_.publish_host;
+  http_options.port = options_.publish_port;
+  http_options.plaintext = options_.plaintext;  // only on loopback (the server refuses otherwise)
+  http_options.cert_pem = options_.cert_pem;
+  http_options.key_pem = options_.key_pem;
+  http_options.body_limit = 0;
+  auto http = http::Server::Start(io_, std::move(router), std::move(http_options));
+  if (!http.ok()) return http.status().WithContext("publishing the hash tiles");
+  publish_http_ = std::move(http.value());
   return Status::OK();
 }
 
@@ -345,12 +403,27 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() { Shutdown(); }
 uint16_t Server::port() const { return impl_->port(); }
 uint16_t Server::metrics_port() const { return impl_->metrics_port(); }
+uint16_t Server::publish_port() const { return impl_->publish_port(); }
+const Witnessing* Server::witnessing() const { return impl_->witnessing_.get(); }
 void Server::Shutdown() { impl_->Shutdown(); }
 
 StatusOr<std::unique_ptr<Server>> Server::Start(Ledger* ledger, ServerOptions options) {
   auto impl = std::make_unique<Impl>(ledger, std::move(options));
   EVIDENT_RETURN_IF_ERROR(impl->Listen());
   EVIDENT_RETURN_IF_ERROR(impl->ServeMetrics());
+  if (!impl->options().witnesses.empty()) {
+    WitnessingOptions witnessing;
+    witnessing.witnesses = impl->options().witnesses;
+    witnessing.quorum = impl->options().witness_quorum;
+    Impl* raw = impl.get();
+    witnessing.log = [raw](const std::string& line) { raw->LogRefusal(line); };
+    WitnessPoster post = impl->options().witness_poster ? impl->options().witness_poster
+                                                        : HttpsWitnessPoster();
+    auto started = Witnessing::Start(ledger, std::move(witnessing), std::move(post));
+    if (!started.ok()) return started.status();
+    impl->witnessing_ = std::move(started.value());
+  }
+  EVIDENT_RETURN_IF_ERROR(impl->Publish());
   impl->Run();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }

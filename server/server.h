@@ -8,6 +8,7 @@
 
 #include "ledger/ledger.h"
 #include "ledger/status.h"
+#include "server/witnessing.h"
 
 // `evident serve`: the ledger's one network face (docs/protocol.md).
 //
@@ -103,6 +104,19 @@ struct ServerOptions {
   // metrics_host must be a loopback address unless this is set
   // (`--metrics-public`).
   bool metrics_public = false;
+  // Publishes the log's hash tiles (C2SP tlog-tiles, `/tile/L/N[.p/W]`) and
+  // its newest cosigned checkpoint (`/checkpoint`) over HTTPS with the same
+  // certificate, on a port of their own (docs/protocol.md). Never entries.
+  // Off unless asked for; port 0 takes any free port (Server::publish_port).
+  bool publish = false;
+  std::string publish_host = "127.0.0.1";
+  uint16_t publish_port = 0;
+  // The witnesses the ledger's checkpoints are offered to, and how many of
+  // them make a checkpoint trusted (0: all); server/witnessing.h. Empty: no
+  // witnessing. `witness_poster` sends the requests (empty: HTTPS).
+  std::vector<WitnessEndpoint> witnesses;
+  size_t witness_quorum = 0;
+  WitnessPoster witness_poster;
   // Where a line about each refusal and each connection goes (stderr when
   // empty). Every line about a connection starts "conn=cN peer=ADDR": N
   // numbers the connections since the server started.
@@ -122,6 +136,10 @@ class Server {
   uint16_t port() const;
   // The metrics endpoint's port; 0 when it is off.
   uint16_t metrics_port() const;
+  // The hash tiles' port; 0 when they are not published.
+  uint16_t publish_port() const;
+  // The witnessing behind the appends; nullptr when no witness is set.
+  const Witnessing* witnessing() const;
   // Stops accepting, lets every request in flight finish and be answered,
   // then closes every connection. Idempotent; the destructor calls it.
   void Shutdown();

@@ -17,7 +17,7 @@
 
 #include "projections/store.h"
 #include "schemas/event_generated.h"
-#include "server/http_endpoint.h"
+#include "server/http/server.h"
 #include "server/metrics.h"
 #include "server/server.h"
 
@@ -32,6 +32,8 @@ class Server::Impl {
   Status Listen();
   // Starts the metrics endpoint if the options ask for it.
   Status ServeMetrics();
+  // Starts publishing the hash tiles and the checkpoint if asked for.
+  Status Publish();
   void Run();
   void Shutdown();
   uint16_t port() const { return port_; }
@@ -50,7 +52,8 @@ class Server::Impl {
   // and summed up in one line after the second. Any thread.
   void LogRefusal(const std::string& line);
   Metrics& metrics() { return metrics_; }
-  uint16_t metrics_port() const { return http_ ? http_->port() : 0; }
+  uint16_t metrics_port() const { return metrics_http_ ? metrics_http_->port() : 0; }
+  uint16_t publish_port() const { return publish_http_ ? publish_http_->port() : 0; }
   // Numbers each connection, for its log lines and metrics.
   uint64_t NextConnectionId() { return ++connections_; }
 
@@ -149,7 +152,14 @@ class Server::Impl {
   std::unique_ptr<projections::ProjectionStore> store_;
   Metrics metrics_;
   std::atomic<uint64_t> connections_{0};
-  std::unique_ptr<HttpEndpoint> http_;  // the metrics endpoint, when on
+  // On io_, when on: the metrics endpoint, and the published hash tiles.
+  std::unique_ptr<http::Server> metrics_http_, publish_http_;
+ public:
+  // Checkpoints offered to the witnesses, when any are set. Started after
+  // Listen, stopped by Shutdown.
+  std::unique_ptr<Witnessing> witnessing_;
+
+ private:
   // Refusal lines of the current second, and those suppressed.
   std::mutex log_mu_;
   std::chrono::steady_clock::time_point log_second_;

@@ -448,8 +448,9 @@ class Session {
 
   asio::awaitable<void> Checkpoint(uint64_t id, uint64_t size) {
     auto note = co_await OnPool([&] {
-      return size == 0 ? server_->ledger()->LatestCheckpointNote()
-                       : server_->ledger()->CheckpointNote(size);
+      // With the cosignatures stored for it: the newest, or the one asked for.
+      return server_->ledger()->CosignedCheckpointNote(size == 0 ? server_->ledger()->size()
+                                                                 : size);
     });
     if (!note.ok()) {
       std::string message = "no signed checkpoint at tree size " + std::to_string(size);

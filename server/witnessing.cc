@@ -3,8 +3,11 @@
 #include <charconv>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "ledger/coding.h"
+#include "server/witness/client.h"
+#include "server/witness/request.h"
 
 namespace evident::server {
 namespace {
@@ -33,11 +36,32 @@ std::string Label(const std::string& value) {
 
 }  // namespace
 
-std::string AddCheckpointBody(uint64_t old_size, const std::vector<std::string>& proof,
-                              const std::string& checkpoint_note) {
-  std::string body = "old " + std::to_string(old_size) + "\n";
-  for (const std::string& hash : proof) body += Base64Encode(hash) + "\n";
-  return body + "\n" + checkpoint_note;
+WitnessPoster HttpsWitnessPoster() {
+  // One client per witness, made on first use; each witness's requests
+  // come from one thread at a time (Witnessing), so a client is never
+  // shared by two at once.
+  struct Clients {
+    std::mutex mu;
+    std::map<std::string, std::unique_ptr<witness::WitnessClient>> by_name;
+  };
+  auto clients = std::make_shared<Clients>();
+  return [clients](const WitnessEndpoint& w,
+                   const std::string& body) -> StatusOr<WitnessReply> {
+    witness::WitnessClient* client = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(clients->mu);
+      auto& slot = clients->by_name[w.verifier.name()];
+      if (!slot) {
+        auto made = witness::WitnessClient::Create({w.url, w.ca_file});
+        if (!made.ok()) return made.status();
+        slot = std::move(made.value());
+      }
+      client = slot.get();
+    }
+    auto reply = client->SubmitBlocking(body);
+    if (!reply.ok()) return reply.status();
+    return WitnessReply{reply->status, reply->body};
+  };
 }
 
 WitnessPolicy PolicyOf(const std::vector<WitnessEndpoint>& witnesses, size_t quorum) {
@@ -179,7 +203,7 @@ void Witnessing::RunWitness(size_t i) {
 }
 
 Status Witnessing::Offer(size_t i, uint64_t size, uint64_t* held) {
-  const WitnessEndpoint& witness = options_.witnesses[i];
+  const WitnessEndpoint& endpoint = options_.witnesses[i];
   auto note = ledger_->CheckpointNote(size);
   if (!note.ok()) return note.status();
   const std::string text = note->substr(0, note->find("\n\n") + 1);
@@ -199,7 +223,7 @@ Status Witnessing::Offer(size_t i, uint64_t size, uint64_t* held) {
       if (!p.ok()) return p.status();
       proof = std::move(p.value());
     }
-    auto reply = post_(witness, AddCheckpointBody(*held, proof, note.value()));
+    auto reply = post_(endpoint, witness::AddCheckpointBody(*held, proof, note.value()));
     if (!reply.ok()) return reply.status();
     if (reply->status == 409) {
       const std::string first = FirstLine(reply->body);
@@ -225,13 +249,13 @@ Status Witnessing::Offer(size_t i, uint64_t size, uint64_t* held) {
       start = end + 1;
       auto parsed = ParseNote(text + "\n" + line);
       if (!parsed.ok() || parsed->signatures.size() != 1) continue;
-      if (!witness.verifier.Verify(text, parsed->signatures[0], nullptr)) continue;
-      EVIDENT_RETURN_IF_ERROR(ledger_->AddCosignatures(size, {{witness.verifier.name(), line}}));
+      if (!endpoint.verifier.Verify(text, parsed->signatures[0], nullptr)) continue;
+      EVIDENT_RETURN_IF_ERROR(ledger_->AddCosignatures(size, {{endpoint.verifier.name(), line}}));
       *held = size;
       return Status::OK();
     }
     return Status::VerificationFailed("the witness answered 200 without a cosignature that "
-                                      "verifies with its key " + witness.verifier.Vkey());
+                                      "verifies with its key " + endpoint.verifier.Vkey());
   }
   return Status::IOError("the witness answered 409 twice");
 }

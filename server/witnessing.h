@@ -45,6 +45,10 @@ struct WitnessReply {
 using WitnessPoster =
     std::function<StatusOr<WitnessReply>(const WitnessEndpoint& witness, const std::string& body)>;
 
+// Posts to https://host:port[/prefix]/add-checkpoint, trusting the
+// witness's ca_file (or the system's certificates), with a 10 s deadline.
+WitnessPoster HttpsWitnessPoster();
+
 struct WitnessingOptions {
   std::vector<WitnessEndpoint> witnesses;
   // How many of them make a checkpoint trusted (0: all): what the served
@@ -60,12 +64,6 @@ struct WitnessingOptions {
   // Where a line about each failure goes (stderr when empty).
   std::function<void(const std::string&)> log;
 };
-
-// The add-checkpoint request body (tlog-witness): "old M", the consistency
-// proof from M to the checkpoint's size in base64 lines, a blank line, and
-// the signed checkpoint note.
-std::string AddCheckpointBody(uint64_t old_size, const std::vector<std::string>& proof,
-                              const std::string& checkpoint_note);
 
 class Witnessing {
  public:

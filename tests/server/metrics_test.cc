@@ -39,7 +39,8 @@ std::string HttpExchange(uint16_t port, const std::string& request) {
 
 // One HTTP GET to 127.0.0.1:port; the whole response, head and body.
 std::string HttpGet(uint16_t port, const std::string& path) {
-  return HttpExchange(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  return HttpExchange(port,
+                      "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 }
 
 // The samples of an exposition, by their name and labels.
@@ -189,7 +190,7 @@ TEST_F(MetricsTest, TheHealthCheckAnswersAndUnknownPathsAreNotFound) {
 
 TEST_F(MetricsTest, WhatIsNotAGetOfAKnownPathIsRefusedAndTheServerGoesOn) {
   const uint16_t port = server_->metrics_port();
-  EXPECT_EQ(HttpExchange(port, "POST /metrics HTTP/1.1\r\n\r\n").substr(0, 12), "HTTP/1.1 405");
+  EXPECT_EQ(HttpExchange(port, "POST /metrics HTTP/1.1\r\nConnection: close\r\n\r\n").substr(0, 12), "HTTP/1.1 405");
   EXPECT_EQ(HttpExchange(port, "nonsense\r\n\r\n").substr(0, 12), "HTTP/1.1 400");
   // A head that never ends within 8 KiB: a 400, or a reset if the unread rest
   // of the request reaches the closed socket before the client reads.

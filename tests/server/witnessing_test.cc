@@ -225,12 +225,5 @@ TEST_F(WitnessingTest, AWitnessHoldingALargerTreeIsReportedNotFollowed) {
   EXPECT_EQ(ledger_->NewestCosignedSize({}).status().code(), Status::Code::kNotFound);
 }
 
-TEST(AddCheckpointBodyTest, IsOldSizeProofLinesBlankLineAndNote) {
-  EXPECT_EQ(AddCheckpointBody(3, {std::string(32, '\0'), std::string(32, '\xff')}, "NOTE"),
-            "old 3\n" + Base64Encode(std::string(32, '\0')) + "\n" +
-                Base64Encode(std::string(32, '\xff')) + "\n\nNOTE");
-  EXPECT_EQ(AddCheckpointBody(0, {}, "NOTE"), "old 0\n\nNOTE");
-}
-
 }  // namespace
 }  // namespace evident::server

@@ -118,6 +118,7 @@ int RunOne(const Args& a) {
   const std::map<std::string, StatusOr<Result> (*)(const ScenarioOptions&)> scenarios = {
       {"append", AppendInProcess}, {"tls", AppendOverTls},       {"latency", AppendLatency},
       {"latency-in-process", AppendLatencyInProcess}, {"synced-floor", SyncedWriteFloor},
+      {"latency-cosigned", AppendLatencyCosigned},
       {"postgres", AppendPostgres}, {"verify", VerifyInProcess}, {"catchup", CatchUp},
       {"fanout", FanOut}};
   auto it = scenarios.find(name);
@@ -132,6 +133,7 @@ int RunOne(const Args& a) {
       out["slices"].push_back({{"events", slice.events}, {"seconds", slice.seconds}});
     }
   }
+  for (const auto& [name, value] : result.extra) out[name] = value;
   if (!result.latencies_ms.empty()) {
     out["samples"] = result.latencies_ms.size();
     out["p50_ms"] = Percentile(result.latencies_ms, 0.50);
@@ -458,6 +460,37 @@ int RunAll(const Args& a) {
                    Count(lr["samples"].get<double>()) + " requests",
                Fmt("%.2f", p99 / floor["p99_ms"].get<double>()), "p99 < 5 ms",
                Table::Met(p99 < 5.0), Table::RssCell(latency.value().rss_mib)});
+  }
+
+  // Cosigning behind the appends: the in-process appends again at the same
+  // pace while two witnesses on loopback (HTTPS) cosign every round's
+  // checkpoint, between two runs without them. The ratio is to the lower of
+  // the two p99s without witnesses (the less flattering).
+  {
+    const double half = in_process / 2;
+    const std::vector<std::string> paced = {"--threads", t, "--rate", Fmt("%.0f", half),
+                                            "--seconds", "30"};
+    auto before = run_scratch("latency-in-process", paced);
+    if (!before.ok()) return Fail(before.status());
+    auto cosigned = run_scratch("latency-cosigned", paced);
+    if (!cosigned.ok()) return Fail(cosigned.status());
+    auto after = run_scratch("latency-in-process", paced);
+    if (!after.ok()) return Fail(after.status());
+    const json& b = before.value().result;
+    const json& a = after.value().result;
+    const json& c = cosigned.value().result;
+    const double plain_p99 = std::min(b["p99_ms"].get<double>(), a["p99_ms"].get<double>());
+    const double ratio = c["p99_ms"].get<double>() / plain_p99;
+    table.Add({"append latency in process at half of peak (" + Count(half) +
+                   " events/s) while two witnesses cosign, p50 / p99 / p999",
+               Latencies(c),
+               "without witnesses, before and after: " + Latencies(b) + ", " + Latencies(a) +
+                   "; both witnesses cosigned up to " + Count(c.value("cosigned_size", 0.0)) +
+                   " of " + Count(c.value("log_size", 0.0)) + " entries in " +
+                   Count(c.value("witness_requests", 0.0)) + " requests, " +
+                   Count(c.value("witness_failures", 0.0)) + " failed",
+               Fmt("%.2f", ratio), "p99 ÷ without ≤ 1.25",
+               Table::Met(ratio <= 1.25), Table::RssCell(cosigned.value().rss_mib)});
   }
 
   auto verify = beside_ceiling(

@@ -18,6 +18,8 @@
 #include "server/client.h"
 #include "server/server.h"
 #include "server/tls.h"
+#include "server/witness/local.h"
+#include "server/witnessing.h"
 #include "tools/bench/bench_data.h"
 #include "tools/bench/postgres_peer.h"
 
@@ -264,6 +266,42 @@ StatusOr<Result> AppendLatencyInProcess(const ScenarioOptions& o) {
   };
   return RunSenders(o, std::vector<AppendFn>(o.threads, append), o.request_events,
                     interval.value());
+}
+
+StatusOr<Result> AppendLatencyCosigned(const ScenarioOptions& o) {
+  auto interval = PacedInterval(o, o.threads);
+  if (!interval.ok()) return interval.status();
+  auto keys = LoadKeys(o.data_dir);
+  if (!keys.ok()) return keys.status();
+  auto ledger = CreateLedger(o.ledger_dir, keys.value());
+  if (!ledger.ok()) return ledger.status();
+  auto verifier = ledger.value()->CheckpointVerifier();
+  if (!verifier.ok()) return verifier.status();
+  auto witnesses = server::witness::LocalWitnesses::Start(
+      o.ledger_dir, {{"county", "county.example/witness"}, {"state", "state.example/witness"}},
+      verifier.value());
+  if (!witnesses.ok()) return witnesses.status();
+  server::WitnessingOptions options;
+  options.witnesses = witnesses.value()->Endpoints();
+  auto witnessing = server::Witnessing::Start(ledger.value().get(), std::move(options),
+                                              server::HttpsWitnessPoster());
+  if (!witnessing.ok()) return witnessing.status();
+  const AppendFn append = [&](const std::vector<SignedEvent>& events) {
+    Status s = ledger.value()->Append(events).status();
+    witnessing.value()->Notify();
+    return s;
+  };
+  auto r = RunSenders(o, std::vector<AppendFn>(o.threads, append), o.request_events,
+                      interval.value());
+  if (!r.ok()) return r;
+  const auto snapshot = witnessing.value()->GetSnapshot();
+  r->extra["cosigned_size"] = double(snapshot.trusted_size);
+  r->extra["log_size"] = double(snapshot.log_checkpoint_size);
+  double requests = 0, failures = 0;
+  for (const auto& w : snapshot.witnesses) requests += w.requests, failures += w.failures;
+  r->extra["witness_requests"] = requests;
+  r->extra["witness_failures"] = failures;
+  return r;
 }
 
 StatusOr<Result> SyncedWriteFloor(const ScenarioOptions& o) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct Result {
   double seconds = 0;   // the slices' time, without the pauses between them
   std::vector<double> latencies_ms;  // per request or per delivery, when measured
   std::vector<Slice> slices;         // the throughput scenarios': one per slice
+  std::map<std::string, double> extra;  // what a scenario adds, by name
   double rate() const { return seconds > 0 ? double(events) / seconds : 0; }
 };
 
@@ -56,6 +58,11 @@ StatusOr<Result> AppendOverTls(const ScenarioOptions& o);
 StatusOr<Result> AppendLatency(const ScenarioOptions& o);
 // The same, appended in process by `threads` threads.
 StatusOr<Result> AppendLatencyInProcess(const ScenarioOptions& o);
+// AppendLatencyInProcess while two witnesses on loopback (HTTPS, in process)
+// cosign the checkpoints behind the appends, as `evident serve --witness`
+// has them do. Adds "cosigned_size" (the newest size both cosigned by the
+// end), "rounds" and "witness_failures".
+StatusOr<Result> AppendLatencyCosigned(const ScenarioOptions& o);
 // The floor under the append latency: the synced writes alone, with nothing
 // checked or signed. Requests of `request_events` entries the size of the
 // data set's, with their event-id rows, Merkle nodes and a checkpoint note,

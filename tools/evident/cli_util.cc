@@ -324,4 +324,23 @@ std::string StoredSoFar(const AppendTotals& totals) {
          "come back as duplicates)";
 }
 
+Status ParseAddress(const std::string& text, const std::string& what, std::string* host,
+                    uint16_t* port_number) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Status::InvalidArgument(what + " must be HOST:PORT, e.g. 127.0.0.1:7420; got \"" +
+                                   text + "\"");
+  }
+  *host = text.substr(0, colon);
+  if (host->size() > 2 && host->front() == '[') *host = host->substr(1, host->size() - 2);  // [::1]
+  const std::string port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
+    return Status::InvalidArgument(what + " port must be a number from 0 to 65535; got \"" +
+                                   port + "\"");
+  }
+  *port_number = uint16_t(std::stoul(port));
+  return Status::OK();
+}
+
 }  // namespace evident::cli

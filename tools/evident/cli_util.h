@@ -131,6 +131,11 @@ std::string WithoutBatchIndex(const Status& s, size_t index);
 // stored and that running the same input again is safe.
 std::string StoredSoFar(const AppendTotals& totals);
 
+// "HOST:PORT" (or "[V6]:PORT") -> host and port 0 to 65535; InvalidArgument
+// naming the setting `what` (e.g. "--listen") otherwise.
+Status ParseAddress(const std::string& text, const std::string& what, std::string* host,
+                    uint16_t* port);
+
 // Splits "a,b,c" into its non-empty parts.
 std::vector<std::string> SplitCommas(const std::string& text);
 

@@ -19,6 +19,7 @@
 #include "projections/report/render.h"
 #include "projections/store.h"
 #include "server/server.h"
+#include "server/witness/local.h"
 #include "tools/evident/cli_util.h"
 #include "tools/evident/command.h"
 #include "tools/evident/demo_stream.h"
@@ -41,6 +42,7 @@ struct Demo {
   std::string dir, ledger_dir, keys_dir, report_dir, bundle_dir;
   demo::District district;
   std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<server::witness::LocalWitnesses> witnesses;
   std::unique_ptr<server::Server> server;
   server::ClientOptions client;
   demo_stream::Plan plan;
@@ -148,6 +150,18 @@ Status StartServer(Demo& d) {
   options.cert_pem = cert.value();
   options.key_pem = key.value();
   options.projection_dir = projections::ProjectionStore::PathFor(d.ledger_dir);
+  // The county's and the state's witnesses cosign the checkpoints behind
+  // the appends; a checkpoint is trusted once both have.
+  auto verifier = d.ledger->CheckpointVerifier();
+  if (!verifier.ok()) return verifier.status();
+  auto witnesses = server::witness::LocalWitnesses::Start(
+      d.dir,
+      {{"county", "county-office.example/witness"}, {"state", "state-agency.example/witness"}},
+      verifier.value());
+  if (!witnesses.ok()) return witnesses.status();
+  d.witnesses = std::move(witnesses.value());
+  options.witnesses = d.witnesses->Endpoints();
+  options.witness_quorum = 0;
   auto log = std::make_shared<std::ofstream>(d.dir + "/server.log");
   auto mu = std::make_shared<std::mutex>();
   options.log = [log, mu](const std::string& line) {
@@ -249,12 +263,38 @@ Status Report(Demo& d) {
   return Status::OK();
 }
 
-// What an auditor does with nothing but the bundle and the ledger's key:
-// check every entry, proof and signature, then recompute the report and
-// compare it file by file (`*files_checked`).
+// Waits until both witnesses have cosigned the log's newest checkpoint
+// (they work behind the appends, a round at a time).
+Status AwaitCosigned(Demo& d) {
+  const WitnessPolicy both = d.witnesses->Policy();
+  for (int i = 0; i < 600; ++i) {
+    auto cosigned = d.ledger->NewestCosignedSize(both);
+    if (cosigned.ok() && cosigned.value() == d.size) return Status::OK();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::string why;
+  for (const auto& w : d.server->witnessing()->GetSnapshot().witnesses) {
+    if (!w.last_error.empty()) why += "; " + w.name + ": " + w.last_error;
+  }
+  return Status::IOError("the witnesses did not cosign the newest checkpoint within a minute" +
+                         why);
+}
+
+// What an auditor does with nothing but the bundle, the ledger's key and
+// the witnesses' keys: check the witnesses' cosignatures and every entry,
+// proof and signature, then recompute the report and compare it file by
+// file (`*files_checked`).
 Status Audit(Demo& d, int* files_checked) {
   auto trusted = d.ledger->CheckpointVerifier();
   if (!trusted.ok()) return trusted.status();
+  const std::string report_checkpoint = d.summary["log"]["checkpoint"].get<std::string>();
+  EVIDENT_RETURN_IF_ERROR(CheckWitnessPolicy(report_checkpoint, d.witnesses->Policy())
+                              .WithContext("the report's checkpoint"));
+  // (The bundle's own checkpoint is verified with the ledger key below.)
+  auto bundled = ReadFile(d.bundle_dir + "/checkpoint.txt", "the bundle's checkpoint");
+  if (!bundled.ok()) return bundled.status();
+  EVIDENT_RETURN_IF_ERROR(CheckWitnessPolicy(bundled.value(), d.witnesses->Policy())
+                              .WithContext("the bundle's checkpoint"));
   auto request = projections::report::RequestOf(d.summary);
   if (!request.ok()) return request.status();
   // The bundle is checked in full before anything is read from it.
@@ -326,8 +366,15 @@ int RunDemo(const Flags& flags) {
   if (Status s = Stream(d, out); !s.ok()) return failed(4, s);
   if (Status s = CheckFollower(d, out); !s.ok()) return failed(4, s);
   out.Streamed(d.streamed, d.size, d.root_hex);
+  Status cosigned = out.While("waiting for the county's and the state's cosignatures",
+                              [&] { return AwaitCosigned(d); });
+  if (!cosigned.ok()) return failed(4, cosigned);
+  out.Detail("the checkpoint at " + projections::report::Count(d.size) +
+             " entries is cosigned by the county office's and the state agency's witnesses, "
+             "each after checking it extends every checkpoint of this log it cosigned before");
   d.server->Shutdown();
   d.server.reset();
+
 
   out.Step(5, "The server stops; the projections are rebuilt from the log alone");
   projections::UpdateReport rebuilt;
@@ -355,7 +402,8 @@ int RunDemo(const Flags& flags) {
   if (!audited.ok()) return failed(7, audited);
   out.Detail(d.bundle_dir + ": " + projections::report::Count(d.bundle.entries) + " entries and " +
              projections::report::Count(d.bundle.key_events) +
-             " key events proven against the signed checkpoint; every signature checked");
+             " key events proven against the checkpoint, signed by the ledger and cosigned by "
+             "both witnesses; every signature checked");
   out.Detail("the report, recomputed from the bundle alone: every figure matches (" +
              std::to_string(files_checked) + " files)");
   d.ledger.reset();  // closes the database cleanly

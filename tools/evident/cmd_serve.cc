@@ -7,6 +7,7 @@
 
 #include "ledger/file_util.h"
 #include "projections/store.h"
+#include "server/http/client.h"
 #include "server/server.h"
 #include "tools/evident/cli_util.h"
 #include "tools/evident/command.h"
@@ -17,27 +18,30 @@ namespace {
 
 constexpr char kName[] = "serve";
 
-// "HOST:PORT" -> host and port; `what` names the setting in errors.
-Status ParseAddress(const std::string& text, const std::string& what, std::string* host,
-                    uint16_t* port_number) {
-  const size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    return Status::InvalidArgument(what + " must be HOST:PORT, e.g. 127.0.0.1:7420; got \"" +
-                                   text + "\"");
-  }
-  *host = text.substr(0, colon);
-  if (host->size() > 2 && host->front() == '[') *host = host->substr(1, host->size() - 2);  // [::1]
-  const std::string port = text.substr(colon + 1);
-  if (port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
-    return Status::InvalidArgument(what + " port must be a number from 0 to 65535; got \"" +
-                                   port + "\"");
-  }
-  *port_number = uint16_t(std::stoul(port));
-  return Status::OK();
-}
-
 int Serve(const Flags& flags);
+
+// "URL VKEY [CA-FILE]": a witness's address, its cosigner key, and the
+// certificate to trust for its TLS (default: the system's).
+StatusOr<server::WitnessEndpoint> ParseWitnessSpec(const std::string& spec) {
+  std::vector<std::string> words;
+  for (size_t at = 0; at < spec.size();) {
+    const size_t start = spec.find_first_not_of(" \t", at);
+    if (start == std::string::npos) break;
+    const size_t end = std::min(spec.find_first_of(" \t", start), spec.size());
+    words.push_back(spec.substr(start, end - start));
+    at = end;
+  }
+  if (words.size() < 2 || words.size() > 3) {
+    return Status::InvalidArgument("--witness takes \"URL VKEY [CA-FILE]\", e.g. "
+                                   "\"https://witness.county.example county.example/witness+"
+                                   "1a2b3c4d+BASE64\"; got \"" + spec + "\"");
+  }
+  auto url = server::http::ParseUrl(words[0]);
+  if (!url.ok()) return url.status().WithContext("--witness " + words[0]);
+  auto verifier = CosignatureVerifier::FromVkey(words[1]);
+  if (!verifier.ok()) return verifier.status().WithContext("--witness key");
+  return server::WitnessEndpoint{verifier.value(), words[0], words.size() == 3 ? words[2] : ""};
+}
 
 int RunServe(const Flags& given) {
   if (!given.Has("config")) return Serve(given);
@@ -68,6 +72,27 @@ int Serve(const Flags& flags) {
   }
   options.metrics_public = flags.Has("metrics-public");
   options.plaintext = flags.Has("plaintext");
+  if (flags.Has("publish")) {
+    options.publish = true;
+    if (Status s = ParseAddress(flags.Get("publish").value(), "--publish", &options.publish_host,
+                                &options.publish_port);
+        !s.ok()) {
+      return Fail(kName, s);
+    }
+  }
+  for (const std::string& spec : flags.GetAll("witness")) {
+    auto witness = ParseWitnessSpec(spec);
+    if (!witness.ok()) return Fail(kName, witness.status());
+    options.witnesses.push_back(std::move(witness.value()));
+  }
+  auto quorum = flags.GetUint("witness-quorum", 0);
+  if (!quorum.ok()) return Fail(kName, quorum.status());
+  if (quorum.value() > options.witnesses.size()) {
+    return Fail(kName, "--witness-quorum " + std::to_string(quorum.value()) + " needs at least " +
+                           std::to_string(quorum.value()) + " --witness; " +
+                           std::to_string(options.witnesses.size()) + " given");
+  }
+  options.witness_quorum = quorum.value();
   auto log = MakeServeLog(flags.Get("log-file").value_or(""));
   if (!log.ok()) return Fail(kName, log.status());
   options.log = std::move(log.value());
@@ -127,6 +152,14 @@ int Serve(const Flags& flags) {
     std::cout << "; metrics on http://" << options.metrics_host << ":"
               << server.value()->metrics_port() << "/metrics";
   }
+  if (options.publish) {
+    std::cout << "; hash tiles on " << (options.plaintext ? "http" : "https") << "://"
+              << options.publish_host << ":" << server.value()->publish_port() << "/checkpoint";
+  }
+  if (!options.witnesses.empty()) {
+    std::cout << "; checkpoints offered to " << options.witnesses.size() << " witness"
+              << (options.witnesses.size() == 1 ? "" : "es");
+  }
   std::cout << std::endl;
   int signal_number = 0;
   sigwait(&stop, &signal_number);
@@ -149,12 +182,17 @@ const Command kServeCommand = {
     "                     [--plaintext] [--max-connections N] [--max-pending-logins N]\n"
     "                     [--idle-timeout SECONDS] [--write-timeout SECONDS]\n"
     "                     [--metrics HOST:PORT [--metrics-public]] [--log-file FILE]\n"
-    "                     [--config FILE] [--check-config]\n\n"
+    "                     [--publish HOST:PORT] [--witness 'URL VKEY [CA-FILE]' ...\n"
+    "                     [--witness-quorum K]] [--config FILE] [--check-config]\n\n"
     "Serves appends, reads, subscriptions, checkpoints, proofs and the views to\n"
     "clients that prove they hold a key registered in the log (docs/protocol.md).\n"
     "TLS by default, with DIR/keys/tls-cert.pem and tls-key.pem (written by\n"
     "`evident init`) unless --cert and --key name others. On SIGTERM or SIGINT it\n"
-    "stops accepting, answers every request in flight, and closes the ledger cleanly.\n",
+    "stops accepting, answers every request in flight, and closes the ledger cleanly.\n"
+    "With --witness, each checkpoint is offered to the witnesses (C2SP tlog-witness)\n"
+    "behind the appends, and their cosignatures stored beside the log; with\n"
+    "--publish, the log's hash tiles and newest cosigned checkpoint are served over\n"
+    "HTTPS for anyone to check (C2SP tlog-tiles; never entries).\n",
     {{{"ledger", "DIR", "the ledger"},
       {"listen", "HOST:PORT", "default 127.0.0.1:7420 (port 0: any free port)"},
       {"cert", "FILE", "the TLS certificate (default DIR/keys/tls-cert.pem)"},
@@ -171,6 +209,16 @@ const Command kServeCommand = {
        "/healthz on this address, in plain HTTP (off by default); "
        "a loopback address only, as the metrics name principals"},
       {"metrics-public", "", "allow --metrics on an address that is not loopback"},
+      {"publish", "HOST:PORT",
+       "serve the hash tiles (/tile/...) and the newest cosigned checkpoint "
+       "(/checkpoint) over HTTPS on this address, with the same certificate"},
+      {"witness", "'URL VKEY [CA-FILE]'",
+       "a witness to offer checkpoints to: its address, its cosigner key (the "
+       "vkey its keygen printed) and, if its certificate is not one "
+       "the system trusts, the certificate to trust; repeat for each witness"},
+      {"witness-quorum", "K",
+       "how many of the witnesses make a checkpoint trusted: what /checkpoint serves "
+       "and the lag metric counts (default: all)"},
       {"log-file", "FILE",
        "append the log here (default: standard error); lines are "
        "UTC time, level=info|warn, then conn=cN peer=ADDR for a "

@@ -50,5 +50,6 @@ extern const Command kTailCommand;
 extern const Command kTilesCommand;
 extern const Command kDemoDataCommand;
 extern const Command kDemoCommand;
+extern const Command kWitnessCommand;
 
 }  // namespace evident::cli

@@ -217,6 +217,7 @@ void Terminal::Summary(const Json& summary, const std::string& dir,
        << "  checkpoint  " << log["origin"].get<std::string>() << ", tree size "
        << Count(log["tree_size"].get<uint64_t>()) << ",\n"
        << "              root " << log["root_hash"].get<std::string>() << "\n"
+       << "  witnesses   cosigned by the county office's and the state agency's witnesses\n"
        << "  audit       the bundle verified offline; the report recomputed from it matches\n";
   out_ << "\n"
        << (redraw_ ? "\033[1m" : "") << "What the report says about "
@@ -239,8 +240,13 @@ void Terminal::Summary(const Json& summary, const std::string& dir,
        << "the auditor's bundle (README.txt says how to check it)\n"
        << "  " << Pad(dir + "/ledger/", 34) << "the ledger; keys of every system in " << dir
        << "/keys/\n"
+       << "  " << Pad(dir + "/witnesses/", 34)
+       << "the two witnesses; county.vkey and state.vkey are their keys\n"
        << "\nTry next\n"
-       << "  " << e << " report verify " << dir << "/report --bundle " << dir << "/bundle\n"
+       << "  " << e << " report verify " << dir << "/report --bundle " << dir << "/bundle \\\n"
+       << "      --witness \"$(cat " << dir << "/witnesses/county.vkey)\" --witness \"$(cat " << dir
+       << "/witnesses/state.vkey)\"\n"
+       << "  " << e << " checkpoint --ledger " << dir << "/ledger\n"
        << "  " << e << " verify --ledger " << dir << "/ledger\n"
        << "  " << e << " prove --ledger " << dir << "/ledger --index 1234 --tlog-proof\n"
        << "  " << e << " query reciprocity --ledger " << dir << "/ledger --person e-10017\n"

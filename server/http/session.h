@@ -1,0 +1,125 @@
+#pragma once
+
+// One connection of server/http/server.h, plain or TLS: one request read and
+// one reply written at a time, on the connection's strand. Internal to the
+// server; included by server.cc alone.
+
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <memory>
+#include <optional>
+#include <utility>  // before asio (Boost 1.74 under C++20)
+
+#include "server/http/router.h"
+#include "server/http/server.h"
+
+namespace evident::server::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+template <typename Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  // `router` and `options` are shared with the listener and outlive every
+  // session through the shared_ptr.
+  Session(Stream stream, std::shared_ptr<const Router> router,
+          std::shared_ptr<const ServerOptions> options)
+      : stream_(std::move(stream)), router_(std::move(router)), options_(std::move(options)) {}
+
+  void Run() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      beast::get_lowest_layer(stream_).expires_after(options_->read_timeout);
+      stream_.async_handshake(boost::asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->Log("TLS handshake failed: " + ec.message());
+                                self->Read();
+                              });
+    } else {
+      Read();
+    }
+  }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(options_->body_limit);
+    parser_->header_limit(static_cast<uint32_t>(options_->header_limit));
+    beast::get_lowest_layer(stream_).expires_after(options_->read_timeout);
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream) return Close();
+    if (ec == bhttp::error::body_limit) {
+      return Reply(
+          TextResponse(413, "the body is over " + std::to_string(options_->body_limit) + " bytes"),
+          false);
+    }
+    if (ec == beast::error::timeout || ec == boost::asio::error::operation_aborted ||
+        ec == boost::asio::error::connection_reset || ec == boost::asio::error::eof ||
+        ec == boost::asio::ssl::error::stream_truncated) {
+      return;  // the peer left or stalled: nothing to answer
+    }
+    if (ec) return Reply(TextResponse(400, "bad request: " + ec.message()), false);
+    bhttp::request<bhttp::string_body> message = parser_->release();
+    Request request{std::string(message.method_string()), std::string(message.target()),
+                    std::move(message.body())};
+    Reply(router_->Route(request), message.keep_alive());
+  }
+
+  void Reply(const Response& response, bool keep_alive) {
+    reply_ = {};
+    reply_.version(11);
+    reply_.result(static_cast<unsigned>(response.status));
+    reply_.reason(ReasonPhrase(response.status));
+    reply_.set(bhttp::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) reply_.set(name, value);
+    reply_.body() = response.body;
+    reply_.keep_alive(keep_alive);
+    reply_.prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(options_->write_timeout);
+    bhttp::async_write(stream_, reply_,
+                       [self = this->shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                         if (ec) return;
+                         if (keep_alive) return self->Read();
+                         self->Close();
+                       });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      beast::get_lowest_layer(stream_).expires_after(options_->write_timeout);
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+    } else {
+      stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+    }
+  }
+
+  void Log(const std::string& line) {
+    if (options_->log) options_->log(line);
+  }
+
+  Stream stream_;
+  std::shared_ptr<const Router> router_;
+  std::shared_ptr<const ServerOptions> options_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> reply_;
+};
+
+}  // namespace evident::server::http

@@ -1,0 +1,204 @@
+// The HTTP server library (server/http): routing, the answers it gives by
+// itself, keep-alive, TLS with the client library, and its limits.
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <thread>
+#include <utility>  // before asio (Boost 1.74 under C++20)
+
+#include "ledger/file_util.h"
+#include "server/http/client.h"
+#include "server/http/server.h"
+#include "server/tls.h"
+#include "tests/testutil/test_util.h"
+
+namespace evident::testing {
+namespace {
+
+using server::http::Request;
+using server::http::Response;
+using server::http::Router;
+
+Router TestRouter() {
+  Router router;
+  router.Exact("GET", "/hello",
+               [](const Request&) { return server::http::TextResponse(200, "hello"); });
+  router.Exact("POST", "/echo", [](const Request& r) {
+    return server::http::TextResponse(200, r.method + " " + r.target + " " + r.body);
+  });
+  router.Prefix("GET", "/tile/", [](const Request& r) {
+    return server::http::TextResponse(200, "tile " + r.Path().substr(6));
+  });
+  router.Prefix("GET", "/tile/entries/", [](const Request& r) {
+    return server::http::TextResponse(200, "entries " + r.Path().substr(14));
+  });
+  return router;
+}
+
+std::string Answer(const Response& r) { return std::to_string(r.status) + " " + r.body; }
+
+TEST(RouterTest, RoutesByMethodAndExactPathOrLongestPrefix) {
+  const Router router = TestRouter();
+  EXPECT_EQ(Answer(router.Route({"GET", "/hello?x=1", ""})), "200 hello\n");
+  EXPECT_EQ(Answer(router.Route({"POST", "/echo", "body"})), "200 POST /echo body\n");
+  EXPECT_EQ(Answer(router.Route({"GET", "/tile/0/x001/234", ""})), "200 tile 0/x001/234\n");
+  EXPECT_EQ(Answer(router.Route({"GET", "/tile/entries/000", ""})), "200 entries 000\n");
+}
+
+TEST(RouterTest, AnUnknownPathIsNotFound) {
+  EXPECT_EQ(Answer(TestRouter().Route({"GET", "/hello/more", ""})), "404 not found: /hello/more\n");
+  EXPECT_EQ(Answer(TestRouter().Route({"GET", "/til", ""})), "404 not found: /til\n");
+}
+
+TEST(RouterTest, AnotherMethodIsNotAllowedAndSaysWhichIs) {
+  const Response r = TestRouter().Route({"GET", "/echo", ""});
+  EXPECT_EQ(Answer(r), "405 GET is not allowed on /echo; use POST\n");
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>("Allow", "POST")));
+  EXPECT_EQ(TestRouter().Route({"DELETE", "/tile/1", ""}).status, 405);
+}
+
+// A server on 127.0.0.1:0 on an io_context of its own thread.
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void StartServer(bool plaintext, size_t body_limit = 64 << 10) {
+    server::http::ServerOptions options;
+    options.plaintext = plaintext;
+    options.body_limit = body_limit;
+    if (!plaintext) {
+      auto pair = Must(server::MakeSelfSignedCertificate("localhost"));
+      options.cert_pem = pair.cert_pem;
+      options.key_pem = pair.key_pem;
+      ca_file_ = dir_.path() + "/ca.pem";
+      ASSERT_OK(WriteFile(ca_file_, pair.cert_pem));
+    }
+    server_ = Must(server::http::Server::Start(io_, TestRouter(), options));
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  void TearDown() override {
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  std::string Url(bool tls) const {
+    return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(server_->port());
+  }
+
+  // `request` sent as it is over plain TCP; everything read until close.
+  std::string RawExchange(const std::string& request) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server_->port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return "";
+    size_t sent = 0;
+    while (sent < request.size()) {
+      const ssize_t n = write(fd, request.data() + sent, request.size() - sent);
+      if (n <= 0) break;
+      sent += size_t(n);
+    }
+    std::string response;
+    char buf[4096];
+    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) response.append(buf, size_t(n));
+    close(fd);
+    return response;
+  }
+
+  TempDir dir_;
+  std::string ca_file_;
+  boost::asio::io_context io_;
+  std::unique_ptr<server::http::Server> server_;
+  std::thread thread_;
+};
+
+std::string Fetch(const std::string& url, const std::string& ca_file, const std::string& method,
+                  const std::string& path, const std::string& body = "") {
+  auto client = Must(server::http::Client::Create({ca_file}));
+  auto reply =
+      client->FetchBlocking(Must(server::http::ParseUrl(url)), method, path, body, "text/plain");
+  if (!reply.ok()) return reply.status().message();
+  return std::to_string(reply->status) + " " + reply->body;
+}
+
+TEST_F(HttpServerTest, AnswersOverTlsWithAVerifiedCertificate) {
+  StartServer(false);
+  EXPECT_EQ(Fetch(Url(true), ca_file_, "GET", "/hello"), "200 hello\n");
+  EXPECT_EQ(Fetch(Url(true) + "/", ca_file_, "POST", "/echo", "abc"), "200 POST /echo abc\n");
+  EXPECT_EQ(Fetch(Url(true), ca_file_, "GET", "/nothing"), "404 not found: /nothing\n");
+  EXPECT_EQ(Fetch(Url(true), ca_file_, "GET", "/echo"),
+            "405 GET is not allowed on /echo; use POST\n");
+}
+
+TEST_F(HttpServerTest, AClientRefusesACertificateItDoesNotTrust) {
+  StartServer(false);
+  const std::string other = dir_.path() + "/other.pem";
+  ASSERT_OK(WriteFile(other, Must(server::MakeSelfSignedCertificate("localhost")).cert_pem));
+  const std::string answer = Fetch(Url(true), other, "GET", "/hello");
+  EXPECT_EQ(answer.rfind("TLS with 127.0.0.1:", 0), 0u) << answer;
+}
+
+TEST_F(HttpServerTest, ABodyOverTheLimitIsTooLarge) {
+  StartServer(true, 100);
+  EXPECT_EQ(Fetch(Url(false), "", "POST", "/echo", std::string(100, 'x')),
+            "200 POST /echo " + std::string(100, 'x') + "\n");
+  EXPECT_EQ(Fetch(Url(false), "", "POST", "/echo", std::string(101, 'x')),
+            "413 the body is over 100 bytes\n");
+}
+
+TEST_F(HttpServerTest, ARequestThatDoesNotParseIsBadRequest) {
+  StartServer(true);
+  const std::string answer = RawExchange("NOT HTTP AT ALL\r\n\r\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << answer;
+}
+
+TEST_F(HttpServerTest, KeepsAConnectionAliveForSeveralRequests) {
+  StartServer(true);
+  const std::string answer = RawExchange(
+      "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+      "GET /tile/7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(answer.find("\r\n\r\nhello\n"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("\r\n\r\nPOST /echo hi\n"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("\r\n\r\ntile 7\n"), std::string::npos) << answer;
+}
+
+TEST_F(HttpServerTest, PlaintextIsRefusedOffLoopback) {
+  server::http::ServerOptions options;
+  options.plaintext = true;
+  options.host = "0.0.0.0";
+  EXPECT_EQ(server::http::Server::Start(io_, TestRouter(), options).status().message(),
+            "plaintext HTTP is allowed on a loopback address only, not 0.0.0.0");
+}
+
+TEST_F(HttpServerTest, AClientGivesUpOnAServerThatNeverAnswers) {
+  namespace asio = boost::asio;
+  asio::ip::tcp::acceptor silent(io_, {asio::ip::make_address("127.0.0.1"), 0});
+  auto client = Must(server::http::Client::Create({"", std::chrono::milliseconds(300)}));
+  const std::string url = "http://127.0.0.1:" + std::to_string(silent.local_endpoint().port());
+  auto reply = client->FetchBlocking(Must(server::http::ParseUrl(url)), "GET", "/", "", "");
+  EXPECT_EQ(
+      reply.status().message(),
+      "no reply from 127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + ": timed out");
+}
+
+TEST(UrlTest, ParsesWitnessUrls) {
+  auto url = Must(server::http::ParseUrl("https://witness.example:8443/w1/"));
+  EXPECT_TRUE(url.tls);
+  EXPECT_EQ(url.host + " " + url.port + " " + url.path, "witness.example 8443 /w1");
+  url = Must(server::http::ParseUrl("http://[::1]:7480"));
+  EXPECT_EQ(url.host + " " + url.port + " " + url.path, "::1 7480 ");
+  EXPECT_EQ(Must(server::http::ParseUrl("https://w.example")).port, "443");
+  for (const char* bad : {"ftp://x", "https://", "https://x:0", "https://x:99999", "https://[::1",
+                          "https://x/a?b", "https://u@x"}) {
+    EXPECT_FALSE(server::http::ParseUrl(bad).ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace evident::testing
