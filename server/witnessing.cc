@@ -143,9 +143,11 @@ void Witnessing::RunRounds() {
     for (const PerWitness& p : per_) {
       if (p.attempted < target_ && p.status.answering) round_done = false;
     }
-    if (round_done && newest > target_) {
+    const auto now = std::chrono::steady_clock::now();
+    if (round_done && newest > target_ &&
+        (target_ == 0 || now >= round_started + options_.round_interval)) {
       target_ = newest;
-      round_started = std::chrono::steady_clock::now();
+      round_started = now;
       cv_.notify_all();
     }
     // When the round's size became trusted, the log can have grown past it

@@ -58,6 +58,10 @@ struct WitnessingOptions {
   // the maximum.
   std::chrono::milliseconds retry_initial{500};
   std::chrono::milliseconds retry_max{30000};
+  // A round starts at most this often: a witness is asked about a
+  // checkpoint a second, not about every batch, as production logs do. The
+  // lag a reader sees is this plus the witnesses' answers.
+  std::chrono::milliseconds round_interval{1000};
   // How often the newest checkpoint is looked at when nothing wakes the
   // rounds up (Notify does, after each commit).
   std::chrono::milliseconds poll{200};

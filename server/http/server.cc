@@ -3,6 +3,8 @@
 
 #include "server/http/server.h"
 
+#include <atomic>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
@@ -77,11 +79,25 @@ class Server::Listener : public std::enable_shared_from_this<Server::Listener> {
   }
 
   void StartSession(tcp::socket socket) {
+    if (open_->load() >= options_->max_connections) {
+      // Full: the newcomer is closed at once; those already served go on.
+      boost::system::error_code ec;
+      socket.close(ec);
+      if (options_->log) {
+        options_->log("refused a connection: " + std::to_string(options_->max_connections) +
+                      " are open (the limit)");
+      }
+      return;
+    }
+    ++*open_;
+    std::shared_ptr<void> ticket(nullptr, [open = open_](void*) { --*open; });
     if (options_->plaintext) {
-      std::make_shared<Session<PlainStream>>(PlainStream(std::move(socket)), router_, options_)
+      std::make_shared<Session<PlainStream>>(PlainStream(std::move(socket)), router_, options_,
+                                             std::move(ticket))
           ->Run();
     } else {
-      std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *tls_), router_, options_)
+      std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *tls_), router_, options_,
+                                           std::move(ticket))
           ->Run();
     }
   }
@@ -91,6 +107,8 @@ class Server::Listener : public std::enable_shared_from_this<Server::Listener> {
   std::shared_ptr<const Router> router_;
   std::shared_ptr<const ServerOptions> options_;
   std::unique_ptr<asio::ssl::context> tls_;  // null in plaintext
+  // Connections open now; each session's ticket gives its place back.
+  std::shared_ptr<std::atomic<size_t>> open_ = std::make_shared<std::atomic<size_t>>(0);
 };
 
 StatusOr<std::unique_ptr<Server>> Server::Start(asio::io_context& io, Router router,

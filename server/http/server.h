@@ -36,6 +36,11 @@ struct ServerOptions {
   std::string cert_pem;  // TLS certificate chain, PEM (unless plaintext)
   std::string key_pem;   // its private key, PEM
   size_t body_limit = 64 << 10;
+  // Connections open at once, at most; past it a new one is closed as soon
+  // as it is accepted. Each closes within read_timeout unless it sends
+  // whole requests, so a client holding connections open to starve others
+  // holds each for that long at most.
+  size_t max_connections = 256;
   size_t header_limit = 8 << 10;
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds write_timeout{10000};

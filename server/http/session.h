@@ -34,9 +34,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
   // `router` and `options` are shared with the listener and outlive every
   // session through the shared_ptr.
+  // `ticket` is released (destroyed) with the session: the listener counts
+  // open connections with it.
   Session(Stream stream, std::shared_ptr<const Router> router,
-          std::shared_ptr<const ServerOptions> options)
-      : stream_(std::move(stream)), router_(std::move(router)), options_(std::move(options)) {}
+          std::shared_ptr<const ServerOptions> options, std::shared_ptr<void> ticket)
+      : stream_(std::move(stream)),
+        router_(std::move(router)),
+        options_(std::move(options)),
+        ticket_(std::move(ticket)) {}
 
   void Run() {
     if constexpr (std::is_same_v<Stream, TlsStream>) {
@@ -117,6 +122,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Stream stream_;
   std::shared_ptr<const Router> router_;
   std::shared_ptr<const ServerOptions> options_;
+  std::shared_ptr<void> ticket_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> reply_;

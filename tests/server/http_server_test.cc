@@ -66,10 +66,11 @@ TEST(RouterTest, AnotherMethodIsNotAllowedAndSaysWhichIs) {
 // A server on 127.0.0.1:0 on an io_context of its own thread.
 class HttpServerTest : public ::testing::Test {
  protected:
-  void StartServer(bool plaintext, size_t body_limit = 64 << 10) {
+  void StartServer(bool plaintext, size_t body_limit = 64 << 10, size_t max_connections = 256) {
     server::http::ServerOptions options;
     options.plaintext = plaintext;
     options.body_limit = body_limit;
+    options.max_connections = max_connections;
     if (!plaintext) {
       auto pair = Must(server::MakeSelfSignedCertificate("localhost"));
       options.cert_pem = pair.cert_pem;
@@ -166,6 +167,50 @@ TEST_F(HttpServerTest, KeepsAConnectionAliveForSeveralRequests) {
   EXPECT_NE(answer.find("\r\n\r\nhello\n"), std::string::npos) << answer;
   EXPECT_NE(answer.find("\r\n\r\nPOST /echo hi\n"), std::string::npos) << answer;
   EXPECT_NE(answer.find("\r\n\r\ntile 7\n"), std::string::npos) << answer;
+}
+
+int ConnectTo(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Connections past the limit are closed at once; a place freed is taken
+// again, and those already open are served.
+TEST_F(HttpServerTest, ConnectionsPastTheLimitAreClosedAndThoseOpenAreServed) {
+  StartServer(true, 64 << 10, 2);
+  const int first = ConnectTo(server_->port()), second = ConnectTo(server_->port());
+  ASSERT_GE(first, 0);
+  ASSERT_GE(second, 0);
+  // Each is served once (so the listener has counted both) before the
+  // third comes; they stay open (keep-alive).
+  const std::string hello = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+  char buf[4096];
+  auto served = [&](int fd) {
+    if (write(fd, hello.data(), hello.size()) != ssize_t(hello.size())) return std::string();
+    const ssize_t n = read(fd, buf, sizeof buf);
+    return n > 0 ? std::string(buf, size_t(n)) : std::string();
+  };
+  EXPECT_EQ(served(first).rfind("HTTP/1.1 200 OK", 0), 0u);
+  EXPECT_EQ(served(second).rfind("HTTP/1.1 200 OK", 0), 0u);
+  EXPECT_EQ(RawExchange(hello), "");  // the third: closed at once
+  EXPECT_EQ(served(second).rfind("HTTP/1.1 200 OK", 0), 0u);
+  close(first);
+  close(second);
+  // Both places come back once the server has seen the two close.
+  std::string answer;
+  for (int i = 0; i < 500 && answer.empty(); ++i) {
+    answer = RawExchange("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    if (answer.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK", 0), 0u) << answer;
 }
 
 TEST_F(HttpServerTest, PlaintextIsRefusedOffLoopback) {

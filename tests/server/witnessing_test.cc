@@ -101,6 +101,7 @@ class WitnessingTest : public testing::LedgerFixture {
     options.retry_initial = std::chrono::milliseconds(10);
     options.retry_max = std::chrono::milliseconds(50);
     options.poll = std::chrono::milliseconds(5);
+    options.round_interval = std::chrono::milliseconds(20);
     options.log = [this](const std::string& line) {
       std::lock_guard<std::mutex> lock(log_mu_);
       log_ += line + "\n";
