@@ -302,10 +302,10 @@ StatusOr<std::string> Ledger::CosignedCheckpointNote(uint64_t size) {
   return AddSignatureLines(note.value(), lines);
 }
 
-StatusOr<uint64_t> Ledger::NewestCosignedSize(const WitnessPolicy& policy) {
+StatusOr<uint64_t> Ledger::NewestCosignedSize(const WitnessPolicy& policy, size_t max_sizes) {
   auto cursor = storage_->NewCursor(Column::kCosignatures);
   cursor->SeekToLast();
-  while (cursor->Valid()) {
+  for (size_t looked = 0; cursor->Valid() && looked < max_sizes; ++looked) {
     if (cursor->key().size() < 8) return Status::Corruption("bad cosignatures key");
     const uint64_t size = DecodeFixed64BE(cursor->key().data());
     auto note = CosignedCheckpointNote(size);

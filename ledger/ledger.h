@@ -95,8 +95,10 @@ class Ledger {
   // The checkpoint note at `size` with every cosignature stored for it.
   StatusOr<std::string> CosignedCheckpointNote(uint64_t size);
   // The newest size whose stored cosignatures meet `policy` (an empty policy:
-  // at least one cosignature); NotFound if none does.
-  StatusOr<uint64_t> NewestCosignedSize(const WitnessPolicy& policy);
+  // at least one cosignature), looking at no more than `max_sizes` of the
+  // newest cosigned sizes; NotFound if none of them does.
+  StatusOr<uint64_t> NewestCosignedSize(const WitnessPolicy& policy,
+                                        size_t max_sizes = SIZE_MAX);
 
   // RFC 9162 proofs from the stored tree; sizes must be <= size().
   StatusOr<std::vector<std::string>> InclusionProof(uint64_t index, uint64_t size);

@@ -12,6 +12,8 @@
 namespace evident::server {
 namespace {
 
+constexpr size_t kSizesLookedBack = 10000;
+
 int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -87,7 +89,9 @@ StatusOr<std::unique_ptr<Witnessing>> Witnessing::Start(Ledger* ledger, Witnessi
     }
   }
   std::unique_ptr<Witnessing> w(new Witnessing(ledger, std::move(options), std::move(post)));
-  if (auto trusted = ledger->NewestCosignedSize(w->policy_); trusted.ok()) {
+  // Where the last run left off: among the newest cosigned sizes (a
+  // quorum not met for longer is not looked for back to the start).
+  if (auto trusted = ledger->NewestCosignedSize(w->policy_, kSizesLookedBack); trusted.ok()) {
     w->trusted_size_ = trusted.value();
   }
   w->threads_.emplace_back([p = w.get()] { p->RunRounds(); });
@@ -189,8 +193,10 @@ void Witnessing::RunWitness(size_t i) {
       p.status.cosigned_size = size;
       p.status.last_cosigned_unix = UnixNow();
       p.status.last_error.clear();
-      if (auto trusted = ledger_->NewestCosignedSize(policy_); trusted.ok()) {
-        trusted_size_ = std::max(trusted_size_, trusted.value());
+      // Only this size can have become trusted.
+      if (size > trusted_size_) {
+        auto note = ledger_->CosignedCheckpointNote(size);
+        if (note.ok() && CheckWitnessPolicy(note.value(), policy_).ok()) trusted_size_ = size;
       }
     } else {
       ++p.status.failures;
