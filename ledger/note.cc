@@ -124,6 +124,7 @@ StatusOr<SignedNote> ParseNote(std::string_view note) {
   for (unsigned char c : out.text) {
     if (c < 0x20 && c != '\n') return Status::InvalidArgument("note text has a control character");
   }
+  if (!IsValidUtf8(out.text)) return Status::InvalidArgument("note text is not valid UTF-8");
   std::string_view rest = note.substr(split + 2);
   if (rest.empty() || rest.back() != '\n') {
     return Status::InvalidArgument("a signed note must end with signature lines");

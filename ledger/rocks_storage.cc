@@ -54,16 +54,6 @@ class EmptyCursor : public Cursor {
   Status status() const override { return Status::OK(); }
 };
 
-// RocksDB's own info log is not kept: it would live on the ledger's disk and
-// fail exactly when that disk is full (and this RocksDB build asserts when a
-// failed log file is written again). Every error the ledger meets comes back
-// to its caller as a Status instead.
-class SilentLogger : public rocksdb::Logger {
- public:
-  using rocksdb::Logger::Logv;
-  void Logv(const char* /*format*/, va_list /*ap*/) override {}
-};
-
 class RocksStorage : public Storage {
  public:
   RocksStorage(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,

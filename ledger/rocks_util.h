@@ -1,5 +1,6 @@
 #pragma once
 
+#include <rocksdb/env.h>
 #include <rocksdb/db.h>
 
 #include <string_view>
@@ -10,6 +11,17 @@
 // What every RocksDB database of Evident's needs at its edge: the ledger's
 // (ledger/rocks_storage.cc) and the projection store's (projections/store.cc).
 namespace evident {
+
+// RocksDB's own info log is not kept: it would live on the database's disk
+// and fail exactly when that disk is full (and this RocksDB build asserts
+// when a failed log file is written again). Every error comes back to the
+// caller as a Status instead. Give it to every database: options.info_log.
+class SilentLogger : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
+
 
 // RocksDB's status as ours, `what` in front of the message; a full disk says
 // so, with what to do.

@@ -76,6 +76,7 @@ class LogVerifier {
   bool CheckCheckpoint(uint64_t size);
   void CheckIndexesHoldNothingMore();
   void CheckTreeHoldsNothingMore();
+  void CheckCosignatures();
   void NameStrayEventId();
   bool Fail(uint64_t position, const std::string& problem) {
     if (!report_.first_bad_position || position < *report_.first_bad_position) {
@@ -304,6 +305,46 @@ void LogVerifier::CheckTreeHoldsNothingMore() {
   }
 }
 
+void LogVerifier::CheckCosignatures() {
+  auto cursor = storage_->NewCursor(Column::kCosignatures);
+  for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) {
+    const std::string_view key = cursor->key();
+    if (key.size() < 9) {
+      report_.problem = "the cosignatures column has a malformed key " + HexEncode(key);
+      return;
+    }
+    const uint64_t size = DecodeFixed64BE(key.data());
+    const std::string name(key.substr(8));
+    const std::string where =
+        "the cosignature of " + name + " on the checkpoint at size " + std::to_string(size);
+    std::string note;
+    Status s = storage_->Get(Column::kCheckpoints, EncodeKey64(size), &note);
+    if (!s.ok()) {
+      report_.problem = where + ": no checkpoint is stored at that size";
+      return;
+    }
+    const std::string text = note.substr(0, note.find("\n\n") + 1);
+    auto line = ParseNote(text + "\n" + std::string(cursor->value()));
+    if (!line.ok() || line->signatures.size() != 1 || line->signatures[0].key_name != name ||
+        line->signatures[0].signature.size() != 8 + kEd25519SignatureSize) {
+      report_.problem = where + ": not one timestamped Ed25519 signature line by " + name;
+      return;
+    }
+    ++report_.cosignatures;
+    for (const CosignatureVerifier& w : options_.witnesses.witnesses) {
+      if (!w.Matches(line->signatures[0])) continue;
+      if (!w.Verify(text, line->signatures[0], nullptr)) {
+        report_.problem = where + ": it does not verify with the witness's key " + w.Vkey();
+        return;
+      }
+      ++report_.cosignatures_verified;
+    }
+  }
+  if (!cursor->status().ok()) {
+    report_.problem = "reading the cosignatures failed: " + cursor->status().message();
+  }
+}
+
 void LogVerifier::CheckIndexesHoldNothingMore() {
   const uint64_t n = report_.entries;
   if (subjects_from_ > n) {
@@ -428,6 +469,7 @@ VerifyReport LogVerifier::Run() {
   }
   if (!failed()) CheckIndexesHoldNothingMore();
   if (!failed()) CheckTreeHoldsNothingMore();
+  if (!failed()) CheckCosignatures();
   return report_;
 }
 

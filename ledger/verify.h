@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "ledger/cosignature.h"
 #include "ledger/status.h"
 #include "ledger/storage.h"
 
@@ -16,6 +17,9 @@ namespace evident {
 
 struct VerifyOptions {
   int threads = 0;  // signature checks; 0 means one per core
+  // Witnesses whose stored cosignatures are verified with their keys; the
+  // others' are checked for form only.
+  WitnessPolicy witnesses;
   // Called now and then with the number of entries checked so far.
   std::function<void(uint64_t)> progress;
 };
@@ -26,6 +30,8 @@ struct VerifyReport {
   uint64_t key_events = 0;
   uint64_t checkpoints = 0;   // signed checkpoints checked against the recomputed tree
   uint64_t merkle_nodes = 0;  // stored Merkle nodes checked
+  uint64_t cosignatures = 0;  // stored cosignature lines checked for form
+  uint64_t cosignatures_verified = 0;  // of them, verified with a witness key given
   bool ok() const { return !first_bad_position.has_value() && problem.empty(); }
   // The first position where the log goes wrong, when one can be named.
   std::optional<uint64_t> first_bad_position;
@@ -44,6 +50,9 @@ struct VerifyReport {
 //  * a checkpoint stored for tree size p + 1, if any, is a C2SP checkpoint
 //    signed by a Ledger key active at that size, with the recomputed root;
 // and afterwards that no index, node or checkpoint holds anything more, that
+// every stored cosignature is one signature line, by the witness its key
+// names, on a checkpoint that is stored (and, for the witnesses given,
+// verifies with their keys), that
 // the newest checkpoint covers the whole log, and that the meta column names
 // an Evident ledger.
 // Returns a report (its ok() says whether the log verified); an error Status

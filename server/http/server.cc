@@ -3,7 +3,9 @@
 
 #include "server/http/server.h"
 
-#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -79,18 +81,33 @@ class Server::Listener : public std::enable_shared_from_this<Server::Listener> {
   }
 
   void StartSession(tcp::socket socket) {
-    if (open_->load() >= options_->max_connections) {
-      // Full: the newcomer is closed at once; those already served go on.
-      boost::system::error_code ec;
-      socket.close(ec);
-      if (options_->log) {
-        options_->log("refused a connection: " + std::to_string(options_->max_connections) +
-                      " are open (the limit)");
+    boost::system::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    const std::string address = ec ? std::string() : peer.address().to_string();
+    std::string refused;
+    {
+      std::lock_guard<std::mutex> lock(counts_->mu);
+      if (counts_->open >= options_->max_connections) {
+        refused = std::to_string(options_->max_connections) + " are open (the limit)";
+      } else if (counts_->per_address[address] >= options_->max_connections_per_address) {
+        refused = std::to_string(options_->max_connections_per_address) + " are open from " +
+                  address + " (the limit for one address)";
+      } else {
+        ++counts_->open;
+        ++counts_->per_address[address];
       }
+    }
+    if (!refused.empty()) {
+      // Full: the newcomer is closed at once; those already served go on.
+      socket.close(ec);
+      if (options_->log) options_->log("refused a connection: " + refused);
       return;
     }
-    ++*open_;
-    std::shared_ptr<void> ticket(nullptr, [open = open_](void*) { --*open; });
+    std::shared_ptr<void> ticket(nullptr, [counts = counts_, address](void*) {
+      std::lock_guard<std::mutex> lock(counts->mu);
+      --counts->open;
+      if (--counts->per_address[address] == 0) counts->per_address.erase(address);
+    });
     if (options_->plaintext) {
       std::make_shared<Session<PlainStream>>(PlainStream(std::move(socket)), router_, options_,
                                              std::move(ticket))
@@ -107,12 +124,57 @@ class Server::Listener : public std::enable_shared_from_this<Server::Listener> {
   std::shared_ptr<const Router> router_;
   std::shared_ptr<const ServerOptions> options_;
   std::unique_ptr<asio::ssl::context> tls_;  // null in plaintext
-  // Connections open now; each session's ticket gives its place back.
-  std::shared_ptr<std::atomic<size_t>> open_ = std::make_shared<std::atomic<size_t>>(0);
+  // Connections open now, in all and per address; each session's ticket
+  // gives its places back.
+  struct Counts {
+    std::mutex mu;
+    size_t open = 0;
+    std::map<std::string, size_t> per_address;
+  };
+  std::shared_ptr<Counts> counts_ = std::make_shared<Counts>();
 };
+
+namespace {
+
+// `log`, at most `per_second` lines a second; the lines past that are
+// counted and said in one line when the next second's first line comes.
+std::function<void(const std::string&)> RateLimited(std::function<void(const std::string&)> log,
+                                                    size_t per_second) {
+  if (!log) return log;
+  struct Window {
+    std::mutex mu;
+    std::chrono::steady_clock::time_point start;
+    size_t lines = 0, suppressed = 0;
+  };
+  auto window = std::make_shared<Window>();
+  return [log = std::move(log), window, per_second](const std::string& line) {
+    std::string summary;
+    {
+      std::lock_guard<std::mutex> lock(window->mu);
+      const auto now = std::chrono::steady_clock::now();
+      if (now - window->start >= std::chrono::seconds(1)) {
+        if (window->suppressed > 0) {
+          summary = "suppressed " + std::to_string(window->suppressed) + " similar lines";
+        }
+        window->start = now;
+        window->lines = window->suppressed = 0;
+      }
+      if (window->lines >= per_second) {
+        ++window->suppressed;
+        return;
+      }
+      ++window->lines;
+    }
+    if (!summary.empty()) log(summary);
+    log(line);
+  };
+}
+
+}  // namespace
 
 StatusOr<std::unique_ptr<Server>> Server::Start(asio::io_context& io, Router router,
                                                 ServerOptions options) {
+  options.log = RateLimited(std::move(options.log), 20);
   auto listener = std::make_shared<Listener>(io, std::move(router), std::move(options));
   EVIDENT_RETURN_IF_ERROR(listener->Open());
   listener->Accept();

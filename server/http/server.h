@@ -41,10 +41,17 @@ struct ServerOptions {
   // whole requests, so a client holding connections open to starve others
   // holds each for that long at most.
   size_t max_connections = 256;
+  // Of them, from one client address, at most; past it a new one from that
+  // address is closed as soon as it is accepted, so one client cannot hold
+  // every place. (Behind a proxy every client has the proxy's address: let
+  // the proxy limit its clients, and raise this.)
+  size_t max_connections_per_address = 32;
   size_t header_limit = 8 << 10;
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds write_timeout{10000};
-  // One line per refused connection or failed handshake; may be empty.
+  // One line per refused connection or failed handshake, at most 20 a
+  // second (the rest counted in one line, "suppressed N similar lines");
+  // may be empty.
   std::function<void(const std::string&)> log;
 };
 

@@ -81,6 +81,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     if (ec) return Reply(TextResponse(400, "bad request: " + ec.message()), false);
     bhttp::request<bhttp::string_body> message = parser_->release();
+    if (message.find(bhttp::field::transfer_encoding) != message.end() && !message.chunked()) {
+      // RFC 9112 6.3: a request whose final transfer coding is not chunked
+      // has no length the server can know; what follows it cannot be read
+      // as the next request.
+      return Reply(TextResponse(400, "bad request: a transfer coding other than chunked"), false);
+    }
     Request request{std::string(message.method_string()), std::string(message.target()),
                     std::move(message.body())};
     Reply(router_->Route(request), message.keep_alive());

@@ -63,6 +63,8 @@ StatusOr<LogState> DecodeLogState(const std::string& value) {
 StatusOr<std::unique_ptr<StateStore>> OpenRocksStateStore(const std::string& path) {
   rocksdb::Options options;
   options.create_if_missing = true;
+  options.paranoid_checks = true;
+  options.info_log = std::make_shared<SilentLogger>();  // ledger/rocks_util.h
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status s = rocksdb::DB::Open(options, path, &raw);
   if (!s.ok()) {

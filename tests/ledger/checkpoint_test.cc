@@ -121,6 +121,16 @@ TEST(CheckpointTest, MalformedCheckpointsAreRefused) {
   EXPECT_FALSE(ParseNote("o\n7\n" + root + "\n\n- o AAAA\n").ok());  // not an em dash
 }
 
+// signed-note: the text is UTF-8.
+TEST(CheckpointTest, ANoteThatIsNotUtf8IsRefused) {
+  const std::string head = "log.example\n3\n" + Base64Encode(std::string(32, 'r')) + "\n";
+  const std::string sig = "\n\xe2\x80\x94 log.example AAAAAAAA\n";
+  EXPECT_OK(ParseNote(head + "caf\xc3\xa9\n" + sig).status());
+  EXPECT_EQ(ParseNote(head + "\xc3\x28\n" + sig).status().message(),
+            "note text is not valid UTF-8");
+  EXPECT_EQ(ParseNote(head + "\xff\xfe\n" + sig).status().code(), Status::Code::kInvalidArgument);
+}
+
 // tlog-checkpoint: extension lines are allowed and ignored, but never empty.
 TEST(CheckpointTest, ExtensionLinesMustNotBeEmpty) {
   const std::string head = "log.example\n3\n" + Base64Encode(std::string(32, 'r')) + "\n";

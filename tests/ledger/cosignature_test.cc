@@ -10,6 +10,7 @@
 
 #include "ledger/checkpoint.h"
 #include "ledger/coding.h"
+#include "ledger/verify.h"
 #include "tests/testutil/test_util.h"
 
 namespace evident {
@@ -195,6 +196,33 @@ TEST_F(CosignatureStoreTest, StoresLinesPerSizeAndFindsTheNewestCosigned) {
   EXPECT_EQ(Must(ledger_->NewestCosignedSize(both)), first);
   EXPECT_OK(CheckWitnessPolicy(Must(ledger_->CosignedCheckpointNote(first)), both));
   EXPECT_EQ(Must(ParseNote(Must(ledger_->CheckpointNote(first)))).signatures.size(), 1u);
+
+  // `verify` checks every stored line's form, and verifies those of the
+  // witnesses it is given.
+  VerifyOptions options;
+  options.witnesses = both;
+  VerifyReport report = Must(VerifyLog(ledger_->storage(), options));
+  EXPECT_TRUE(report.ok()) << report.problem;
+  EXPECT_EQ(report.cosignatures, 3u);
+  EXPECT_EQ(report.cosignatures_verified, 3u);
+  // A line stored under the state's name, signed by the county's key for
+  // another checkpoint's text: its form passes, its signature does not.
+  WriteBatch forged;
+  forged.Put(Column::kCosignatures, EncodeKey64(second) + "state.example",
+             CosignatureLine(text_at(first), "state.example", state, 2));
+  ASSERT_OK(ledger_->storage()->Write(forged));
+  report = Must(VerifyLog(ledger_->storage(), options));
+  EXPECT_NE(report.problem.find("the cosignature of state.example on the checkpoint at size " +
+                                std::to_string(second) + ": it does not verify"),
+            std::string::npos)
+      << report.problem;
+  EXPECT_TRUE(Must(VerifyLog(ledger_->storage())).ok());  // without the key: form only
+  // A row that is no signature line at all fails on form alone.
+  WriteBatch garbage;
+  garbage.Put(Column::kCosignatures, EncodeKey64(second) + "x.example", "not a line\n");
+  ASSERT_OK(ledger_->storage()->Write(garbage));
+  EXPECT_NE(Must(VerifyLog(ledger_->storage())).problem.find("not one timestamped Ed25519"),
+            std::string::npos);
 }
 
 }  // namespace

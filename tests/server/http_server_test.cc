@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+
+#include <mutex>
+#include <vector>
 #include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -66,11 +69,17 @@ TEST(RouterTest, AnotherMethodIsNotAllowedAndSaysWhichIs) {
 // A server on 127.0.0.1:0 on an io_context of its own thread.
 class HttpServerTest : public ::testing::Test {
  protected:
-  void StartServer(bool plaintext, size_t body_limit = 64 << 10, size_t max_connections = 256) {
+  void StartServer(bool plaintext, size_t body_limit = 64 << 10, size_t max_connections = 256,
+                   size_t max_per_address = 32) {
     server::http::ServerOptions options;
     options.plaintext = plaintext;
     options.body_limit = body_limit;
     options.max_connections = max_connections;
+    options.max_connections_per_address = max_per_address;
+    options.log = [this](const std::string& line) {
+      std::lock_guard<std::mutex> lock(log_mu_);
+      log_.push_back(line);
+    };
     if (!plaintext) {
       auto pair = Must(server::MakeSelfSignedCertificate("localhost"));
       options.cert_pem = pair.cert_pem;
@@ -111,6 +120,8 @@ class HttpServerTest : public ::testing::Test {
     return response;
   }
 
+  std::mutex log_mu_;
+  std::vector<std::string> log_;
   TempDir dir_;
   std::string ca_file_;
   boost::asio::io_context io_;
@@ -182,10 +193,18 @@ int ConnectTo(uint16_t port) {
   return fd;
 }
 
-// Connections past the limit are closed at once; a place freed is taken
-// again, and those already open are served.
-TEST_F(HttpServerTest, ConnectionsPastTheLimitAreClosedAndThoseOpenAreServed) {
-  StartServer(true, 64 << 10, 2);
+// Connections past the limit (in all, or from one address: every test
+// client is 127.0.0.1) are closed at once; a place freed is taken again,
+// and those already open are served.
+class HttpLimitTest : public HttpServerTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(HttpLimitTest, ConnectionsPastTheLimitAreClosedAndThoseOpenAreServed) {
+  const bool per_address = GetParam();
+  if (per_address) {
+    StartServer(true, 64 << 10, 256, 2);
+  } else {
+    StartServer(true, 64 << 10, 2, 32);
+  }
   const int first = ConnectTo(server_->port()), second = ConnectTo(server_->port());
   ASSERT_GE(first, 0);
   ASSERT_GE(second, 0);
@@ -211,6 +230,45 @@ TEST_F(HttpServerTest, ConnectionsPastTheLimitAreClosedAndThoseOpenAreServed) {
     if (answer.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK", 0), 0u) << answer;
+  std::lock_guard<std::mutex> lock(log_mu_);
+  ASSERT_FALSE(log_.empty());
+  EXPECT_NE(log_.front().find(per_address ? "open from 127.0.0.1 (the limit for one address)"
+                                          : "2 are open (the limit)"),
+            std::string::npos)
+      << log_.front();
+}
+
+INSTANTIATE_TEST_SUITE_P(InAllAndPerAddress, HttpLimitTest, ::testing::Bool());
+
+// A flood of refused connections writes at most 20 lines a second, and says
+// how many it left out.
+TEST_F(HttpServerTest, RefusalLinesAreLimitedToTwentyASecond) {
+  StartServer(true, 64 << 10, 1, 1);
+  const int held = ConnectTo(server_->port());
+  const std::string hello = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+  char buf[4096];
+  ASSERT_EQ(write(held, hello.data(), hello.size()), ssize_t(hello.size()));
+  ASSERT_GT(read(held, buf, sizeof buf), 0);
+  for (int i = 0; i < 200; ++i) EXPECT_EQ(RawExchange(hello), "");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(RawExchange(hello), "");  // the next second's first line brings the count
+  close(held);
+  std::lock_guard<std::mutex> lock(log_mu_);
+  EXPECT_LE(log_.size(), 2u + 20u * 3u);  // the flood can span a second boundary or two
+  bool summed = false;
+  for (const std::string& line : log_) summed |= line.rfind("suppressed ", 0) == 0;
+  EXPECT_TRUE(summed);
+}
+
+// RFC 9112 6.3: a transfer coding other than chunked gives a request no
+// length; what follows must not be read as another request.
+TEST_F(HttpServerTest, ATransferCodingOtherThanChunkedIsBadRequestAndNothingFollows) {
+  StartServer(true);
+  const std::string answer = RawExchange(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"
+      "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << answer;
+  EXPECT_EQ(answer.find("hello\n"), std::string::npos) << answer;
 }
 
 TEST_F(HttpServerTest, PlaintextIsRefusedOffLoopback) {

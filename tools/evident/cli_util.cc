@@ -183,7 +183,15 @@ std::string VerifySummary(const VerifyReport& r) {
   return "ok: " + std::to_string(r.entries) + " entries verified (" + std::to_string(r.signatures) +
          " signatures, " + std::to_string(r.key_events) + " key events, " +
          std::to_string(r.merkle_nodes) + " Merkle nodes, " + std::to_string(r.checkpoints) +
-         " signed checkpoints, every index)";
+         " signed checkpoints, every index" +
+         (r.cosignatures == 0
+              ? std::string()
+              : ", " + std::to_string(r.cosignatures) + " witness cosignatures" +
+                    (r.cosignatures_verified > 0
+                         ? " (" + std::to_string(r.cosignatures_verified) +
+                               " verified with the witness keys given)"
+                         : std::string())) +
+         ")";
 }
 
 StatusOr<std::unique_ptr<server::Client>> ConnectServerFlag(const Flags& flags,

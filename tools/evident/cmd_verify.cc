@@ -40,10 +40,14 @@ int VerifyBundleDir(const Flags& flags, const std::string& dir) {
 
 int RunVerify(const Flags& flags) {
   if (auto bundle = flags.Get("bundle")) return VerifyBundleDir(flags, *bundle);
+  auto policy = WitnessPolicyFromFlags(flags);
+  if (!policy.ok()) return Fail(kName, policy.status());
   auto ledger = OpenLedgerFlag(flags);
   if (!ledger.ok()) return Fail(kName, ledger.status());
   const auto start = std::chrono::steady_clock::now();
-  auto report = VerifyLog(ledger.value()->storage());
+  VerifyOptions options;
+  options.witnesses = policy.value();
+  auto report = VerifyLog(ledger.value()->storage(), options);
   if (!report.ok()) return Fail(kName, report.status());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const VerifyReport& r = report.value();
@@ -62,7 +66,7 @@ int RunVerify(const Flags& flags) {
 const Command kVerifyCommand = {
     kName,
     "check every entry, signature, key rule and index",
-    "usage: evident verify --ledger DIR\n"
+    "usage: evident verify --ledger DIR [--witness VKEY ...]\n"
     "       evident verify --bundle BUNDLE [--vkey VKEY | --vkey-file FILE]\n"
     "                      [--witness VKEY ... [--quorum K]]\n\n"
     "Re-derives everything from the stored entries alone: each entry's form and\n"
@@ -70,7 +74,10 @@ const Command kVerifyCommand = {
     "revoked at that position and may sign that kind of event, both indexes (event\n"
     "ids, key events), every stored Merkle node (RFC 9162), and every stored\n"
     "checkpoint's signature and root. Prints \"ok: ...\" and exits 0, or prints\n"
-    "\"FAILED: position P: what is wrong\" naming the first bad position and exits 1.\n\n"
+    "\"FAILED: position P: what is wrong\" naming the first bad position and exits 1.\n"
+    "Each witness cosignature stored beside the log must be a signature line on a\n"
+    "stored checkpoint; with --witness, those of the witnesses named are verified\n"
+    "with their keys.\n\n"
     "With --bundle: checks an export bundle offline (see its README.txt): the\n"
     "checkpoint's signature with VKEY (the ledger's key, from 'evident pubkey'; without\n"
     "it the bundle's own ledger.vkey is used, and said so), every entry's inclusion\n"

@@ -25,7 +25,8 @@ StatusOr<std::function<void(const std::string&)>> MakeServeLog(const std::string
     const bool bad = line.find("refused") != std::string::npos ||
                      line.find("failed") != std::string::npos ||
                      line.find("closed after") != std::string::npos ||
-                     line.find("internal error") != std::string::npos;
+                     line.find("internal error") != std::string::npos ||
+                     line.find("did not cosign") != std::string::npos;
     logger->log(bad ? spdlog::level::warn : spdlog::level::info, "{}", line);
   });
 }
