@@ -254,54 +254,70 @@ StatusOr<Result> AppendLatency(const ScenarioOptions& o) {
   return AppendOverServer(o, o.request_events, interval.value());
 }
 
-StatusOr<Result> AppendLatencyInProcess(const ScenarioOptions& o) {
-  auto interval = PacedInterval(o, o.threads);
-  if (!interval.ok()) return interval.status();
-  auto keys = LoadKeys(o.data_dir);
-  if (!keys.ok()) return keys.status();
-  auto ledger = CreateLedger(o.ledger_dir, keys.value());
-  if (!ledger.ok()) return ledger.status();
-  const AppendFn append = [&](const std::vector<SignedEvent>& events) {
-    return ledger.value()->Append(events).status();
-  };
-  return RunSenders(o, std::vector<AppendFn>(o.threads, append), o.request_events,
-                    interval.value());
-}
+// Paced appends in process, with `beside` (if given) started on the new
+// ledger first and told of each append: what runs behind the appends.
+struct Beside {
+  std::function<Status(Ledger*)> start;
+  std::function<void()> appended;
+  std::function<void(Result*)> finish;  // the result, or nullptr when the run failed
+};
 
-StatusOr<Result> AppendLatencyCosigned(const ScenarioOptions& o) {
+StatusOr<Result> PacedInProcess(const ScenarioOptions& o, const Beside& beside) {
   auto interval = PacedInterval(o, o.threads);
   if (!interval.ok()) return interval.status();
   auto keys = LoadKeys(o.data_dir);
   if (!keys.ok()) return keys.status();
   auto ledger = CreateLedger(o.ledger_dir, keys.value());
   if (!ledger.ok()) return ledger.status();
-  auto verifier = ledger.value()->CheckpointVerifier();
-  if (!verifier.ok()) return verifier.status();
-  auto witnesses = server::witness::LocalWitnesses::Start(
-      o.ledger_dir, {{"county", "county.example/witness"}, {"state", "state.example/witness"}},
-      verifier.value());
-  if (!witnesses.ok()) return witnesses.status();
-  server::WitnessingOptions options;
-  options.witnesses = witnesses.value()->Endpoints();
-  auto witnessing = server::Witnessing::Start(ledger.value().get(), std::move(options),
-                                              server::HttpsWitnessPoster());
-  if (!witnessing.ok()) return witnessing.status();
+  if (beside.start) EVIDENT_RETURN_IF_ERROR(beside.start(ledger.value().get()));
   const AppendFn append = [&](const std::vector<SignedEvent>& events) {
     Status s = ledger.value()->Append(events).status();
-    witnessing.value()->Notify();
+    if (beside.appended) beside.appended();
     return s;
   };
   auto r = RunSenders(o, std::vector<AppendFn>(o.threads, append), o.request_events,
                       interval.value());
-  if (!r.ok()) return r;
-  const auto snapshot = witnessing.value()->GetSnapshot();
-  r->extra["cosigned_size"] = double(snapshot.trusted_size);
-  r->extra["log_size"] = double(snapshot.log_checkpoint_size);
-  double requests = 0, failures = 0;
-  for (const auto& w : snapshot.witnesses) requests += w.requests, failures += w.failures;
-  r->extra["witness_requests"] = requests;
-  r->extra["witness_failures"] = failures;
+  // Whatever became of the appends: what runs beside stops before the
+  // ledger closes.
+  if (beside.finish) beside.finish(r.ok() ? &r.value() : nullptr);
   return r;
+}
+
+StatusOr<Result> AppendLatencyInProcess(const ScenarioOptions& o) { return PacedInProcess(o, {}); }
+
+StatusOr<Result> AppendLatencyCosigned(const ScenarioOptions& o) {
+  std::unique_ptr<server::witness::LocalWitnesses> witnesses;
+  std::unique_ptr<server::Witnessing> witnessing;
+  Beside beside;
+  beside.start = [&](Ledger* ledger) -> Status {
+    auto verifier = ledger->CheckpointVerifier();
+    if (!verifier.ok()) return verifier.status();
+    auto started = server::witness::LocalWitnesses::Start(
+        o.ledger_dir, {{"county", "county.example/witness"}, {"state", "state.example/witness"}},
+        verifier.value());
+    if (!started.ok()) return started.status();
+    witnesses = std::move(started.value());
+    server::WitnessingOptions options;
+    options.witnesses = witnesses->Endpoints();
+    auto running = server::Witnessing::Start(ledger, std::move(options),
+                                             server::HttpsWitnessPoster());
+    if (!running.ok()) return running.status();
+    witnessing = std::move(running.value());
+    return Status::OK();
+  };
+  beside.appended = [&] { witnessing->Notify(); };
+  beside.finish = [&](Result* r) {
+    if (r == nullptr) return witnessing.reset();
+    const auto snapshot = witnessing->GetSnapshot();
+    r->extra["cosigned_size"] = double(snapshot.trusted_size);
+    r->extra["log_size"] = double(snapshot.log_checkpoint_size);
+    double requests = 0, failures = 0;
+    for (const auto& w : snapshot.witnesses) requests += w.requests, failures += w.failures;
+    r->extra["witness_requests"] = requests;
+    r->extra["witness_failures"] = failures;
+    witnessing.reset();  // before the ledger it offers checkpoints of
+  };
+  return PacedInProcess(o, beside);
 }
 
 StatusOr<Result> SyncedWriteFloor(const ScenarioOptions& o) {
