@@ -50,7 +50,7 @@ Status WriteAtomically(const std::string& path, const std::string& content) {
   return Status::OK();
 }
 
-StatusOr<Checkpoint> ParseNote(std::string_view note) {
+StatusOr<Checkpoint> CheckpointOf(std::string_view note) {
   const size_t blank = note.find("\n\n");
   if (blank == std::string_view::npos)
     return Status::Corruption("a checkpoint note has no signature");
@@ -66,7 +66,7 @@ StatusOr<uint64_t> PublishedSize(Ledger* ledger, const std::string& out, uint64_
   if (!std::filesystem::exists(path)) return uint64_t{0};
   auto note = ReadFile(path, "published checkpoint");
   if (!note.ok()) return note.status();
-  auto published = ParseNote(note.value());
+  auto published = CheckpointOf(note.value());
   if (!published.ok()) return published.status().WithContext(path);
   if (published->origin != ledger->origin()) {
     return Status::FailedPrecondition(path + " is a checkpoint of " + published->origin +
@@ -81,7 +81,7 @@ StatusOr<uint64_t> PublishedSize(Ledger* ledger, const std::string& out, uint64_
   }
   auto ours = ledger->CheckpointNote(published->size);
   if (!ours.ok()) return ours.status().WithContext(path);
-  auto ours_parsed = ParseNote(ours.value());
+  auto ours_parsed = CheckpointOf(ours.value());
   if (!ours_parsed.ok()) return ours_parsed.status();
   if (ours_parsed->root != published->root) {
     return Status::Conflict(path + " has a root at tree size " + std::to_string(published->size) +
@@ -98,12 +98,16 @@ bool AlreadyWritten(const TileId& tile, const std::string& path, uint64_t publis
   return std::filesystem::file_size(path, ec) == uint64_t(kTileWidth) * 32 && !ec;
 }
 
-// --size, or the newest checkpoint's.
+// --size, or the newest checkpoint the witnesses cosigned, or (none yet)
+// the newest checkpoint's.
 StatusOr<uint64_t> SizeFlag(Ledger* ledger, const Flags& flags) {
   if (flags.Has("size")) return flags.GetUint("size", 0);
+  auto cosigned = ledger->NewestCosignedSize({});
+  if (cosigned.ok()) return cosigned.value();
+  if (cosigned.status().code() != Status::Code::kNotFound) return cosigned.status();
   auto note = ledger->LatestCheckpointNote();
   if (!note.ok()) return note.status().WithContext("the ledger has no checkpoint yet");
-  auto checkpoint = ParseNote(note.value());
+  auto checkpoint = CheckpointOf(note.value());
   if (!checkpoint.ok()) return checkpoint.status();
   return checkpoint->size;
 }
@@ -159,7 +163,8 @@ const Command kTilesCommand = {
     "From these alone anyone can compute the root, an inclusion proof for an entry\n"
     "they hold, and a consistency proof between two checkpoints. Entries are never\n"
     "written (no tile/entries/): they are personnel records.\n\n"
-    "N defaults to the newest checkpoint's size and must be a checkpointed size.\n"
+    "N defaults to the newest checkpoint the log's witnesses cosigned (or, before\n"
+    "any, the newest checkpoint) and must be a checkpointed size.\n"
     "Run it again into the same OUTDIR for a larger size: full tiles already there\n"
     "are kept (they never change), new tiles are added, and the checkpoint is\n"
     "replaced last, atomically, so a reader never sees one whose tiles are missing.\n"
@@ -169,7 +174,7 @@ const Command kTilesCommand = {
     "tile/ as application/octet-stream cached for good (docs/format.md).\n",
     {{{"ledger", "DIR", "the ledger"},
       {"out", "OUTDIR", "the directory to write (created if missing)"},
-      {"size", "N", "the tree size to publish (default: the newest checkpoint's)"}}},
+      {"size", "N", "the tree size to publish (default: the newest cosigned checkpoint's)"}}},
     RunTiles};
 
 }  // namespace evident::cli
