@@ -121,6 +121,23 @@ TEST(CheckpointTest, MalformedCheckpointsAreRefused) {
   EXPECT_FALSE(ParseNote("o\n7\n" + root + "\n\n- o AAAA\n").ok());  // not an em dash
 }
 
+// signed-note: a signature by a known key that fails rejects the note, even
+// with a good one after it, so that no note makes a reader check a hundred
+// forgeries first.
+TEST(CheckpointTest, AFailingSignatureByTheKeyRejectsTheNote) {
+  PrivateKey key = Must(PrivateKey::Generate());
+  const std::string text = CheckpointText({"log.example", 3, std::string(32, 'x')});
+  const std::string good = SignNote(text, "log.example", key);
+  const std::string line = good.substr(text.size() + 1);  // "— log.example ...\n"
+  std::string blob = Must(Base64Decode(line.substr(line.rfind(' ') + 1, line.size() - line.rfind(' ') - 2)));
+  blob[10] ^= 1;
+  const std::string bad = line.substr(0, line.rfind(' ') + 1) + Base64Encode(blob) + "\n";
+  NoteVerifier v = Must(NoteVerifier::Create("log.example", key.public_key()));
+  EXPECT_OK(OpenCheckpoint(good, v).status());
+  EXPECT_EQ(OpenCheckpoint(text + "\n" + bad + line, v).status().message(),
+            "the note's signature by log.example does not verify");
+}
+
 // signed-note: the text is UTF-8.
 TEST(CheckpointTest, ANoteThatIsNotUtf8IsRefused) {
   const std::string head = "log.example\n3\n" + Base64Encode(std::string(32, 'r')) + "\n";

@@ -144,7 +144,7 @@ int RunWitnessWith(const Flags& flags) {
   if (!server.ok()) return Fail(kName, server.status());
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) threads.emplace_back([&io] { io.run(); });
-  std::cout << "witnessing " << log_count << " logs as " << name.value() << " on "
+  std::cout << "witnessing " << log_count << (log_count == 1 ? " log" : " logs") << " as " << name.value() << " on "
             << (options.plaintext ? "http://" : "https://") << UrlHost(options.host) << ":"
             << server.value()->port() << std::endl;
   int signal_number = 0;
