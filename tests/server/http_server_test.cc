@@ -230,6 +230,14 @@ TEST_P(HttpLimitTest, ConnectionsPastTheLimitAreClosedAndThoseOpenAreServed) {
     if (answer.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK", 0), 0u) << answer;
+  // The refusal is logged after the refused socket is closed: wait for it.
+  for (int i = 0; i < 1000; ++i) {
+    {
+      std::lock_guard<std::mutex> lock(log_mu_);
+      if (!log_.empty()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   std::lock_guard<std::mutex> lock(log_mu_);
   ASSERT_FALSE(log_.empty());
   EXPECT_NE(log_.front().find(per_address ? "open from 127.0.0.1 (the limit for one address)"
