@@ -19,7 +19,8 @@ void Sample(std::string* out, const std::string& name, double v) {
   *out += name + " " + Number(v) + "\n";
 }
 
-// A label value, escaped as the exposition format wants.
+}  // namespace
+
 std::string Label(std::string_view v) {
   std::string out;
   for (char c : v) {
@@ -32,8 +33,6 @@ std::string Label(std::string_view v) {
   }
   return out;
 }
-
-}  // namespace
 
 template <size_t N>
 void Metrics::Histogram<N>::Observe(double v) {

@@ -16,6 +16,10 @@
 // table take a mutex each, held for a few instructions.
 namespace evident::server {
 
+// A label value, escaped as the exposition format wants (backslash, double
+// quote and newline).
+std::string Label(std::string_view v);
+
 class Metrics {
  public:
   // A durable append of `events` (`fresh` of them new, the rest duplicates)

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "ledger/coding.h"
+#include "server/metrics.h"
 #include "server/witness/client.h"
 #include "server/witness/request.h"
 
@@ -24,16 +25,6 @@ std::string FirstLine(const std::string& text) {
   std::string line = text.substr(0, text.find('\n'));
   if (line.size() > 200) line = line.substr(0, 200) + "...";
   return line;
-}
-
-// Prometheus label values: backslash, quote and newline escaped.
-std::string Label(const std::string& value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\' || c == '"') out += '\\';
-    out += c == '\n' ? 'n' : c;
-  }
-  return out;
 }
 
 }  // namespace

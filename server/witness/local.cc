@@ -7,16 +7,6 @@
 #include "server/witness/state.h"
 
 namespace evident::server::witness {
-namespace {
-
-// The file at `path`, made by `make` when it does not exist yet.
-template <typename F>
-StatusOr<std::string> Kept(const std::string& path, F make) {
-  if (!std::filesystem::exists(path)) EVIDENT_RETURN_IF_ERROR(make());
-  return ReadFile(path, "the witness's " + std::filesystem::path(path).filename().string());
-}
-
-}  // namespace
 
 StatusOr<std::unique_ptr<LocalWitnesses>> LocalWitnesses::Start(const std::string& dir,
                                                                 const std::vector<Who>& who,
