@@ -43,7 +43,8 @@ Status CopyTree(const std::string& from, const std::string& to) {
 
 }  // namespace
 
-StatusOr<BackupInfo> BackupLedger(Ledger* ledger, const std::string& dir) {
+StatusOr<BackupInfo> BackupLedger(Ledger* ledger, const std::string& dir,
+                                  const std::function<Status(const std::string&)>& also) {
   if (ledger->dir().empty()) return Status::FailedPrecondition("this ledger has no directory");
   std::error_code ec;
   if (fs::exists(dir, ec)) return Status::Conflict(dir + " exists; a backup goes to a new directory");
@@ -58,6 +59,9 @@ StatusOr<BackupInfo> BackupLedger(Ledger* ledger, const std::string& dir) {
   const std::string keys = ledger->dir() + "/keys";
   if (fs::exists(keys, ec)) {
     if (Status s = CopyTree(keys, dir + "/keys"); !s.ok()) return fail(s);
+  }
+  if (also) {
+    if (Status s = also(dir); !s.ok()) return fail(s);
   }
   auto info = Describe(dir);
   if (!info.ok()) return fail(info.status().WithContext("reading the backup back"));

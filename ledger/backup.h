@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,8 @@
 //                checkpoints; keep the backup as safe as the ledger)
 //   backup.json  {"format": "evident-backup/1", "origin", "tree_size",
 //                 "checkpoint": the newest signed checkpoint in db/, "created_at"}
+//   directory/   when the ledger has one, a copy of its directory of people
+//                (projections/directory), which the caller writes (`also`)
 // so `evident verify --ledger BACKUP` checks one in place.
 namespace evident {
 
@@ -31,8 +34,12 @@ struct BackupInfo {
 // must not exist. Appends go on meanwhile; the backup holds every entry
 // committed before some instant during the call, and that instant's
 // checkpoint. Conflict if `dir` exists; IOError if writing fails (a partial
-// backup directory is removed).
-StatusOr<BackupInfo> BackupLedger(Ledger* ledger, const std::string& dir);
+// backup directory is removed). `also`, when given, is called with `dir`
+// after the log and keys are in it, to add what lives beside the log and
+// that ledger/ does not know (the directory of people); its error fails the
+// backup in the same way.
+StatusOr<BackupInfo> BackupLedger(Ledger* ledger, const std::string& dir,
+                                  const std::function<Status(const std::string&)>& also = nullptr);
 
 // Reads and checks a backup's backup.json against its db/: the tree size
 // and the newest checkpoint must be the ones recorded.

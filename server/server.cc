@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "ledger/tiles.h"
@@ -169,6 +170,10 @@ Status CheckOptions(const ServerOptions& options) {
     auto metrics = MetricsAddress(options);
     if (!metrics.ok()) return metrics.status();
   }
+  if (options.pages && options.plaintext) {
+    return Status::InvalidArgument(
+        "the pages are served over HTTPS only: give the server a certificate and key");
+  }
   return Status::OK();
 }
 
@@ -268,6 +273,7 @@ void Server::Impl::Shutdown() {
   if (network_.joinable()) network_.join();
   pool_.join();
   query_pool_.join();
+  pages_pool_.join();
   witnessing_.reset();
   std::lock_guard<std::mutex> lock(log_mu_);  // the count of the last second's suppressed lines
   FlushSuppressed(std::chrono::steady_clock::now() + std::chrono::seconds(1));
@@ -399,11 +405,51 @@ Status Server::Impl::Publish() {
   return Status::OK();
 }
 
+Status Server::Impl::BackupDirectory(const std::string& backup_dir) {
+  using projections::directory::Directory;
+  const std::string to = Directory::PathFor(backup_dir);
+  if (directory_) return directory_->Checkpoint(to);
+  const std::string path = Directory::PathFor(ledger_->dir());
+  if (ledger_->dir().empty() || !std::filesystem::exists(path)) return Status::OK();
+  auto directory = Directory::Open(path, /*create=*/false);
+  if (!directory.ok()) return directory.status().WithContext("backing up the directory");
+  return directory.value()->Checkpoint(to);
+}
+
+Status Server::Impl::ServePages() {
+  if (!options_.pages) return Status::OK();
+  if (options_.plaintext) {
+    return Status::InvalidArgument(
+        "the pages are served over HTTPS only: give the server a certificate and key");
+  }
+  auto directory = projections::directory::Directory::Open(options_.directory_dir, true);
+  if (!directory.ok()) return directory.status().WithContext("the pages' directory");
+  directory_ = std::move(directory.value());
+  pages::PagesOptions pages_options;
+  pages_options.reports_dir = options_.reports_dir;
+  pages_options.log = [this](const std::string& line) { LogRefusal(line); };
+  auto pages = pages::Pages::Create(ledger_, directory_.get(), std::move(pages_options));
+  if (!pages.ok()) return pages.status();
+  pages_ = std::move(pages.value());
+  http::ServerOptions http_options;
+  http_options.host = options_.pages_host;
+  http_options.port = options_.pages_port;
+  http_options.cert_pem = options_.cert_pem;
+  http_options.key_pem = options_.key_pem;
+  http_options.handler_pool = &pages_pool_;
+  http_options.log = [this](const std::string& line) { LogRefusal("pages: " + line); };
+  auto http = http::Server::Start(io_, pages_->Routes(), std::move(http_options));
+  if (!http.ok()) return http.status().WithContext("the pages");
+  pages_http_ = std::move(http.value());
+  return Status::OK();
+}
+
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() { Shutdown(); }
 uint16_t Server::port() const { return impl_->port(); }
 uint16_t Server::metrics_port() const { return impl_->metrics_port(); }
 uint16_t Server::publish_port() const { return impl_->publish_port(); }
+uint16_t Server::pages_port() const { return impl_->pages_port(); }
 const Witnessing* Server::witnessing() const { return impl_->witnessing_.get(); }
 void Server::Shutdown() { impl_->Shutdown(); }
 
@@ -424,6 +470,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(Ledger* ledger, ServerOptions op
     impl->witnessing_ = std::move(started.value());
   }
   EVIDENT_RETURN_IF_ERROR(impl->Publish());
+  EVIDENT_RETURN_IF_ERROR(impl->ServePages());
   impl->Run();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }

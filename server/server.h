@@ -111,6 +111,17 @@ struct ServerOptions {
   bool publish = false;
   std::string publish_host = "127.0.0.1";
   uint16_t publish_port = 0;
+  // The pages for people (server/pages/pages.h, docs/pages.md): HTML over
+  // HTTPS with the same certificate, on a port of their own, never over
+  // plain HTTP (Start refuses pages with `plaintext`). Accounts, names and
+  // the access log come from the directory at `directory_dir`; board
+  // reports from the subfolders of `reports_dir` (may be empty). Off unless
+  // asked for; port 0 takes any free port (Server::pages_port).
+  bool pages = false;
+  std::string pages_host = "127.0.0.1";
+  uint16_t pages_port = 0;
+  std::string directory_dir;
+  std::string reports_dir;
   // The witnesses the ledger's checkpoints are offered to, and how many of
   // them make a checkpoint trusted (0: all); server/witnessing.h. Empty: no
   // witnessing. `witness_poster` sends the requests (empty: HTTPS).
@@ -138,6 +149,8 @@ class Server {
   uint16_t metrics_port() const;
   // The hash tiles' port; 0 when they are not published.
   uint16_t publish_port() const;
+  // The pages' port; 0 when they are off.
+  uint16_t pages_port() const;
   // The witnessing behind the appends; nullptr when no witness is set.
   const Witnessing* witnessing() const;
   // Stops accepting, lets every request in flight finish and be answered,

@@ -15,7 +15,9 @@
 #include <utility>  // before asio: Boost 1.74's awaitable.hpp needs std::exchange
 #include <vector>
 
+#include "projections/directory/directory.h"
 #include "projections/store.h"
+#include "server/pages/pages.h"
 #include "schemas/event_generated.h"
 #include "server/http/server.h"
 #include "server/metrics.h"
@@ -34,12 +36,18 @@ class Server::Impl {
   Status ServeMetrics();
   // Starts publishing the hash tiles and the checkpoint if asked for.
   Status Publish();
+  // Serves the pages for people when asked for (docs/pages.md).
+  Status ServePages();
   void Run();
   void Shutdown();
   uint16_t port() const { return port_; }
 
   // What sessions use. Called on the network thread.
   Ledger* ledger() { return ledger_; }
+  // Copies the directory of people into a backup at `backup_dir`: the one
+  // the pages hold open, else the one beside the ledger, if there is one.
+  // Any thread.
+  Status BackupDirectory(const std::string& backup_dir);
   const ServerOptions& options() const { return options_; }
   asio::thread_pool& pool() { return pool_; }
   asio::thread_pool& query_pool() { return query_pool_; }
@@ -54,6 +62,7 @@ class Server::Impl {
   Metrics& metrics() { return metrics_; }
   uint16_t metrics_port() const { return metrics_http_ ? metrics_http_->port() : 0; }
   uint16_t publish_port() const { return publish_http_ ? publish_http_->port() : 0; }
+  uint16_t pages_port() const { return pages_http_ ? pages_http_->port() : 0; }
   // Numbers each connection, for its log lines and metrics.
   uint64_t NextConnectionId() { return ++connections_; }
 
@@ -154,6 +163,12 @@ class Server::Impl {
   std::atomic<uint64_t> connections_{0};
   // On io_, when on: the metrics endpoint, and the published hash tiles.
   std::unique_ptr<http::Server> metrics_http_, publish_http_;
+  // The pages: their handlers run on a pool of their own (a password hash
+  // or a district's figures never hold up the network thread).
+  asio::thread_pool pages_pool_{2};
+  std::unique_ptr<projections::directory::Directory> directory_;
+  std::unique_ptr<pages::Pages> pages_;
+  std::unique_ptr<http::Server> pages_http_;
  public:
   // Checkpoints offered to the witnesses, when any are set. Started after
   // Listen, stopped by Shutdown.

@@ -523,7 +523,11 @@ class Session {
       co_return;
     }
     server_->Log(peer_ + " (" + key_->principal_id + "): backing up to " + dir);
-    auto info = co_await OnPool([&] { return BackupLedger(server_->ledger(), dir); });
+    auto info = co_await OnPool([&] {
+      return BackupLedger(server_->ledger(), dir, [this](const std::string& backup_dir) {
+        return server_->BackupDirectory(backup_dir);
+      });
+    });
     if (!info.ok()) {
       co_await Refuse(id, CodeOf(info.status()), info.status().message());
       co_return;

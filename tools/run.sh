@@ -31,7 +31,8 @@
 #                                  (tests/model); any difference fails, shrunk to a smallest
 #                                  district
 #   tools/run.sh pictures          the demo district's board report, drawn in
-#                                  headless Chromium and by pdftoppm, into docs/
+#                                  headless Chromium and by pdftoppm, and the pages
+#                                  for people as their browser tests draw them, into docs/
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,7 +44,17 @@ packages=(
   libboost-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcairo2-dev fonts-dejavu-core libspdlog-dev libpq-dev
   clang libclang-rt-14-dev python3 python3-cryptography
+  libsodium-dev libkainjow-mustache-dev chromium chromium-driver python3-selenium
 )
+
+# axe-core, from the npm registry, for the pages' accessibility check
+# (tests/pages/package.json and its lock file pin the version).
+install_axe() {
+  [ -f "$root/tests/pages/node_modules/axe-core/axe.min.js" ] && return 0
+  if ! command -v npm >/dev/null; then install_missing npm; fi
+  echo "installing axe-core for the page tests (npm ci)"
+  npm ci --prefix "$root/tests/pages" --no-audit --no-fund --loglevel=error
+}
 
 install_missing() {  # install_missing [extra packages...]
   local missing=()
@@ -189,6 +200,12 @@ run_pictures() {
   pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$dir/report/report.pdf" \
     "$root/docs/board-report-pdf"
   echo "wrote docs/board-report-html.png and docs/board-report-pdf.png (pages in $dir)"
+  # The pages for people, drawn by their browser tests as they check them.
+  /usr/bin/python3 "$root/tests/pages/browser_test.py" --evident "$root/build/tools/evident/evident" \
+    --screenshots "$dir/pages" >/dev/null
+  cp "$dir"/pages/pages-{my-record,site,worklist,board-report,entry,compliance}-1280.png \
+    "$dir"/pages/pages-my-record-390.png "$root/docs/"
+  echo "wrote docs/pages-*.png"
 }
 
 run_demo() {
@@ -206,7 +223,7 @@ cmd=${1:-}
 case "$cmd" in
   demo) install_missing; run_demo "$@" ;;
   tour) install_missing; run_tour "$@" ;;
-  test) install_missing; run_test "$@" ;;
+  test) install_missing; install_axe; run_test "$@" ;;
   build) install_missing; build "$root/build" ;;
   scale) install_missing; run_scale "$@" ;;
   bench) install_missing postgresql; run_bench "$@" ;;
@@ -214,7 +231,7 @@ case "$cmd" in
   attack) install_missing; run_attack "$@" ;;
   fuzz) install_missing; run_fuzz "$@" ;;
   model) install_missing; run_model "$@" ;;
-  pictures) install_missing chromium poppler-utils; run_pictures "$@" ;;
+  pictures) install_missing poppler-utils; install_axe; run_pictures "$@" ;;
   *)
     sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
     exit 2

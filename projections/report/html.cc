@@ -90,13 +90,19 @@ h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; border-bottom: 1px solid var(--ru
 figure { margin: 1rem 0; break-inside: avoid; }
 figcaption { font-weight: bold; margin-bottom: .3rem; }
 svg { width: 100%; height: auto; font-family: inherit; }
-table { border-collapse: collapse; width: 100%; margin: .8rem 0 .3rem; font-size: .85rem; }
+.table-scroll { overflow-x: auto; margin: .8rem 0 .3rem; }
+.table-scroll:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 caption { text-align: left; font-weight: bold; padding-bottom: .3rem; }
-th, td { padding: .3rem .45rem; border-bottom: 1px solid #ddd; vertical-align: top; }
-thead th { border-bottom: 2px solid var(--ink); text-align: left; }
+/* On a narrow screen the table scrolls in its region; its title stays in view. */
+caption span { display: inline-block; position: sticky; left: 0; max-width: calc(100vw - 2rem); }
+th, td { padding: .3rem .35rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+thead th { border-bottom: 2px solid var(--ink); text-align: left; vertical-align: bottom; }
 tbody th, tfoot th { text-align: left; font-weight: normal; }
 tfoot th { font-weight: bold; border-top: 2px solid var(--ink); }
-th.num, td.num { text-align: right; white-space: nowrap; }
+/* Figures stay on one line; column headings wrap, or a wide table overflows its column. */
+th.num, td.num { text-align: right; }
+td.num, tbody th.num, tfoot th.num { white-space: nowrap; }
 tfoot td { border-top: 2px solid var(--ink); font-weight: bold; }
 tbody tr:nth-child(even) { background: #fafafa; }
 .note { color: var(--muted); font-size: .82rem; margin: .2rem 0 1rem; }
@@ -114,13 +120,23 @@ pre { background: var(--band); padding: .6rem; font-size: .78rem; white-space: p
   tr, .tile, .verify { break-inside: avoid; }
   #programmes, #verification { break-before: page; }
   tbody tr:nth-child(even) { background: none; }
+  .table-scroll { overflow: visible; }
+  table { font-size: 8.5pt; }
+  th, td { padding: .2rem .3rem; }
+}
+@media (max-width: 30rem) {
+  body { margin: 1rem auto; padding: 0 1rem; }
 }
 )";
 
 void Table(const Json& t, std::ostringstream& out) {
   auto is_num = [](const Json& c) { return c["kind"] != "text"; };
-  out << "<table id=\"t-" << Escape(t["id"]) << "\">\n<caption>" << Escape(t["caption"])
-      << "</caption>\n<thead><tr>";
+  // A wide table scrolls sideways in its own region on a narrow screen, not the page; the
+  // region is labelled by the caption and focusable, so a keyboard scrolls it too.
+  const std::string id = "t-" + Escape(t["id"]);
+  out << "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"" << id
+      << "-caption\" tabindex=\"0\">\n<table id=\"" << id << "\">\n<caption><span id=\"" << id
+      << "-caption\">" << Escape(t["caption"]) << "</span></caption>\n<thead><tr>";
   for (const Json& c : t["columns"]) {
     out << "<th scope=\"col\"" << (is_num(c) ? " class=\"num\"" : "") << ">" << Escape(c["label"])
         << "</th>";
@@ -145,7 +161,7 @@ void Table(const Json& t, std::ostringstream& out) {
     row(t["total"]);
     out << "</tfoot>\n";
   }
-  out << "</table>\n";
+  out << "</table>\n</div>\n";
   for (const Json& n : t["notes"]) out << "<p class=\"note\">" << Escape(n) << "</p>\n";
 }
 

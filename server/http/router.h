@@ -22,9 +22,24 @@ struct Request {
   std::string method;  // "GET", "POST", as sent
   std::string target;  // "/add-checkpoint?x=1", as sent
   std::string body;
+  // Every header field as sent, names in lower case; a field sent more than
+  // once holds its values joined by ", " (RFC 9110 5.3), except Cookie,
+  // joined by "; ".
+  std::map<std::string, std::string> headers;
+  std::string peer;  // the client's address, e.g. "127.0.0.1"
 
   // The target up to its first '?'.
   std::string Path() const { return target.substr(0, target.find('?')); }
+  // The target after its first '?' ("" when it has none).
+  std::string Query() const {
+    const size_t q = target.find('?');
+    return q == std::string::npos ? std::string() : target.substr(q + 1);
+  }
+  // A header's value, or "" (`name` in lower case).
+  std::string Header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
 };
 
 struct Response {

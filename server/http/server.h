@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -49,6 +50,11 @@ struct ServerOptions {
   size_t header_limit = 8 << 10;
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds write_timeout{10000};
+  // Where handlers run: on the connection's strand when null (for handlers
+  // that answer at once), else on this pool, which must outlive the server
+  // (for handlers that may take a while: a password hash, a page), so the
+  // io_context's threads never wait on them.
+  boost::asio::thread_pool* handler_pool = nullptr;
   // One line per refused connection or failed handshake, at most 20 a
   // second (the rest counted in one line, "suppressed N similar lines");
   // may be empty.

@@ -4,6 +4,7 @@
 // one reply written at a time, on the connection's strand. Internal to the
 // server; included by server.cc alone.
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/stream_traits.hpp>
@@ -14,6 +15,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <cctype>
 #include <memory>
 #include <optional>
 #include <utility>  // before asio (Boost 1.74 under C++20)
@@ -87,9 +89,32 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       // as the next request.
       return Reply(TextResponse(400, "bad request: a transfer coding other than chunked"), false);
     }
-    Request request{std::string(message.method_string()), std::string(message.target()),
-                    std::move(message.body())};
-    Reply(router_->Route(request), message.keep_alive());
+    Request request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    request.body = std::move(message.body());
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string& value = request.headers[name];
+      if (!value.empty()) value += name == "cookie" ? "; " : ", ";
+      value += std::string(field.value());
+    }
+    beast::error_code peer_error;
+    const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_error);
+    if (!peer_error) request.peer = peer.address().to_string();
+    const bool keep_alive = message.keep_alive();
+    if (options_->handler_pool == nullptr) return Reply(router_->Route(request), keep_alive);
+    // The handler runs on the pool; its reply is written back on the
+    // connection's strand, where every other step of the connection runs.
+    boost::asio::post(*options_->handler_pool, [self = this->shared_from_this(),
+                                                request = std::move(request), keep_alive] {
+      Response response = self->router_->Route(request);
+      boost::asio::post(self->stream_.get_executor(),
+                        [self, response = std::move(response), keep_alive] {
+                          self->Reply(response, keep_alive);
+                        });
+    });
   }
 
   void Reply(const Response& response, bool keep_alive) {

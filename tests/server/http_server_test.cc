@@ -43,27 +43,35 @@ Router TestRouter() {
   return router;
 }
 
+Request Req(std::string method, std::string target, std::string body) {
+  Request r;
+  r.method = std::move(method);
+  r.target = std::move(target);
+  r.body = std::move(body);
+  return r;
+}
+
 std::string Answer(const Response& r) { return std::to_string(r.status) + " " + r.body; }
 
 TEST(RouterTest, RoutesByMethodAndExactPathOrLongestPrefix) {
   const Router router = TestRouter();
-  EXPECT_EQ(Answer(router.Route({"GET", "/hello?x=1", ""})), "200 hello\n");
-  EXPECT_EQ(Answer(router.Route({"POST", "/echo", "body"})), "200 POST /echo body\n");
-  EXPECT_EQ(Answer(router.Route({"GET", "/tile/0/x001/234", ""})), "200 tile 0/x001/234\n");
-  EXPECT_EQ(Answer(router.Route({"GET", "/tile/entries/000", ""})), "200 entries 000\n");
+  EXPECT_EQ(Answer(router.Route(Req("GET", "/hello?x=1", ""))), "200 hello\n");
+  EXPECT_EQ(Answer(router.Route(Req("POST", "/echo", "body"))), "200 POST /echo body\n");
+  EXPECT_EQ(Answer(router.Route(Req("GET", "/tile/0/x001/234", ""))), "200 tile 0/x001/234\n");
+  EXPECT_EQ(Answer(router.Route(Req("GET", "/tile/entries/000", ""))), "200 entries 000\n");
 }
 
 TEST(RouterTest, AnUnknownPathIsNotFound) {
-  EXPECT_EQ(Answer(TestRouter().Route({"GET", "/hello/more", ""})), "404 not found: /hello/more\n");
-  EXPECT_EQ(Answer(TestRouter().Route({"GET", "/til", ""})), "404 not found: /til\n");
+  EXPECT_EQ(Answer(TestRouter().Route(Req("GET", "/hello/more", ""))), "404 not found: /hello/more\n");
+  EXPECT_EQ(Answer(TestRouter().Route(Req("GET", "/til", ""))), "404 not found: /til\n");
 }
 
 TEST(RouterTest, AnotherMethodIsNotAllowedAndSaysWhichIs) {
-  const Response r = TestRouter().Route({"GET", "/echo", ""});
+  const Response r = TestRouter().Route(Req("GET", "/echo", ""));
   EXPECT_EQ(Answer(r), "405 GET is not allowed on /echo; use POST\n");
   ASSERT_EQ(r.headers.size(), 1u);
   EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>("Allow", "POST")));
-  EXPECT_EQ(TestRouter().Route({"DELETE", "/tile/1", ""}).status, 405);
+  EXPECT_EQ(TestRouter().Route(Req("DELETE", "/tile/1", "")).status, 405);
 }
 
 // A server on 127.0.0.1:0 on an io_context of its own thread.

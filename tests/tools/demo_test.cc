@@ -190,11 +190,12 @@ TEST_F(DemoTest, RunsEndToEndAndTheSameSeedGivesTheSameContentsAndFigures) {
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   for (const char* file : {"district.jsonl", "report/report.html", "report/report.pdf",
                            "report/summary.json", "report/programmes_all.csv", "bundle/README.txt",
-                           "bundle/entries.jsonl", "bundle/checkpoint.txt"}) {
+                           "bundle/entries.jsonl", "bundle/checkpoint.txt", "hr-staff.jsonl",
+                           "ledger/directory/CURRENT"}) {
     EXPECT_TRUE(std::filesystem::exists(first.dir + "/" + file)) << file;
   }
   for (const char* said :
-       {"[7/7]", "the follower received all", "key was rotated", "every figure matches",
+       {"[8/8]", "one-time codes", "The pages for people", "the follower received all", "key was rotated", "every figure matches",
         "What the report says about 2025", "Try next", "report verify"}) {
     EXPECT_NE(first.out.find(said), std::string::npos) << said << "\n" << first.out;
   }
@@ -207,6 +208,10 @@ TEST_F(DemoTest, RunsEndToEndAndTheSameSeedGivesTheSameContentsAndFigures) {
   const Run second = Demo("second", 11);
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
   EXPECT_EQ(district, ReadFile(second.dir + "/district.jsonl"));
+  // The same seed, the same names.
+  const std::string hr = ReadFile(first.dir + "/hr-staff.jsonl");
+  EXPECT_NE(hr.find("\"firstName\""), std::string::npos);
+  EXPECT_EQ(hr, ReadFile(second.dir + "/hr-staff.jsonl"));
   const auto [events2, key_events2] = Contents(second.dir + "/ledger");
   EXPECT_EQ(key_events2, key_events);
   EXPECT_TRUE(events2 == events) << "the same seed stored other events";

@@ -3,6 +3,7 @@
 // systems streaming in at once while another follows, the projections, the
 // board report, and the auditor's bundle checked offline.
 
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -19,7 +20,12 @@
 #include "projections/report/render.h"
 #include "projections/store.h"
 #include "server/server.h"
+#include "projections/directory/codes.h"
+#include "projections/directory/directory.h"
 #include "server/witness/local.h"
+#include "tools/demo/people.h"
+#include "tools/evident/directory_flags.h"
+#include "tools/import/shipped.h"
 #include "tools/evident/cli_util.h"
 #include "tools/evident/command.h"
 #include "tools/evident/demo_stream.h"
@@ -52,6 +58,46 @@ struct Demo {
   Json summary;
   BundleReport bundle;
 };
+
+// The district's people: HR's export (synthetic names from the seed) into
+// the directory through the shipped directory mapping, as a district's
+// office would import it, and one account of each role with a fresh
+// one-time code (`*issued`: role, sign-in name, code).
+Status People(Demo& d, uint64_t seed, size_t* named,
+              std::vector<std::array<std::string, 3>>* issued) {
+  namespace directory = projections::directory;
+  const std::vector<demo::DemoPerson> staff = demo::StaffOf(d.district, seed);
+  const std::string hr = demo::HrExport(staff);
+  EVIDENT_RETURN_IF_ERROR(WriteFile(d.dir + "/hr-staff.jsonl", hr));
+  auto mapping =
+      import::ParseDirectoryMapping(import::ShippedMappings().at("edfi-staff-directory.json"));
+  if (!mapping.ok()) return mapping.status();
+  const CheckedPeople checked = CheckPeople(mapping.value(), {{"hr-staff.jsonl", hr}}, NowSeconds());
+  if (!checked.errors.empty()) return Status::InvalidArgument(checked.errors[0].ToString());
+  auto dir = directory::Directory::Open(directory::Directory::PathFor(d.ledger_dir), true);
+  if (!dir.ok()) return dir.status();
+  auto written = WritePeople(dir.value().get(), checked.people);
+  if (!written.ok()) return written.status();
+  *named = checked.people.size() - written->skipped;
+  for (const demo::DemoAccount& a : demo::DemoAccounts(staff)) {
+    auto existing = dir.value()->GetAccount(a.login);
+    if (!existing.ok()) return existing.status();
+    directory::Account account;
+    if (existing->has_value()) account = **existing;  // --keep: a new code, nothing else
+    account.login = a.login;
+    account.role = directory::ParseRole(a.role).value();
+    account.person = a.person;
+    account.sites = a.site.empty() ? std::vector<std::string>{} : std::vector<std::string>{a.site};
+    auto code = directory::NewOneTimeCode();
+    if (!code.ok()) return code.status();
+    account.code_hash = directory::CodeHash(code.value());
+    account.code_expires_at = NowSeconds() + directory::kCodeLifetimeSeconds;
+    if (account.created_at == 0) account.created_at = NowSeconds();
+    EVIDENT_RETURN_IF_ERROR(dir.value()->PutAccount(account));
+    issued->push_back({a.role, a.login, code.value()});
+  }
+  return Status::OK();
+}
 
 // A fresh folder for the demo. An existing one is emptied only if an
 // earlier demo made it (it holds the marker file).
@@ -406,6 +452,20 @@ int RunDemo(const Flags& flags) {
              "both witnesses; every signature checked");
   out.Detail("the report, recomputed from the bundle alone: every figure matches (" +
              std::to_string(files_checked) + " files)");
+
+  out.Step(8, "The district's people: names beside the log, and an account for each role");
+  size_t named = 0;
+  std::vector<std::array<std::string, 3>> issued;
+  if (Status s = People(d, options.seed, &named, &issued); !s.ok()) return failed(8, s);
+  out.Detail(d.dir + "/hr-staff.jsonl (HR's export) -> " + projections::report::Count(named) +
+             " names in " + d.ledger_dir + "/directory, beside the log and never in it");
+  out.Detail("one-time codes (72 hours) to set a password at /setup:");
+  size_t width = 0;
+  for (const auto& account : issued) width = std::max(width, account[1].size());
+  for (const auto& [role, login, code] : issued) {
+    out.Detail("  " + role + std::string(13 - std::min<size_t>(role.size(), 12), ' ') + login +
+               std::string(width + 2 - login.size(), ' ') + code);
+  }
   d.ledger.reset();  // closes the database cleanly
 
   out.Summary(d.summary, d.dir, d.streamed);

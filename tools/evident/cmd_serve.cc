@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "ledger/file_util.h"
+#include "projections/directory/directory.h"
 #include "projections/store.h"
 #include "server/http/client.h"
 #include "server/server.h"
@@ -80,6 +81,15 @@ int Serve(const Flags& flags) {
       return Fail(kName, s);
     }
   }
+  if (flags.Has("pages")) {
+    options.pages = true;
+    if (Status s = ParseAddress(flags.Get("pages").value(), "--pages", &options.pages_host,
+                                &options.pages_port);
+        !s.ok()) {
+      return Fail(kName, s);
+    }
+  }
+  options.reports_dir = flags.Get("reports").value_or("");
   for (const std::string& spec : flags.GetAll("witness")) {
     auto witness = ParseWitnessSpec(spec);
     if (!witness.ok()) return Fail(kName, witness.status());
@@ -97,6 +107,7 @@ int Serve(const Flags& flags) {
   if (!log.ok()) return Fail(kName, log.status());
   options.log = std::move(log.value());
   options.projection_dir = projections::ProjectionStore::PathFor(dir.value());
+  options.directory_dir = projections::directory::Directory::PathFor(dir.value());
   auto limit = flags.GetUint("max-connections", options.max_connections);
   if (!limit.ok()) return Fail(kName, limit.status());
   options.max_connections = limit.value();
@@ -156,6 +167,10 @@ int Serve(const Flags& flags) {
     std::cout << "; hash tiles on " << (options.plaintext ? "http" : "https") << "://"
               << options.publish_host << ":" << server.value()->publish_port() << "/checkpoint";
   }
+  if (options.pages) {
+    std::cout << "; pages on https://" << options.pages_host << ":" << server.value()->pages_port()
+              << "/";
+  }
   if (!options.witnesses.empty()) {
     std::cout << "; checkpoints offered to " << options.witnesses.size() << " witness"
               << (options.witnesses.size() == 1 ? "" : "es");
@@ -183,7 +198,8 @@ const Command kServeCommand = {
     "                     [--idle-timeout SECONDS] [--write-timeout SECONDS]\n"
     "                     [--metrics HOST:PORT [--metrics-public]] [--log-file FILE]\n"
     "                     [--publish HOST:PORT] [--witness 'URL VKEY [CA-FILE]' ...\n"
-    "                     [--witness-quorum K]] [--config FILE] [--check-config]\n\n"
+    "                     [--witness-quorum K]] [--pages HOST:PORT [--reports DIR]]\n"
+    "                     [--config FILE] [--check-config]\n\n"
     "Serves appends, reads, subscriptions, checkpoints, proofs and the views to\n"
     "clients that prove they hold a key registered in the log (docs/protocol.md).\n"
     "TLS by default, with DIR/keys/tls-cert.pem and tls-key.pem (written by\n"
@@ -192,7 +208,9 @@ const Command kServeCommand = {
     "With --witness, each checkpoint is offered to the witnesses (C2SP tlog-witness)\n"
     "behind the appends, and their cosignatures stored beside the log; with\n"
     "--publish, the log's hash tiles and newest cosigned checkpoint are served over\n"
-    "HTTPS for anyone to check (C2SP tlog-tiles; never entries).\n",
+    "HTTPS for anyone to check (C2SP tlog-tiles; never entries). With --pages, the\n"
+    "district's people sign in to pages over HTTPS, each seeing what their role\n"
+    "allows (docs/pages.md); accounts and names come from DIR/directory.\n",
     {{{"ledger", "DIR", "the ledger"},
       {"listen", "HOST:PORT", "default 127.0.0.1:7420 (port 0: any free port)"},
       {"cert", "FILE", "the TLS certificate (default DIR/keys/tls-cert.pem)"},
@@ -219,6 +237,12 @@ const Command kServeCommand = {
       {"witness-quorum", "K",
        "how many of the witnesses make a checkpoint trusted: what /checkpoint serves "
        "and the lag metric counts (default: all)"},
+      {"pages", "HOST:PORT",
+       "serve the pages for people (sign-in, records, worklist, board reports) over "
+       "HTTPS on this address, with the same certificate; never over plain HTTP"},
+      {"reports", "DIR",
+       "the board reports the pages list: each subfolder that holds an "
+       "`evident report` output (summary.json, report.html, report.pdf)"},
       {"log-file", "FILE",
        "append the log here (default: standard error); lines are "
        "UTC time, level=info|warn, then conn=cN peer=ADDR for a "

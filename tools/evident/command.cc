@@ -6,11 +6,11 @@ namespace evident::cli {
 
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> commands = {
-      kInitCommand,    kKeygenCommand,     kAppendCommand, kImportCommand,  kLogCommand,
-      kVerifyCommand,  kCheckpointCommand, kPubkeyCommand, kProveCommand,   kCheckProofCommand,
-      kExportCommand,  kProjectCommand,    kQueryCommand,  kReportCommand,  kServeCommand,
-      kTailCommand,    kTilesCommand,      kSchemaCommand, kBackupCommand,  kRestoreCommand,
-      kDemoCommand,    kDemoDataCommand,   kWitnessCommand};
+      kInitCommand,   kKeygenCommand,     kAppendCommand,  kImportCommand, kLogCommand,
+      kVerifyCommand, kCheckpointCommand, kPubkeyCommand,  kProveCommand,  kCheckProofCommand,
+      kExportCommand, kProjectCommand,    kQueryCommand,   kReportCommand, kServeCommand,
+      kTailCommand,   kTilesCommand,      kSchemaCommand,  kBackupCommand, kRestoreCommand,
+      kDemoCommand,   kDemoDataCommand,   kWitnessCommand, kPeopleCommand, kAccountsCommand};
   return commands;
 }
 

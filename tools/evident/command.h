@@ -51,5 +51,7 @@ extern const Command kTilesCommand;
 extern const Command kDemoDataCommand;
 extern const Command kDemoCommand;
 extern const Command kWitnessCommand;
+extern const Command kPeopleCommand;
+extern const Command kAccountsCommand;
 
 }  // namespace evident::cli

@@ -126,7 +126,7 @@ void Terminal::Title(const demo::DistrictOptions& options, const std::string& di
 
 void Terminal::Step(int number, const std::string& what) {
   out_ << "\n"
-       << (redraw_ ? "\033[1m" : "") << "[" << number << "/7] " << what
+       << (redraw_ ? "\033[1m" : "") << "[" << number << "/8] " << what
        << (redraw_ ? "\033[0m" : "") << "  (" << Fixed(Now() - started_, 1) << " s)\n";
 }
 
@@ -240,6 +240,8 @@ void Terminal::Summary(const Json& summary, const std::string& dir,
        << "the auditor's bundle (README.txt says how to check it)\n"
        << "  " << Pad(dir + "/ledger/", 34) << "the ledger; keys of every system in " << dir
        << "/keys/\n"
+       << "  " << Pad(dir + "/hr-staff.jsonl", 34)
+       << "HR's export: the names the directory was filled from\n"
        << "  " << Pad(dir + "/witnesses/", 34)
        << "the two witnesses; county.vkey and state.vkey are their keys\n"
        << "\nTry next\n"
@@ -250,7 +252,13 @@ void Terminal::Summary(const Json& summary, const std::string& dir,
        << "  " << e << " verify --ledger " << dir << "/ledger\n"
        << "  " << e << " prove --ledger " << dir << "/ledger --index 1234 --tlog-proof\n"
        << "  " << e << " query reciprocity --ledger " << dir << "/ledger --person e-10017\n"
-       << "  " << e << " serve --ledger " << dir << "/ledger\n";
+       << "  " << e << " serve --ledger " << dir << "/ledger\n"
+       << "\nThe pages for people\n"
+       << "  " << e << " serve --ledger " << dir << "/ledger --pages 127.0.0.1:8443 --reports " << dir
+       << "\n"
+       << "  then open https://127.0.0.1:8443/setup (the certificate is the demo's own, "
+       << dir << "/ledger/keys/tls-cert.pem)\n"
+       << "  and set a password with a sign-in name and one-time code from step 8\n";
 }
 
 }  // namespace evident::cli

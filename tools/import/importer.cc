@@ -26,10 +26,13 @@ struct FileRecords {
   std::vector<SourceRecord> records;
 };
 
-// One file's records, or the error that keeps any of them from being read.
-Status ReadRecords(const Mapping& mapping, const SourceFile& file, FileRecords* out,
-                   std::vector<FileError>* errors) {
-  if (mapping.format == Mapping::Format::kJsonLines) {
+}  // namespace
+
+Status ReadSourceRecords(Mapping::Format format, const std::string& mapping_name,
+                         const std::vector<std::string>& columns, const SourceFile& file,
+                         std::vector<std::string>* header, std::vector<SourceRecord>* records,
+                         std::vector<FileError>* errors) {
+  if (format == Mapping::Format::kJsonLines) {
     size_t line = 0;
     for (size_t start = 0; start < file.text.size();) {
       ++line;
@@ -44,14 +47,14 @@ Status ReadRecords(const Mapping& mapping, const SourceFile& file, FileRecords* 
         errors->push_back({file.name, {line, "", std::string("malformed JSON: ") + e.what()}});
         continue;
       }
-      out->records.push_back(std::move(record));
+      records->push_back(std::move(record));
     }
     return Status::OK();
   }
   auto table = ParseCsv(file.text);
   if (!table.ok()) return table.status();
   std::vector<std::string> missing;
-  for (const std::string& column : mapping.Columns()) {
+  for (const std::string& column : columns) {
     if (std::find(table->header.begin(), table->header.end(), column) == table->header.end()) {
       missing.push_back(column);
     }
@@ -59,10 +62,10 @@ Status ReadRecords(const Mapping& mapping, const SourceFile& file, FileRecords* 
   if (!missing.empty()) {
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    return Status::InvalidArgument("the header lacks column(s) the mapping \"" + mapping.name +
+    return Status::InvalidArgument("the header lacks column(s) the mapping \"" + mapping_name +
                                    "\" reads: " + list);
   }
-  out->header = table->header;
+  *header = table->header;
   for (CsvRecord& row : table->records) {
     SourceRecord record{row.line, Json::object()};
     if (row.fields.size() != table->header.size()) {
@@ -75,9 +78,18 @@ Status ReadRecords(const Mapping& mapping, const SourceFile& file, FileRecords* 
     for (size_t i = 0; i < row.fields.size(); ++i) {
       record.fields[table->header[i]] = std::move(row.fields[i]);
     }
-    out->records.push_back(std::move(record));
+    records->push_back(std::move(record));
   }
   return Status::OK();
+}
+
+namespace {
+
+// One file's records, or the error that keeps any of them from being read.
+Status ReadRecords(const Mapping& mapping, const SourceFile& file, FileRecords* out,
+                   std::vector<FileError>* errors) {
+  return ReadSourceRecords(mapping.format, mapping.name, mapping.Columns(), file, &out->header,
+                           &out->records, errors);
 }
 
 struct RecordResult {

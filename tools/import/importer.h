@@ -54,6 +54,16 @@ struct MappedFiles {
   std::vector<FileError> errors;  // in file and line order
 };
 
+// One file's records as a mapping in `format` reads them. JSON Lines: each
+// non-blank line, a malformed one an error in `*errors`. CSV: `*header`, and
+// each row as an object of header -> text, a row of the wrong width an error
+// in `*errors`; InvalidArgument if the text is not CSV or the header lacks
+// one of `columns` (the message names them and the mapping `mapping_name`).
+Status ReadSourceRecords(Mapping::Format format, const std::string& mapping_name,
+                         const std::vector<std::string>& columns, const SourceFile& file,
+                         std::vector<std::string>* header, std::vector<SourceRecord>* records,
+                         std::vector<FileError>* errors);
+
 // Called every 2 s of a long run with the records mapped so far and the total,
 // and once more at the end if it was called at all (from another thread).
 using Progress = std::function<void(size_t done, size_t total)>;

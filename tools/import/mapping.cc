@@ -32,12 +32,24 @@ FieldKind KindOf(const flatbuffers::FieldDef& f) {
   return FieldKind::kJson;
 }
 
+// "it declares a, b" or "it declares none", for an error naming a param.
+std::string DeclaredParams(const std::map<std::string, std::string>& params) {
+  std::string names;
+  for (const auto& [name, value] : params) names += (names.empty() ? "" : ", ") + name;
+  return names.empty() ? "it declares none" : "it declares " + names;
+}
+
 class MappingReader {
  public:
   MappingReader(const flatbuffers::Parser& schema, Mapping* out) : schema_(schema), out_(out) {}
 
   Status Read(const Json& root, const std::map<std::string, std::string>& params) {
     if (!root.is_object()) return Status::InvalidArgument("a mapping must be a JSON object");
+    if (root.contains("target")) {
+      return Error("target",
+                   "a mapping with a \"target\" fills the directory of people: give "
+                   "it to `evident people import`");
+    }
     for (const auto& [key, value] : root.items()) {
       static const std::set<std::string> known = {"mapping", "description", "format",
                                                   "params",  "fields",      "events"};
@@ -239,48 +251,13 @@ class MappingReader {
     return Status::OK();
   }
 
-  // "{Column}", "{$param}" and literal text; "{{" and "}}" are literal braces.
   Status ReadTemplate(const std::string& text, const std::string& at, ValueSpec* spec) {
     spec->source = ValueSpec::Source::kTemplate;
-    std::string literal;
-    for (size_t i = 0; i < text.size(); ++i) {
-      char c = text[i];
-      if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
-        literal.push_back(c);
-        ++i;
-        continue;
-      }
-      if (c == '}') return Error(at, "a \"}\" without its \"{\" (write \"}}\" for a brace)");
-      if (c != '{') {
-        literal.push_back(c);
-        continue;
-      }
-      size_t close = text.find('}', i);
-      if (close == std::string::npos) return Error(at, "a \"{\" is never closed");
-      std::string name = text.substr(i + 1, close - i - 1);
-      if (name.empty() || name == "$") return Error(at, "\"{}\" names nothing");
-      if (!literal.empty()) spec->parts.push_back({TemplatePart::Kind::kText, literal});
-      literal.clear();
-      if (name[0] == '$') {
-        name.erase(0, 1);
-        if (!out_->params.count(name)) {
-          return Error(at, "\"{$" + name + "}\" names no param (" + ParamNames() + ")");
-        }
-        spec->parts.push_back({TemplatePart::Kind::kParam, name});
-      } else {
-        spec->parts.push_back({TemplatePart::Kind::kColumn, name});
-      }
-      i = close;
-    }
-    if (!literal.empty()) spec->parts.push_back({TemplatePart::Kind::kText, literal});
-    return Status::OK();
+    Status s = ParseTemplate(text, out_->params, &spec->parts);
+    return s.ok() ? s : Error(at, s.message());
   }
 
-  std::string ParamNames() const {
-    std::string names;
-    for (const auto& [name, value] : out_->params) names += (names.empty() ? "" : ", ") + name;
-    return names.empty() ? "it declares none" : "it declares " + names;
-  }
+  std::string ParamNames() const { return DeclaredParams(out_->params); }
 
   Status Error(const std::string& where, const std::string& what) const {
     return Status::InvalidArgument("mapping \"" + where + "\": " + what);
@@ -291,6 +268,45 @@ class MappingReader {
 };
 
 }  // namespace
+
+Status ParseTemplate(const std::string& text, const std::map<std::string, std::string>& params,
+                     std::vector<TemplatePart>* parts) {
+  std::string literal;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+      literal.push_back(c);
+      ++i;
+      continue;
+    }
+    if (c == '}') {
+      return Status::InvalidArgument("a \"}\" without its \"{\" (write \"}}\" for a brace)");
+    }
+    if (c != '{') {
+      literal.push_back(c);
+      continue;
+    }
+    size_t close = text.find('}', i);
+    if (close == std::string::npos) return Status::InvalidArgument("a \"{\" is never closed");
+    std::string name = text.substr(i + 1, close - i - 1);
+    if (name.empty() || name == "$") return Status::InvalidArgument("\"{}\" names nothing");
+    if (!literal.empty()) parts->push_back({TemplatePart::Kind::kText, literal});
+    literal.clear();
+    if (name[0] == '$') {
+      name.erase(0, 1);
+      if (!params.count(name)) {
+        return Status::InvalidArgument("\"{$" + name + "}\" names no param (" +
+                                       DeclaredParams(params) + ")");
+      }
+      parts->push_back({TemplatePart::Kind::kParam, name});
+    } else {
+      parts->push_back({TemplatePart::Kind::kColumn, name});
+    }
+    i = close;
+  }
+  if (!literal.empty()) parts->push_back({TemplatePart::Kind::kText, literal});
+  return Status::OK();
+}
 
 std::vector<std::string> Mapping::Columns() const {
   std::set<std::string> columns;

@@ -82,6 +82,12 @@ struct Mapping {
   std::vector<std::string> Columns() const;
 };
 
+// Parses a template: "{Column}" (a column, or a dotted path into a JSON
+// record), "{$param}" (one of `params`), literal text; "{{" and "}}" are
+// literal braces. InvalidArgument saying what is wrong with it.
+Status ParseTemplate(const std::string& text, const std::map<std::string, std::string>& params,
+                     std::vector<TemplatePart>* parts);
+
 // Parses and checks a mapping file's text against the event schema in
 // `schema` (EventJsonCodec::schema()). `params` override the file's own.
 // InvalidArgument naming the place in the mapping for anything wrong.

@@ -42,6 +42,39 @@ const Json* Lookup(const Json& fields, const std::string& name) {
 
 }  // namespace
 
+bool ExpandTemplate(const std::vector<TemplatePart>& parts,
+                    const std::map<std::string, std::string>& params, const Json& fields, Json* out,
+                    std::string* column, std::string* reason) {
+  std::string text;
+  for (const TemplatePart& part : parts) {
+    if (part.kind == TemplatePart::Kind::kText) {
+      text += part.text;
+    } else if (part.kind == TemplatePart::Kind::kParam) {
+      text += params.at(part.text);
+    } else {
+      if (column->empty()) *column = part.text;
+      const Json* v = Lookup(fields, part.text);
+      if (v == nullptr || Empty(*v) || (v->is_string() && Trim(v->get<std::string>()).empty())) {
+        *column = part.text;
+        *out = nullptr;  // a template over an empty column is absent, not half-filled
+        return true;
+      }
+      if (parts.size() == 1) {
+        *out = *v;  // "{Column}" alone keeps a JSON value's type
+        return true;
+      }
+      if (v->is_object() || v->is_array()) {
+        *column = part.text;
+        *reason = "holds a list or object, which a template cannot put into text";
+        return false;
+      }
+      text += Trim(Text(*v));
+    }
+  }
+  *out = text;
+  return true;
+}
+
 std::string IdName(const std::string& source_system, const std::string& rule,
                    const std::vector<std::string>& key_values) {
   std::string name = "evident-import/v1\x1f" + source_system + "\x1f" + rule;
@@ -78,34 +111,7 @@ bool RecordMapper::Source(const ValueSpec& spec, const SourceRecord& record, Jso
     case ValueSpec::Source::kTemplate:
       break;
   }
-  std::string text;
-  for (const TemplatePart& part : spec.parts) {
-    if (part.kind == TemplatePart::Kind::kText) {
-      text += part.text;
-    } else if (part.kind == TemplatePart::Kind::kParam) {
-      text += mapping_.params.at(part.text);
-    } else {
-      if (column->empty()) *column = part.text;
-      const Json* v = Lookup(record.fields, part.text);
-      if (v == nullptr || Empty(*v) || (v->is_string() && Trim(v->get<std::string>()).empty())) {
-        *column = part.text;
-        *out = nullptr;  // a template over an empty column is absent, not half-filled
-        return true;
-      }
-      if (spec.parts.size() == 1) {
-        *out = *v;  // "{Column}" alone keeps a JSON value's type
-        return true;
-      }
-      if (v->is_object() || v->is_array()) {
-        *column = part.text;
-        *reason = "holds a list or object, which a template cannot put into text";
-        return false;
-      }
-      text += Trim(Text(*v));
-    }
-  }
-  *out = text;
-  return true;
+  return ExpandTemplate(spec.parts, mapping_.params, record.fields, out, column, reason);
 }
 
 bool RecordMapper::Evaluate(const FieldRule& field, const SourceRecord& record, Json* out,

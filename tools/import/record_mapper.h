@@ -40,6 +40,15 @@ struct MappedEvent {
 std::string IdName(const std::string& source_system, const std::string& rule,
                    const std::vector<std::string>& key_values);
 
+// Expands a template (ParseTemplate) over a record's `fields`: `*out` is its
+// text, or the column's own JSON value when the template is one column
+// alone, or null when a column it names is absent or empty. `*column` names
+// the column at fault, or the first one read. False, with `*reason`, when a
+// column holds a list or object inside longer text.
+bool ExpandTemplate(const std::vector<TemplatePart>& parts,
+                    const std::map<std::string, std::string>& params, const nlohmann::json& fields,
+                    nlohmann::json* out, std::string* column, std::string* reason);
+
 // Not thread-safe (it owns a codec's use): one mapper per thread. `mapping`
 // and `codec` must outlive it.
 class RecordMapper {
