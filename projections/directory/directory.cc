@@ -162,6 +162,17 @@ Status Directory::PutPerson(const Person& person) {
   return impl_->Write(&batch, "person " + person.id);
 }
 
+Status Directory::PutPeople(const std::vector<Person>& people) {
+  for (const Person& p : people) EVIDENT_RETURN_IF_ERROR(CheckPerson(p));
+  std::lock_guard lock(impl_->write_mu_);
+  rocksdb::WriteBatch batch;
+  for (const Person& p : people) {
+    EVIDENT_RETURN_IF_ERROR(impl_->RefuseErased(p.id));
+    batch.Put(impl_->people(), p.id, EncodePerson(p));
+  }
+  return impl_->Write(&batch, std::to_string(people.size()) + " people");
+}
+
 StatusOr<std::optional<Person>> Directory::GetPerson(const std::string& id) {
   auto row = impl_->Get(impl_->people(), id);
   if (!row.ok()) return row.status();

@@ -95,6 +95,9 @@ class Directory {
   // empty id or name, or a field with a control character or over 256
   // bytes; FailedPrecondition for an erased id.
   Status PutPerson(const Person& person);
+  // Every person of `people` as PutPerson would, in one synced write: all
+  // of them, or (on any error, naming the first) none.
+  Status PutPeople(const std::vector<Person>& people);
   StatusOr<std::optional<Person>> GetPerson(const std::string& id);
   StatusOr<std::vector<Person>> ListPeople();  // by id
   StatusOr<bool> IsErased(const std::string& id);

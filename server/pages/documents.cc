@@ -2,6 +2,8 @@
 // the compliance view, and single entries with the proof the page checks in
 // the browser (static/check.js).
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -39,6 +41,21 @@ bool IsReportName(const std::string& name) {
     if (!std::isalnum(c) && c != '.' && c != '_' && c != '-') return false;
   }
   return true;
+}
+
+// "2025-26" for the label "2025–26": letters, digits and '-' only, for a
+// file name; the folder's name when the label has none of them.
+std::string DownloadName(const std::string& label, const std::string& folder) {
+  std::string out;
+  for (unsigned char c : label) {
+    if (std::isalnum(c)) {
+      out += static_cast<char>(c);
+    } else if (!out.empty() && out.back() != '-') {
+      out += '-';
+    }
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? folder : out;
 }
 
 struct ReportInfo {
@@ -125,7 +142,8 @@ Response Pages::Handlers::Report(const Request& request, const Viewer& viewer) {
   if (file == "report.pdf") {
     r.content_type = "application/pdf";
     r.headers.push_back({"Content-Disposition",
-                         "attachment; filename=\"board-report-" + name + ".pdf\""});
+                         "attachment; filename=\"board-report-" + DownloadName(info->label, name) +
+                             ".pdf\""});
   } else {
     // The report is one self-contained page: its own inline styles and
     // images, no script; shown in a frame of the report page.
@@ -144,35 +162,51 @@ Response Pages::Handlers::Compliance(const Viewer& viewer) {
   auto state = State();
   if (!state.ok()) return Error(503, state.status().message(), &viewer);
   const Snapshot& s = *state.value();
-  // One table per kind of row, its columns the rows' own fields.
-  std::map<std::string, Json> kinds;
-  for (const auto& row : s.compliance) {
-    kinds[row.row.value("row", "other")].push_back(row.row);
-  }
+  // One table per kind of row, every kind always (an empty one says so),
+  // its columns the rows' own fields; positions link to their entries.
+  static const std::vector<std::pair<std::string, std::string>> kKinds = {
+      {"time_and_effort_gap", "Federal salary without a timely time-and-effort certification"},
+      {"cost_without_invoice_or_po", "Costs without an invoice or purchase order"},
+      {"federal_funds_on_required_program", "Federal funds on required programmes"},
+      {"amendment", "Corrections and voids"},
+      {"events_left_out", "Events left out of the figures"},
+      {"log", "The checkpoint and its verification"}};
+  std::map<std::string, std::vector<const Json*>> kinds;
+  for (const auto& row : s.compliance) kinds[row.row.value("row", "other")].push_back(&row.row);
   Json sections = Json::array();
-  for (const auto& [kind, rows] : kinds) {
+  for (const auto& [kind, title] : kKinds) {
+    const std::vector<const Json*>& rows = kinds[kind];
     Json columns = Json::array(), lines = Json::array();
     std::vector<std::string> names;
-    for (const auto& [key, value] : rows[0].items()) {
-      if (key == "row") continue;
-      names.push_back(key);
-      columns.push_back(key);
+    if (!rows.empty()) {
+      for (const auto& [key, value] : rows[0]->items()) {
+        if (key == "row") continue;
+        names.push_back(key);
+        std::string heading = key;
+        std::replace(heading.begin(), heading.end(), '_', ' ');
+        heading[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(heading[0])));
+        columns.push_back(heading);
+      }
     }
-    for (const auto& row : rows) {
+    for (const Json* row : rows) {
       Json cells = Json::array();
       for (const auto& key : names) {
-        const Json& v = row.contains(key) ? row[key] : Json();
-        cells.push_back(v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump());
+        const Json& v = row->contains(key) ? (*row)[key] : Json();
+        const std::string text = v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
+        const bool position = key == "position" || key.ends_with("_position");
+        cells.push_back({{"text", text},
+                         {"href", position && v.is_number_unsigned() ? "/entries/" + text : ""}});
       }
       lines.push_back({{"cells", cells}});
     }
-    sections.push_back({{"kind", kind},
+    sections.push_back({{"title", title},
                         {"id", "kind-" + kind},
                         {"count", std::to_string(rows.size())},
+                        {"empty", rows.empty()},
                         {"columns", columns},
                         {"rows", lines}});
   }
-  Json c = {{"sections", sections}, {"none", sections.empty()}};
+  Json c = {{"sections", sections}};
   return Page(200, "compliance", c, "Compliance", &viewer, &s);
 }
 
@@ -213,14 +247,44 @@ Response Pages::Handlers::Entry(const Viewer& viewer, uint64_t position) {
     auto text = codec_->ToJson(AsView(entry.value()->event()));
     json = text.ok() ? Json::parse(text.value()).dump(2) : text.status().message();
   }
+  const Json event = Json::parse(json, nullptr, false);
+  const std::string type = event.is_object() ? event.value("event_type", "") : "";
+  const std::string key_id(AsView(entry.value()->signer_key_id()));
+  const auto key = ledger_->FindKey(key_id);
+  std::string signer = key ? key->principal_id + "'s key" : "a key the log does not know";
+  if (key && key->revoked_at) {
+    signer += " (revoked from entry " + std::to_string(*key->revoked_at) + " on)";
+  }
+  const auto names = People();
   Json c = {{"position", std::to_string(position)},
-            {"size", std::to_string(s.size)},
+            {"label", EventLabel(type)},
+            {"type", type},
+            {"date", event.is_object() ? event.value("occurred_at", "").substr(0, 10) : ""},
+            {"source", event.is_object() ? event.value("source_system", "") : ""},
             {"person", person},
+            {"person_name", person.empty() ? "" : NameOf(names, person)},
             {"person_href", person.empty() ? "" : "/people/" + PercentEncode(person)},
             {"event", json},
-            {"signer", HexEncode(AsView(entry.value()->signer_key_id()))},
+            {"signer", signer},
+            {"signer_key", HexEncode(key_id)},
             {"proof_url", "/proof/" + std::to_string(position)},
             {"leaf_hash", HexEncode(merkle::LeafHash(bytes.value()))}};
+  // What amended it, and what it amends.
+  Json amendments = Json::array();
+  if (auto it = s.amended_by.find(position); it != s.amended_by.end()) {
+    for (const AmendmentRef& a : it->second) {
+      amendments.push_back({{"href", "/entries/" + std::to_string(a.position)},
+                            {"position", std::to_string(a.position)},
+                            {"what", a.voided ? "Voided" : "Corrected"},
+                            {"reason", a.reason},
+                            {"outcome", a.outcome}});
+    }
+  }
+  c["amendments"] = amendments;
+  if (auto it = s.amends.find(position); it != s.amends.end()) {
+    c["amends"] = {{"href", "/entries/" + std::to_string(it->second)},
+                   {"position", std::to_string(it->second)}};
+  }
   Response r = Page(200, "entry", c, "Entry " + std::to_string(position), &viewer, &s);
   return r;
 }

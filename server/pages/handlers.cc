@@ -4,6 +4,7 @@
 #include "server/pages/handlers.h"
 
 #include "server/pages/form.h"
+#include "server/pages/words.h"
 
 namespace evident::server::pages {
 
@@ -38,12 +39,16 @@ const NavItem kNav[] = {
     {"/me", "My record", [](const Viewer& v) { return !v.account.person.empty(); }},
     {"/worklist", "Worklist",
      [](const Viewer& v) { return v.Is(Role::kOffice) || v.Is(Role::kSiteLeader); }},
+    {"/sites", "Sites",
+     [](const Viewer& v) { return v.Is(Role::kOffice) || v.Is(Role::kSiteLeader); }},
     {"/people", "People",
      [](const Viewer& v) { return v.Is(Role::kOffice) || v.Is(Role::kSiteLeader); }},
     {"/reports", "Board reports", [](const Viewer&) { return true; }},
     {"/compliance", "Compliance",
      [](const Viewer& v) { return v.Is(Role::kOffice) || v.Is(Role::kAuditor); }},
 };
+
+}  // namespace
 
 const char* RoleLabel(Role role) {
   switch (role) {
@@ -56,7 +61,11 @@ const char* RoleLabel(Role role) {
   return "";
 }
 
-}  // namespace
+
+std::string RoleLabelOf(const std::string& role_name) {
+  auto role = directory::ParseRole(role_name);
+  return role ? RoleLabel(*role) : role_name;
+}
 
 Pages::Handlers::Handlers(Ledger* ledger, directory::Directory* people, PagesOptions options,
                           std::unique_ptr<EventJsonCodec> codec)
@@ -136,9 +145,7 @@ void Pages::Handlers::RecordView(const Viewer& viewer, const std::string& subjec
                                  const std::string& page, bool allowed) {
   if (!viewer.account.person.empty() && viewer.account.person == subject) return;
   directory::Access access;
-  access.at = std::chrono::duration_cast<std::chrono::seconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
+  access.at = NowSeconds();
   // The viewer by person id where the account is a person's, so an erased
   // viewer's name is in no one's access log.
   access.viewer = viewer.account.person.empty() ? viewer.account.login : viewer.account.person;

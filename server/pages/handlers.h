@@ -63,6 +63,15 @@ class Pages::Handlers {
 
   // sign_in.cc
   Response SignInForm(const Request& request, const std::string& message, int status);
+  // The checks both forms sent before a session pass: their token must
+  // equal their cookie (else 403), and neither the sign-in name nor the
+  // client's address may be in a back-off (else `again` with 429 and
+  // Retry-After). Nothing when both hold.
+  using FormPage = Response (Handlers::*)(const Request&, const std::string&, int);
+  std::optional<Response> Screen(const Request& request, const Form& form,
+                                 const std::string& login, FormPage again);
+  // A failed attempt, for the back-off of both the name and the address.
+  void CountFailure(const std::string& login, const std::string& peer);
   Response SignInPost(const Request& request);
   Response SetupForm(const Request& request, const std::string& message, int status);
   Response SetupPost(const Request& request);
@@ -80,6 +89,7 @@ class Pages::Handlers {
   // lists.cc
   Response Home(const Viewer& viewer);
   Response PeopleList(const Request& request, const Viewer& viewer);
+  Response Sites(const Viewer& viewer);
   Response Site(const Viewer& viewer, const std::string& site);
   Response Program(const Viewer& viewer, const std::string& program);
   Response Worklist(const Request& request, const Viewer& viewer, bool csv);
@@ -100,9 +110,15 @@ class Pages::Handlers {
   LiveState live_;
   SessionTable sessions_;
   BackOff login_backoff_, address_backoff_;
+  std::mutex setup_mu_;
   std::mutex codec_mu_;
   std::unique_ptr<EventJsonCodec> codec_;
 };
+
+// "Staff member", "Site leader", "Professional-learning office", "Board
+// member", "Auditor"; RoleLabelOf takes a RoleName ("site-leader").
+const char* RoleLabel(directory::Role role);
+std::string RoleLabelOf(const std::string& role_name);
 
 // Cookie names. The __Host- prefix makes the browser refuse them unless
 // Secure, for this host only, and on path "/".

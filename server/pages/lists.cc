@@ -7,6 +7,7 @@
 #include "projections/report/format.h"
 #include "server/pages/form.h"
 #include "server/pages/handlers.h"
+#include "server/pages/words.h"
 
 namespace evident::server::pages {
 
@@ -14,16 +15,6 @@ namespace {
 
 using directory::Role;
 namespace report = projections::report;
-
-std::string HoursText(int64_t minutes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(minutes) / 60.0);
-  return buf;
-}
-
-std::string Day(int32_t day) {
-  return day == projections::kNoDay ? "" : projections::DateOf(day);
-}
 
 // A field a spreadsheet will not run: text that starts like a formula gets
 // a leading apostrophe (OWASP's CSV-injection advice). Names, titles and
@@ -104,6 +95,37 @@ Response Pages::Handlers::PeopleList(const Request& request, const Viewer& viewe
   return Page(200, "people", c, "People", &viewer, &s);
 }
 
+Response Pages::Handlers::Sites(const Viewer& viewer) {
+  if (!viewer.Is(Role::kOffice) && !viewer.Is(Role::kSiteLeader)) {
+    return Error(403, "Your role does not list sites.", &viewer);
+  }
+  auto state = State();
+  if (!state.ok()) return Error(503, state.status().message(), &viewer);
+  const Snapshot& s = *state.value();
+  const auto totals = Totals(s);
+  Json rows = Json::array();
+  for (const auto& [site, people] : s.site_people) {
+    if (!MaySeeSite(viewer, site)) continue;
+    int64_t invested = 0, minutes = 0;
+    int open = 0;
+    for (const std::string& person : people) {
+      auto t = totals.find(person);
+      if (t == totals.end()) continue;
+      invested += t->second.invested;
+      minutes += t->second.minutes;
+      open += t->second.open;
+    }
+    rows.push_back({{"href", "/sites/" + PercentEncode(site)},
+                    {"site", site},
+                    {"people", std::to_string(people.size())},
+                    {"hours", HoursText(minutes)},
+                    {"invested", report::Money(invested)},
+                    {"open", std::to_string(open)}});
+  }
+  Json c = {{"rows", rows}, {"none", rows.empty()}};
+  return Page(200, "sites", c, "Sites", &viewer, &s);
+}
+
 Response Pages::Handlers::Site(const Viewer& viewer, const std::string& site) {
   if (!MaySeeSite(viewer, site)) return Error(403, "You may not see this site's people.", &viewer);
   auto state = State();
@@ -164,7 +186,7 @@ Response Pages::Handlers::Program(const Viewer& viewer, const std::string& progr
                     {"standing", projections::rules::StandingName(pp.standing)},
                     {"level", pp.highest_level == 0 ? std::string("none")
                                                     : std::to_string(pp.highest_level)},
-                    {"due", Day(pp.due_day)}});
+                    {"due", IsoDay(pp.due_day)}});
   }
   Json c = {{"program", program},
             {"title", s.ProgramTitle(program)},
@@ -205,7 +227,7 @@ Response Pages::Handlers::Worklist(const Request& request, const Viewer& viewer,
       for (const std::string& field :
            {o->side, o->person, NameOf(names, o->person), s.SiteOf(o->person), o->program,
             o->program.empty() ? std::string() : s.ProgramTitle(o->program), o->kind, o->detail,
-            Day(o->day), Day(o->due_day), std::string(o->overdue ? "yes" : "no")}) {
+            IsoDay(o->day), IsoDay(o->due_day), std::string(o->overdue ? "yes" : "no")}) {
         out += report::CsvField(SheetSafe(field));
         out += ',';
       }
@@ -230,8 +252,8 @@ Response Pages::Handlers::Worklist(const Request& request, const Viewer& viewer,
                     {"program", o->program.empty() ? "" : s.ProgramTitle(o->program)},
                     {"kind", o->kind},
                     {"detail", o->detail},
-                    {"since", Day(o->day)},
-                    {"due", Day(o->due_day)},
+                    {"since", IsoDay(o->day)},
+                    {"due", IsoDay(o->due_day)},
                     {"overdue", o->overdue}});
   }
   Json sites = Json::array(), programs = Json::array();

@@ -1,5 +1,8 @@
 #include "server/pages/live_state.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "ledger/checkpoint.h"
 #include "ledger/coding.h"
 #include "ledger/entry.h"
@@ -29,6 +32,40 @@ const char* GuskeyLevelName(int level) {
     case 5: return "Student learning outcomes";
     default: return "Other";
   }
+}
+
+std::string EventLabel(const std::string& type) {
+  static const std::map<std::string, std::string> kLabels = {
+      {"PersonRegistered", "Registered by HR"},
+      {"AssignmentChanged", "Assignment"},
+      {"SiteRegistered", "Site registered"},
+      {"ProgramDefined", "Programme defined"},
+      {"SessionScheduled", "Session scheduled"},
+      {"BudgetAllocated", "Budget allocated"},
+      {"CostIncurred", "Cost"},
+      {"SubstituteCoverageRecorded", "Substitute cover"},
+      {"TimeAndEffortCertified", "Time-and-effort certification"},
+      {"ParticipantRegistered", "Enrolment"},
+      {"AttendanceRecorded", "Attendance"},
+      {"ParticipationCompleted", "Completion"},
+      {"ReactionSurveySubmitted", "Exit survey"},
+      {"LearningAssessed", "Learning assessment"},
+      {"OrganizationalSupportRecorded", "Support from the school"},
+      {"ObservationRecorded", "Classroom observation"},
+      {"CoachingCycleOpened", "Coaching cycle opened"},
+      {"CoachingSessionLogged", "Coaching session"},
+      {"CoachingCycleClosed", "Coaching cycle closed"},
+      {"GoalSet", "Goal set"},
+      {"GoalCompleted", "Goal reviewed"},
+      {"EvaluationRatingFinalized", "Summative evaluation rating"},
+      {"StudentOutcomeMeasured", "Student outcome"},
+      {"RecordCorrected", "Correction"},
+      {"RecordVoided", "Void"},
+      {"KeyRegistered", "Key registered"},
+      {"KeyRevoked", "Key revoked"},
+      {"AuditAttested", "Audit attestation"}};
+  auto it = kLabels.find(type);
+  return it == kLabels.end() ? type : it->second;
 }
 
 std::string Snapshot::ProgramTitle(const std::string& program) const {
@@ -105,6 +142,17 @@ StatusOr<std::shared_ptr<const Snapshot>> LiveState::Current() {
     if (!versions.items.empty()) snap->program_titles[program] = versions.items.back().title;
   }
   snap->person_events = person_events_;
+  for (const auto& [key, a] : state.amendment.rows()) {
+    if (a.empty() || a.amended_position < 0) continue;
+    const uint64_t position = std::strtoull(key.c_str(), nullptr, 10);  // PositionKey
+    const uint64_t target = static_cast<uint64_t>(a.amended_position);
+    snap->amended_by[target].push_back({position, a.voided, a.reason, a.outcome});
+    snap->amends[position] = target;
+  }
+  for (auto& [target, list] : snap->amended_by) {
+    std::sort(list.begin(), list.end(),
+              [](const AmendmentRef& x, const AmendmentRef& y) { return x.position < y.position; });
+  }
   const projections::LogContext log = projections::LogContextAt(ledger_, checkpoint->size);
   snap->compliance = projections::ComplianceView(state, snap->figures, log);
   snapshot_ = std::move(snap);

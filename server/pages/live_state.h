@@ -38,6 +38,17 @@ struct EventRef {
 int GuskeyLevelOf(const std::string& event_type);
 // "Participants' reactions" ... "Student learning outcomes" for 1-5.
 const char* GuskeyLevelName(int level);
+// An event type in plain words: "Exit survey" for ReactionSurveySubmitted;
+// the type itself for one it does not know.
+std::string EventLabel(const std::string& event_type);
+
+// A correction or void of an entry, as the entry's page names it.
+struct AmendmentRef {
+  uint64_t position = 0;  // of the correction or void
+  bool voided = false;
+  std::string reason;   // its reason code
+  std::string outcome;  // "applied", or why it was not
+};
 
 struct Snapshot {
   uint64_t size = 0;
@@ -50,6 +61,8 @@ struct Snapshot {
   std::map<std::string, std::vector<EventRef>> person_events;       // person -> log order
   std::map<std::string, std::vector<std::string>> site_people;      // site -> people
   std::vector<projections::ViewRow> compliance;                     // the compliance view
+  std::map<uint64_t, std::vector<AmendmentRef>> amended_by;  // entry -> its amendments
+  std::map<uint64_t, uint64_t> amends;                       // amendment -> the entry
 
   // The programme's title, else its id.
   std::string ProgramTitle(const std::string& program) const;

@@ -89,6 +89,9 @@ void Pages::Handlers::AddRoutes(http::Router* router) {
                    }
                    return CorrectPerson(v, rest, form);
                  }));
+  router->Exact("GET", "/sites", SignedIn([this](const Request&, const Viewer& v, const Form&) {
+                  return Sites(v);
+                }));
   router->Prefix("GET", "/sites/", SignedIn([this](const Request& r, const Viewer& v, const Form&) {
                    return Site(v, Tail(r, "/sites/"));
                  }));
@@ -125,6 +128,12 @@ void Pages::Handlers::AddRoutes(http::Router* router) {
                    if (!position) return http::TextResponse(404, "no such entry");
                    return Proof(v, *position);
                  }));
+  // Any other path: the pages' own 404, for a person who typed or followed
+  // a wrong address.
+  router->Prefix("GET", "/", [this](const Request& r) {
+    const std::optional<Viewer> viewer = FindViewer(r);
+    return Error(404, "There is no page at " + r.Path() + ".", viewer ? &*viewer : nullptr);
+  });
   router->Prefix("GET", "/static/", [](const Request& r) {
     Response response;
     if (!StaticFile(Tail(r, "/static/"), &response.body, &response.content_type)) {

@@ -8,6 +8,7 @@
 #include "projections/views.h"
 #include "server/pages/form.h"
 #include "server/pages/handlers.h"
+#include "server/pages/words.h"
 
 namespace evident::server::pages {
 
@@ -15,19 +16,6 @@ namespace {
 
 using directory::Role;
 namespace report = projections::report;
-
-std::string HoursText(int64_t minutes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(minutes) / 60.0);
-  return buf;
-}
-
-// docs/metrics.md: the dose marks of 14 and 49 hours.
-std::string Mark(int64_t minutes) {
-  if (minutes < 14 * 60) return "under 14 hours";
-  if (minutes < 49 * 60) return "14 to 49 hours";
-  return "49 hours or more";
-}
 
 std::string ComponentLabel(const std::string& component) {
   if (component == "programme_share") return "Share of the programme's costs";
@@ -39,24 +27,11 @@ std::string ComponentLabel(const std::string& component) {
   return component;
 }
 
-std::string Day(int32_t day) {
-  return day == projections::kNoDay ? "" : report::LongDate(projections::DateOf(day));
-}
-
-std::string When(int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
-
 Json EventLine(const EventRef& e, const Snapshot& s) {
   return {{"href", "/entries/" + std::to_string(e.position)},
           {"position", std::to_string(e.position)},
           {"date", e.date},
-          {"type", e.type},
+          {"type", EventLabel(e.type)},
           {"program", e.program.empty() ? "" : s.ProgramTitle(e.program)}};
 }
 
@@ -91,20 +66,24 @@ Response Pages::Handlers::Record(const Request& request, const Viewer& viewer,
     c["title"] = (*entry)->title;
   } else {
     c["name"] = person;
+    c["unnamed"] = true;
   }
+  // Programme pages are for the office and site leaders.
+  const bool link_programmes = viewer.Is(Role::kOffice) || viewer.Is(Role::kSiteLeader);
   const std::string site = s.SiteOf(person);
   c["site"] = site;
 
   // The district's side: every component, with its fund.
   Json investments = Json::array(), hours = Json::array(), programmes = Json::array();
-  int64_t invested = 0, minutes = 0;
+  int64_t minutes = 0;
+  std::map<int32_t, int64_t> by_year;  // fiscal year -> cents
   for (const auto& pp : s.figures.pairs) {
     if (pp.person != person) continue;
-    invested += pp.invested_cents;
     minutes += pp.minutes;
     const std::string title = s.ProgramTitle(pp.program);
-    const std::string href = "/programs/" + PercentEncode(pp.program);
+    const std::string href = link_programmes ? "/programs/" + PercentEncode(pp.program) : "";
     for (const auto& share : pp.costs) {
+      by_year[share.line.fiscal_year] += share.line.cents;
       investments.push_back(
           {{"program", title},
            {"component", ComponentLabel(share.component)},
@@ -117,7 +96,7 @@ Response Pages::Handlers::Record(const Request& request, const Viewer& viewer,
       hours.push_back({{"program", title},
                        {"href", href},
                        {"hours", HoursText(pp.minutes)},
-                       {"mark", Mark(pp.minutes)},
+                       {"mark", DoseMark(pp.minutes)},
                        {"reached_14", pp.minutes >= 14 * 60},
                        {"reached_49", pp.minutes >= 49 * 60}});
     }
@@ -129,14 +108,20 @@ Response Pages::Handlers::Record(const Request& request, const Viewer& viewer,
                           {"highest_level", pp.highest_level == 0
                                                 ? std::string("none yet")
                                                 : std::to_string(pp.highest_level)},
-                          {"due", Day(pp.due_day)}});
+                          {"due", LongDay(pp.due_day)}});
   }
   c["investments"] = investments;
   c["hours"] = hours;
   c["programmes"] = programmes;
-  c["total_invested"] = report::Money(invested);
+  Json years = Json::array();
+  for (const auto& [year, cents] : by_year) {
+    years.push_back({{"year", report::FiscalYearLabel(year)}, {"amount", report::Money(cents)}});
+  }
+  c["invested_by_year"] = years;
+  c["has_investments"] = !investments.empty();
+  c["has_hours"] = !hours.empty();
+  c["has_programmes"] = !programmes.empty();
   c["total_hours"] = HoursText(minutes);
-  c["total_mark"] = Mark(minutes);
 
   // What is owed, on each side, with dates.
   Json owed = Json::array();
@@ -146,8 +131,8 @@ Response Pages::Handlers::Record(const Request& request, const Viewer& viewer,
                     {"program", o.program.empty() ? "" : s.ProgramTitle(o.program)},
                     {"kind", o.kind},
                     {"detail", o.detail},
-                    {"since", Day(o.day)},
-                    {"due", Day(o.due_day)},
+                    {"since", LongDay(o.day)},
+                    {"due", LongDay(o.due_day)},
                     {"overdue", o.overdue}});
   }
   c["obligations"] = owed;
@@ -168,7 +153,11 @@ Response Pages::Handlers::Record(const Request& request, const Viewer& viewer,
                       {"items", items},
                       {"none", items.empty()}});
   }
-  for (auto it = refs.rbegin(); it != refs.rend(); ++it) events.push_back(EventLine(*it, s));
+  std::vector<const EventRef*> by_date;
+  for (const EventRef& e : refs) by_date.push_back(&e);
+  std::stable_sort(by_date.begin(), by_date.end(),
+                   [](const EventRef* a, const EventRef* b) { return a->date > b->date; });
+  for (const EventRef* e : by_date) events.push_back(EventLine(*e, s));
   c["levels"] = levels;
   c["events"] = events;
   c["event_count"] = std::to_string(refs.size());
@@ -180,9 +169,9 @@ Response Pages::Handlers::Record(const Request& request, const Viewer& viewer,
     auto names = People();
     if (records.ok()) {
       for (const auto& a : records.value()) {
-        access.push_back({{"when", When(a.at)},
+        access.push_back({{"when", WhenText(a.at)},
                           {"who", NameOf(names, a.viewer)},
-                          {"role", a.viewer_role},
+                          {"role", RoleLabelOf(a.viewer_role)},
                           {"page", a.page},
                           {"allowed", a.allowed}});
       }
@@ -206,9 +195,7 @@ Response Pages::Handlers::CorrectPerson(const Viewer& viewer, const std::string&
   p.name = field("name");
   p.email = field("email");
   p.title = field("title");
-  p.updated_at = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
+  p.updated_at = NowSeconds();
   Status s = people_->PutPerson(p);
   if (!s.ok()) return Error(400, "The entry was not changed: " + s.message(), &viewer);
   Log("directory entry of " + person + " corrected by the office");
@@ -224,12 +211,9 @@ Response Pages::Handlers::ErasePerson(const Viewer& viewer, const std::string& p
     return Error(400, "To erase, type the person's id (" + person + ") in the box to confirm.",
                  &viewer);
   }
-  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
   Status s = people_->Erase(person, viewer.account.person.empty() ? viewer.account.login
                                                                   : viewer.account.person,
-                            now);
+                            NowSeconds());
   if (!s.ok()) return Error(s.code() == Status::Code::kNotFound ? 404 : 503, s.message(), &viewer);
   Log("directory entry of " + person + " erased by the office");
   return Redirect("/people/" + PercentEncode(person));

@@ -10,6 +10,7 @@
 #include "server/pages/form.h"
 #include "server/pages/handlers.h"
 #include "server/pages/password.h"
+#include "server/pages/words.h"
 
 namespace evident::server::pages {
 
@@ -32,12 +33,6 @@ std::string SafeNext(const std::string& next) {
 
 std::string FormCookie(const std::string& token) {
   return std::string(kPreSessionCookie) + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict";
-}
-
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -73,30 +68,40 @@ Response Pages::Handlers::StartSession(const std::string& login, const std::stri
   return r;
 }
 
-Response Pages::Handlers::SignInPost(const Request& request) {
-  const Form form = ParseForm(request.body);
-  auto field = [&](const char* name) { return form.count(name) ? form.at(name) : std::string(); };
-  if (!SecretsEqual(field("form_token"),
-                    CookieValue(request.Header("cookie"), kPreSessionCookie))) {
-    Log("refused a sign-in form without its token");
+std::optional<Response> Pages::Handlers::Screen(const Request& request, const Form& form,
+                                                const std::string& login, FormPage again) {
+  auto token = form.find("form_token");
+  if (token == form.end() ||
+      !SecretsEqual(token->second, CookieValue(request.Header("cookie"), kPreSessionCookie))) {
+    Log("refused a form without its token (" + request.Path() + ")");
     return Error(403,
-                 "This sign-in form was refused: it did not carry its token. Open the sign-in "
-                 "page again and sign in from there.",
+                 "This form was refused: it did not carry its token. Open the page again and "
+                 "send it from there.",
                  nullptr);
   }
-  const std::string login = Lower(field("login"));
   const auto now = Clock::now();
   const int64_t wait = std::max(login_backoff_.WaitSeconds(login, now),
                                 address_backoff_.WaitSeconds(request.peer, now));
-  if (wait > 0) {
-    Log("sign-in refused during a back-off (" + std::to_string(wait) + " s left) from " +
-        request.peer);
-    Response r = SignInForm(request, "Too many failed sign-ins. Wait " + std::to_string(wait) +
-                                         " seconds, then try again.",
-                            429);
-    r.headers.push_back({"Retry-After", std::to_string(wait)});
-    return r;
-  }
+  if (wait == 0) return std::nullopt;
+  Log("refused during a back-off (" + std::to_string(wait) + " s left) from " + request.peer);
+  Response r = (this->*again)(
+      request, "Too many failed attempts. Wait " + std::to_string(wait) + " seconds, then try again.",
+      429);
+  r.headers.push_back({"Retry-After", std::to_string(wait)});
+  return r;
+}
+
+void Pages::Handlers::CountFailure(const std::string& login, const std::string& peer) {
+  const auto now = Clock::now();
+  login_backoff_.Failed(login, now);
+  address_backoff_.Failed(peer, now);
+}
+
+Response Pages::Handlers::SignInPost(const Request& request) {
+  const Form form = ParseForm(request.body);
+  auto field = [&](const char* name) { return form.count(name) ? form.at(name) : std::string(); };
+  const std::string login = Lower(field("login"));
+  if (auto refused = Screen(request, form, login, &Handlers::SignInForm)) return *refused;
   auto account = people_->GetAccount(login);
   bool good = false;
   if (account.ok() && account->has_value() && !(*account)->password_hash.empty()) {
@@ -105,8 +110,7 @@ Response Pages::Handlers::SignInPost(const Request& request) {
     SpendPasswordTime(field("password"));
   }
   if (!good) {
-    login_backoff_.Failed(login, now);
-    address_backoff_.Failed(request.peer, now);
+    CountFailure(login, request.peer);
     Log("failed sign-in from " + request.peer);
     return SignInForm(request,
                       "That sign-in name and password do not match an account. (A first "
@@ -122,33 +126,18 @@ Response Pages::Handlers::SignInPost(const Request& request) {
 Response Pages::Handlers::SetupPost(const Request& request) {
   const Form form = ParseForm(request.body);
   auto field = [&](const char* name) { return form.count(name) ? form.at(name) : std::string(); };
-  if (!SecretsEqual(field("form_token"),
-                    CookieValue(request.Header("cookie"), kPreSessionCookie))) {
-    Log("refused a password form without its token");
-    return Error(403,
-                 "This form was refused: it did not carry its token. Open the page again and "
-                 "send it from there.",
-                 nullptr);
-  }
   const std::string login = Lower(field("login"));
-  const auto now = Clock::now();
-  const int64_t wait = std::max(login_backoff_.WaitSeconds(login, now),
-                                address_backoff_.WaitSeconds(request.peer, now));
-  if (wait > 0) {
-    Response r = SetupForm(request, "Too many failed attempts. Wait " + std::to_string(wait) +
-                                        " seconds, then try again.",
-                           429);
-    r.headers.push_back({"Retry-After", std::to_string(wait)});
-    return r;
-  }
+  if (auto refused = Screen(request, form, login, &Handlers::SetupForm)) return *refused;
+  // One code, one use: from reading the account to storing the password,
+  // no other setup runs.
+  std::lock_guard<std::mutex> one_at_a_time(setup_mu_);
   auto account = people_->GetAccount(login);
   const bool code_good = account.ok() && account->has_value() &&
                          !(*account)->code_hash.empty() &&
                          (*account)->code_expires_at > NowSeconds() &&
                          SecretsEqual(directory::CodeHash(field("code")), (*account)->code_hash);
   if (!code_good) {
-    login_backoff_.Failed(login, now);
-    address_backoff_.Failed(request.peer, now);
+    CountFailure(login, request.peer);
     Log("a one-time code did not match, from " + request.peer);
     return SetupForm(request,
                      "That sign-in name and one-time code do not match, or the code has expired "

@@ -25,34 +25,16 @@ import sys
 import tempfile
 import time
 
-from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pages_fixture as fx  # noqa: E402
 
-failures = []
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def browser():
-    opts = Options()
-    opts.binary_location = "/usr/bin/chromium"
-    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-              "--hide-scrollbars", "--force-device-scale-factor=1", "--lang=en-US"):
-        opts.add_argument(a)
-    opts.set_capability("acceptInsecureCerts", True)  # the demo's self-signed certificate
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+check = fx.check
 
 
 class Reader:
@@ -63,7 +45,7 @@ class Reader:
         self.role = role
         self.base = f"https://127.0.0.1:{d.port}"
         self.axe = axe_source
-        self.driver = browser()
+        self.driver = fx.chromium(insecure_certs=True)
         self.driver.set_window_size(1280, 900)
 
     def quit(self):
@@ -201,8 +183,7 @@ def main():
         d.stop()
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failed" if failures else "all passed")
-    return 1 if failures else 0
+    return fx.exit_code()
 
 
 def run_checks(d, axe, shots, readers):
@@ -223,6 +204,7 @@ def run_checks(d, axe, shots, readers):
                         (f"/people/{staff['person']}", None, 200), ("/worklist", None, 200),
                         (f"/people/{office['person']}", None, 403), ("/compliance", None, 403)],
         "office": [("/worklist", "worklist", 200), ("/people", "people", 200),
+                   ("/sites", "sites", 200), ("/no-such-page", None, 404),
                    (f"/people/{staff['person']}", None, 200), ("/compliance", None, 200)],
         "board": [("/reports", "reports", 200), ("/reports/report/", "board-report", 200),
                   ("/me", None, 404), ("/worklist", None, 403), ("/compliance", None, 403),

@@ -24,13 +24,8 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pages_fixture as fx  # noqa: E402
 
-failures = []
 
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
+check = fx.check
 
 
 def files_holding(root, needles):
@@ -146,8 +141,7 @@ def main():
 
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failed" if failures else "all passed")
-    return 1 if failures else 0
+    return fx.exit_code()
 
 
 def first_entry_of(ev, ledger, person):

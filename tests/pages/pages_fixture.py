@@ -20,12 +20,49 @@ import urllib.parse
 
 PASSWORD = "a long test password 42"
 
+# Every check of a test script, in order; the failed ones here.
+failures = []
 
-def run(cmd, **kw):
+
+def check(cond, what):
+    """Prints one check's outcome and keeps the failures for the exit code."""
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def exit_code():
+    print(f"{len(failures)} failed" if failures else "all passed")
+    return 1 if failures else 0
+
+
+def run(*cmd, **kw):
+    """Runs a command (a list, or its parts) and returns its standard output;
+    RuntimeError with both outputs if it fails."""
+    if len(cmd) == 1 and isinstance(cmd[0], (list, tuple)):
+        cmd = cmd[0]
+    cmd = [str(c) for c in cmd]
     r = subprocess.run(cmd, capture_output=True, text=True, **kw)
     if r.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
     return r.stdout
+
+
+def chromium(chromedriver="/usr/bin/chromedriver", extra=(), insecure_certs=False, logs=False):
+    """Debian's headless Chromium under Selenium, at 1 device pixel per CSS pixel."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                 "--hide-scrollbars", "--force-device-scale-factor=1", "--lang=en-US", *extra):
+        options.add_argument(flag)
+    if insecure_certs:
+        options.set_capability("acceptInsecureCerts", True)  # the demo's self-signed certificate
+    if logs:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(chromedriver), options=options)
 
 
 class District:

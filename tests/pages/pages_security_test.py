@@ -27,13 +27,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pages_fixture as fx  # noqa: E402
 
-failures = []
 
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
+check = fx.check
 
 
 def main():
@@ -51,8 +46,7 @@ def main():
         d.stop()
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(failures)} failed" if failures else "all passed")
-    return 1 if failures else 0
+    return fx.exit_code()
 
 
 def run_checks(d):
@@ -100,13 +94,14 @@ def run_checks(d):
 
     # What each role reaches.
     reach = {
-        "staff": {"/me": 200, "/reports": 200, "/worklist": 403, "/people": 403,
+        "staff": {"/me": 200, "/reports": 200, "/worklist": 403, "/people": 403, "/sites": 403,
                   "/compliance": 403, f"/people/{leader['person']}": 403,
                   f"/people/{staff['person']}": 200},
         "site-leader": {"/me": 200, "/reports": 200, "/worklist": 200, "/people": 200,
                         "/compliance": 403, f"/people/{staff['person']}": 200,
                         f"/people/{office['person']}": 403},
         "office": {"/me": 200, "/worklist": 200, "/worklist.csv": 200, "/people": 200,
+                   "/sites": 200,
                    "/compliance": 200, f"/people/{staff['person']}": 200},
         "board": {"/reports": 200, "/me": 404, "/worklist": 403, "/people": 403,
                   "/compliance": 403, f"/people/{staff['person']}": 403, "/entries/0": 403},

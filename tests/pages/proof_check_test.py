@@ -29,8 +29,6 @@ import sys
 import tempfile
 import threading
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -45,20 +43,12 @@ MUTATIONS = {
     "skip-path": ("if (!computed || !equal(computed, root)) {", "if (false) {"),
 }
 
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pages_fixture as fx  # noqa: E402
 
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("FAIL: " + what, file=sys.stderr)
-
-
-def must(*args):
-    r = subprocess.run([str(a) for a in args], capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit("%s failed: %s" % (" ".join(str(a) for a in args), r.stderr))
-    return r.stdout
+failures = fx.failures
+check = fx.check
+must = fx.run
 
 
 def make_ledger(evident, gen_events, work, name, count, plus_in_key=False):
@@ -201,11 +191,7 @@ def main():
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = "http://127.0.0.1:%d/" % server.server_address[1]
 
-        options = webdriver.ChromeOptions()
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-            options.add_argument(flag)
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        driver = webdriver.Chrome(service=Service(args.chromedriver), options=options)
+        driver = fx.chromium(args.chromedriver, logs=True)
         try:
             for name, (_, expected, words) in cases.items():
                 result, message = load(driver, base + name + ".html")

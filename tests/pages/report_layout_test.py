@@ -27,23 +27,13 @@ import subprocess
 import sys
 import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pages_fixture as fx  # noqa: E402
 
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("FAIL: " + what, file=sys.stderr)
-
-
-def must(*args):
-    r = subprocess.run([str(a) for a in args], capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit("%s failed: %s" % (" ".join(str(a) for a in args), r.stderr))
-    return r.stdout
+failures = fx.failures
+check = fx.check
+must = fx.run
 
 
 def make_report(evident, sites, work):
@@ -156,11 +146,7 @@ def main():
         check("<script" not in html and "<link" not in html and 'src="' not in html,
               "report.html is not self-contained")
 
-        options = webdriver.ChromeOptions()
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--hide-scrollbars"):
-            options.add_argument(flag)
-        driver = webdriver.Chrome(service=Service(args.chromedriver), options=options)
+        driver = fx.chromium(args.chromedriver)
         try:
             driver.get("file://" + html_path)
             desktop = measure(driver, 1280, False)

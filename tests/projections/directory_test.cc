@@ -175,6 +175,20 @@ TEST_F(DirectoryTest, ErasedIdIsRefusedByPutPersonAndPutAccount) {
   EXPECT_EQ(erasures[0].by, "cli");
 }
 
+TEST_F(DirectoryTest, PutPeopleWritesAllOrNone) {
+  ASSERT_OK(dir_->PutPerson(MakePerson("e-3", "Riley Chen")));
+  ASSERT_OK(dir_->Erase("e-3", "cli", 1700000500));
+  const std::vector<Person> with_erased = {MakePerson("e-1", "Avery Moreno"),
+                                           MakePerson("e-3", "Riley Chen")};
+  EXPECT_EQ(dir_->PutPeople(with_erased).code(), Status::Code::kFailedPrecondition);
+  EXPECT_FALSE(Must(dir_->GetPerson("e-1")).has_value());  // none of them
+  const std::vector<Person> with_bad = {MakePerson("e-1", "Avery Moreno"), MakePerson("e-2", "")};
+  EXPECT_EQ(dir_->PutPeople(with_bad).code(), Status::Code::kInvalidArgument);
+  EXPECT_FALSE(Must(dir_->GetPerson("e-1")).has_value());
+  ASSERT_OK(dir_->PutPeople({MakePerson("e-1", "Avery Moreno"), MakePerson("e-2", "Jordan Okafor")}));
+  EXPECT_EQ(Must(dir_->ListPeople()).size(), 2u);
+}
+
 TEST_F(DirectoryTest, EraseRemovesThePersonsAccountsOnly) {
   ASSERT_OK(dir_->PutPerson(MakePerson("e-1", "Avery Moreno")));
   ASSERT_OK(dir_->PutAccount(StaffAccount("avery", "e-1")));

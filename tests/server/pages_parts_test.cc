@@ -6,6 +6,7 @@
 #include "server/pages/form.h"
 #include "server/pages/password.h"
 #include "server/pages/sessions.h"
+#include "server/pages/words.h"
 
 namespace evident::testing {
 namespace {
@@ -112,6 +113,19 @@ TEST(PagesPasswordTest, NewPasswordsFollowTheRules) {
   EXPECT_FALSE(CheckNewPassword("ada.lovelace@x", "ada.lovelace@x").ok());
   EXPECT_FALSE(CheckNewPassword(std::string(257, 'x'), "ada").ok());
   EXPECT_TRUE(CheckNewPassword("twelve chars", "ada").ok());
+}
+
+TEST(PagesWordsTest, HoursAgainstTheDoseMarksOfTheMetrics) {
+  // docs/metrics.md: under 14 hours, 14 to 49, 49 and over.
+  EXPECT_EQ(DoseMark(14 * 60 - 1), "under 14 hours");
+  EXPECT_EQ(DoseMark(14 * 60), "14 to 49 hours");
+  EXPECT_EQ(DoseMark(49 * 60 - 1), "14 to 49 hours");
+  EXPECT_EQ(DoseMark(49 * 60), "49 hours or more");
+  EXPECT_EQ(HoursText(15253), "254.2");
+  EXPECT_EQ(HoursText(0), "0.0");
+  EXPECT_EQ(IsoDay(0), "1970-01-01");
+  EXPECT_EQ(LongDay(20269), "June 30, 2025");
+  EXPECT_EQ(WhenText(1796677200), "2026-12-07 21:00 UTC");
 }
 
 }  // namespace

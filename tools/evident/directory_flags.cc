@@ -46,6 +46,7 @@ CheckedPeople CheckPeople(const import::DirectoryMapping& mapping,
 StatusOr<PeopleWritten> WritePeople(Directory* dir,
                                     const std::vector<projections::directory::Person>& people) {
   PeopleWritten n;
+  std::vector<projections::directory::Person> changed;
   for (const auto& p : people) {
     auto erased = dir->IsErased(p.id);
     if (!erased.ok()) return erased.status();
@@ -60,9 +61,10 @@ StatusOr<PeopleWritten> WritePeople(Directory* dir,
       ++n.unchanged;
       continue;
     }
-    EVIDENT_RETURN_IF_ERROR(dir->PutPerson(p));
+    changed.push_back(p);
     ++(old->has_value() ? n.updated : n.added);
   }
+  EVIDENT_RETURN_IF_ERROR(dir->PutPeople(changed));  // all of them, or none
   return n;
 }
 

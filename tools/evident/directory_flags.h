@@ -37,9 +37,9 @@ struct CheckedPeople {
 CheckedPeople CheckPeople(const import::DirectoryMapping& mapping,
                           const std::vector<import::SourceFile>& files, int64_t now);
 
-// Writes `people` into `dir`: new ones added, changed ones updated, the
-// same left alone, and erased ids skipped (an erasure is final: HR's export
-// does not bring a person back).
+// Writes `people` into `dir` in one write: new ones added, changed ones
+// updated, the same left alone, and erased ids skipped (an erasure is
+// final: HR's export does not bring a person back).
 struct PeopleWritten {
   size_t added = 0, updated = 0, unchanged = 0, skipped = 0;
 };
