@@ -210,22 +210,12 @@ Response Pages::Handlers::Compliance(const Viewer& viewer) {
   return Page(200, "compliance", c, "Compliance", &viewer, &s);
 }
 
-std::string Pages::Handlers::EntryPerson(uint64_t position) {
-  auto bytes = ledger_->ReadEntry(position);
-  if (!bytes.ok()) return "";
-  auto entry = ParseEntry(bytes.value());
-  if (!entry.ok()) return "";
-  auto event = ParseEvent(AsView(entry.value()->event()));
-  if (!event.ok()) return "";
-  const schema::Subject* subject = event.value()->subject();
-  return subject && subject->person_id() ? subject->person_id()->str() : "";
-}
-
 bool Pages::Handlers::MaySeeEntry(const Viewer& viewer, uint64_t position, const Snapshot& s) {
   if (viewer.Is(Role::kAuditor) || viewer.Is(Role::kOffice)) return true;
-  const std::string person = EntryPerson(position);
-  if (person.empty()) return viewer.Is(Role::kSiteLeader);
-  return MaySeePerson(viewer, person, s);
+  // An entry about no one (a cost, a budget, a site, a key) is the
+  // district's: the office's and the auditors'.
+  const std::string person = s.PersonOf(position);
+  return !person.empty() && MaySeePerson(viewer, person, s);
 }
 
 Response Pages::Handlers::Entry(const Viewer& viewer, uint64_t position) {
@@ -233,7 +223,7 @@ Response Pages::Handlers::Entry(const Viewer& viewer, uint64_t position) {
   if (!state.ok()) return Error(503, state.status().message(), &viewer);
   const Snapshot& s = *state.value();
   if (position >= s.size) return Error(404, "The log has no entry " + std::to_string(position) + " yet.", &viewer);
-  const std::string person = EntryPerson(position);
+  const std::string person = s.PersonOf(position);
   const bool allowed = MaySeeEntry(viewer, position, s);
   if (!person.empty()) RecordView(viewer, person, "/entries/" + std::to_string(position), allowed);
   if (!allowed) return Error(403, "You may not see this entry.", &viewer);
@@ -293,9 +283,12 @@ Response Pages::Handlers::Proof(const Viewer& viewer, uint64_t position) {
   auto state = State();
   if (!state.ok()) return Error(503, state.status().message(), &viewer);
   const Snapshot& s = *state.value();
-  if (position >= s.size || !MaySeeEntry(viewer, position, s)) {
-    return http::TextResponse(position >= s.size ? 404 : 403, "no proof for you here");
-  }
+  if (position >= s.size) return http::TextResponse(404, "the log has no such entry yet");
+  // A proof carries the entry's bytes: a view of the person's record.
+  const std::string person = s.PersonOf(position);
+  const bool allowed = MaySeeEntry(viewer, position, s);
+  if (!person.empty()) RecordView(viewer, person, "/proof/" + std::to_string(position), allowed);
+  if (!allowed) return http::TextResponse(403, "you may not see this entry's proof");
   auto bytes = ledger_->ReadEntry(position);
   auto proof = ledger_->InclusionProof(position, s.size);
   auto verifier = ledger_->CheckpointVerifier();

@@ -1,6 +1,8 @@
 #include "server/pages/form.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <cctype>
 
@@ -77,6 +79,14 @@ std::string CookieValue(std::string_view header, std::string_view name) {
     }
   }
   return "";
+}
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &size);
+  return std::string(reinterpret_cast<const char*>(out), size);
 }
 
 bool SecretsEqual(std::string_view a, std::string_view b) {

@@ -19,6 +19,9 @@ std::string PercentEncode(std::string_view text);
 // The value of cookie `name` in a Cookie header ("a=1; b=2"), or "".
 std::string CookieValue(std::string_view header, std::string_view name);
 
+// HMAC-SHA-256 of `data` under `key` (32 bytes).
+std::string HmacSha256(std::string_view key, std::string_view data);
+
 // Constant-time equality for secrets of the same length.
 bool SecretsEqual(std::string_view a, std::string_view b);
 

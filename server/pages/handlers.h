@@ -63,13 +63,18 @@ class Pages::Handlers {
 
   // sign_in.cc
   Response SignInForm(const Request& request, const std::string& message, int status);
-  // The checks both forms sent before a session pass: their token must
-  // equal their cookie (else 403), and neither the sign-in name nor the
+  // The checks both forms sent before a session pass: their token must be
+  // this server's and equal their cookie, and their Origin, when sent, this
+  // site (else 403), and neither the sign-in name nor the
   // client's address may be in a back-off (else `again` with 429 and
   // Retry-After). Nothing when both hold.
   using FormPage = Response (Handlers::*)(const Request&, const std::string&, int);
   std::optional<Response> Screen(const Request& request, const Form& form,
                                  const std::string& login, FormPage again);
+  // The token of a form sent before there is a session: a random nonce and
+  // its HMAC under form_key_, so only this server's tokens pass.
+  std::string NewFormToken();
+  bool FormTokenIsOurs(const std::string& token) const;
   // A failed attempt, for the back-off of both the name and the address.
   void CountFailure(const std::string& login, const std::string& peer);
   Response SignInPost(const Request& request);
@@ -100,8 +105,6 @@ class Pages::Handlers {
   Response Compliance(const Viewer& viewer);
   Response Entry(const Viewer& viewer, uint64_t position);
   Response Proof(const Viewer& viewer, uint64_t position);
-  // The person an entry is about, or "" (also for an entry that does not read).
-  std::string EntryPerson(uint64_t position);
   bool MaySeeEntry(const Viewer& viewer, uint64_t position, const Snapshot& s);
 
   Ledger* ledger_;
@@ -110,6 +113,7 @@ class Pages::Handlers {
   LiveState live_;
   SessionTable sessions_;
   BackOff login_backoff_, address_backoff_;
+  const std::string form_key_ = RandomToken();  // for the HMAC of form tokens
   std::mutex setup_mu_;
   std::mutex codec_mu_;
   std::unique_ptr<EventJsonCodec> codec_;

@@ -73,6 +73,11 @@ std::string Snapshot::ProgramTitle(const std::string& program) const {
   return it == program_titles.end() || it->second.empty() ? program : it->second;
 }
 
+std::string Snapshot::PersonOf(uint64_t position) const {
+  auto it = person_of.find(position);
+  return it == person_of.end() ? std::string() : it->second;
+}
+
 std::string Snapshot::SiteOf(const std::string& person) const {
   auto it = figures.people.find(person);
   return it == figures.people.end() ? std::string() : it->second.site;
@@ -84,14 +89,25 @@ void LiveState::IndexEvent(uint64_t position, std::string_view bytes) {
   auto event = ParseEvent(AsView(entry.value()->event()));
   if (!event.ok()) return;
   const schema::Subject* subject = event.value()->subject();
-  if (subject == nullptr || subject->person_id() == nullptr) return;
+  std::string person = subject && subject->person_id() ? subject->person_id()->str() : "";
+  if (person.empty()) {
+    // A correction or void names its person through the entry it amends
+    // (the projector, which has applied it, knows which).
+    const auto* amendment = projector_.state().amendment.Find(projections::PositionKey(position));
+    if (amendment != nullptr && amendment->amended_position >= 0) {
+      auto it = person_of_.find(static_cast<uint64_t>(amendment->amended_position));
+      if (it != person_of_.end()) person = it->second;
+    }
+  }
+  if (person.empty()) return;
+  person_of_[position] = person;
   EventRef ref;
   ref.position = position;
   ref.type = event.value()->event_type()->str();
   ref.date = event.value()->occurred_at()->str().substr(0, 10);
-  if (subject->program_id() != nullptr) ref.program = subject->program_id()->str();
-  if (subject->site_id() != nullptr) ref.site = subject->site_id()->str();
-  person_events_[subject->person_id()->str()].push_back(std::move(ref));
+  if (subject && subject->program_id()) ref.program = subject->program_id()->str();
+  if (subject && subject->site_id()) ref.site = subject->site_id()->str();
+  person_events_[person].push_back(std::move(ref));
 }
 
 Status LiveState::FoldTo(uint64_t size) {
@@ -142,6 +158,7 @@ StatusOr<std::shared_ptr<const Snapshot>> LiveState::Current() {
     if (!versions.items.empty()) snap->program_titles[program] = versions.items.back().title;
   }
   snap->person_events = person_events_;
+  snap->person_of = person_of_;
   for (const auto& [key, a] : state.amendment.rows()) {
     if (a.empty() || a.amended_position < 0) continue;
     const uint64_t position = std::strtoull(key.c_str(), nullptr, 10);  // PositionKey

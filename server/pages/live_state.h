@@ -63,7 +63,12 @@ struct Snapshot {
   std::vector<projections::ViewRow> compliance;                     // the compliance view
   std::map<uint64_t, std::vector<AmendmentRef>> amended_by;  // entry -> its amendments
   std::map<uint64_t, uint64_t> amends;                       // amendment -> the entry
+  // The person each entry is about: its subject's, or for a correction or
+  // void without one, the person of the entry it amends.
+  std::map<uint64_t, std::string> person_of;
 
+  // The person entry `position` is about, or "".
+  std::string PersonOf(uint64_t position) const;
   // The programme's title, else its id.
   std::string ProgramTitle(const std::string& program) const;
   // The person's site now, or "" (also for a person the log does not know).
@@ -91,6 +96,7 @@ class LiveState {
   projections::LedgerSource source_;
   projections::Projector projector_;
   std::map<std::string, std::vector<EventRef>> person_events_;
+  std::map<uint64_t, std::string> person_of_;
   std::chrono::milliseconds refresh_;
   std::chrono::steady_clock::time_point made_at_;
   std::shared_ptr<const Snapshot> snapshot_;

@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include <cctype>
+#include <string>
+
 
 namespace evident::server::pages {
 
@@ -17,7 +20,13 @@ bool SodiumReady() {
 Status CheckNewPassword(std::string_view password, std::string_view login) {
   if (password.size() < 12) return Status::InvalidArgument("a password needs at least 12 characters");
   if (password.size() > 256) return Status::InvalidArgument("a password may have at most 256 bytes");
-  if (password == login) return Status::InvalidArgument("a password must not be the sign-in name");
+  // Sign-in names are matched in lower case and without surrounding spaces:
+  // so is the password, for this rule.
+  std::string folded(password);
+  for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const size_t first = folded.find_first_not_of(' '), last = folded.find_last_not_of(' ');
+  folded = first == std::string::npos ? "" : folded.substr(first, last - first + 1);
+  if (folded == login) return Status::InvalidArgument("a password must not be the sign-in name");
   return Status::OK();
 }
 

@@ -42,6 +42,12 @@ Response Pages::Handlers::Record(const Request& request, const Viewer& viewer,
   auto state = State();
   if (!state.ok()) return Error(503, state.status().message(), &viewer);
   const Snapshot& s = *state.value();
+  // Only a person the log or the directory knows has a record: anything
+  // else is a 404, and is written to no access log and no log line.
+  auto entry = people_->GetPerson(person);
+  if (!s.KnowsPerson(person) && (!entry.ok() || !entry->has_value())) {
+    return Error(404, "There is no person " + person + " in the log.", &viewer);
+  }
   const bool allowed = MaySeePerson(viewer, person, s);
   RecordView(viewer, person, request.Path(), allowed);
   if (!allowed) {
@@ -50,11 +56,6 @@ Response Pages::Handlers::Record(const Request& request, const Viewer& viewer,
     return Error(403, "You may not see this person's record. The attempt has been recorded in "
                       "their access log.",
                  &viewer);
-  }
-  auto entry = people_->GetPerson(person);
-  const bool known = s.KnowsPerson(person);
-  if (!known && (!entry.ok() || !entry->has_value())) {
-    return Error(404, "The log has no person " + person + ".", &viewer);
   }
   const bool own = viewer.account.person == person;
   Json c;

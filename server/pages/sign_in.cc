@@ -6,6 +6,7 @@
 // cannot post them in a visitor's name. Failed attempts back off per
 // sign-in name and per client address (sessions.h).
 
+#include "ledger/coding.h"
 #include "projections/directory/codes.h"
 #include "server/pages/form.h"
 #include "server/pages/handlers.h"
@@ -23,10 +24,14 @@ std::string Lower(std::string s) {
   return s;
 }
 
-// Only a path on this site: "/x", never "//host" or "https://host".
+// Only a path on this site: "/x", never "//host", "/\\host", a control
+// character (browsers drop tabs and newlines from a URL, so "/\t/host" is
+// "//host") or a backslash anywhere.
 std::string SafeNext(const std::string& next) {
-  if (next.size() < 1 || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\'))) {
-    return "/";
+  if (next.empty() || next[0] != '/' || next.size() > 2048) return "/";
+  if (next.size() > 1 && next[1] == '/') return "/";
+  for (unsigned char c : next) {
+    if (c < 0x20 || c == 0x7f || c == '\\') return "/";
   }
   return next;
 }
@@ -37,10 +42,21 @@ std::string FormCookie(const std::string& token) {
 
 }  // namespace
 
+std::string Pages::Handlers::NewFormToken() {
+  const std::string nonce = RandomToken();
+  return nonce + "." + HexEncode(HmacSha256(form_key_, nonce));
+}
+
+bool Pages::Handlers::FormTokenIsOurs(const std::string& token) const {
+  const size_t dot = token.find('.');
+  if (dot == std::string::npos) return false;
+  return SecretsEqual(token.substr(dot + 1), HexEncode(HmacSha256(form_key_, token.substr(0, dot))));
+}
+
 Response Pages::Handlers::SignInForm(const Request& request, const std::string& message,
                                      int status) {
   const Form query = ParseForm(request.Query());
-  const std::string token = RandomToken();
+  const std::string token = NewFormToken();
   Json context = {{"form_token", token},
                   {"next", SafeNext(query.count("next") ? query.at("next") : "/")},
                   {"message", message}};
@@ -52,7 +68,7 @@ Response Pages::Handlers::SignInForm(const Request& request, const std::string& 
 
 Response Pages::Handlers::SetupForm(const Request& request, const std::string& message,
                                     int status) {
-  const std::string token = RandomToken();
+  const std::string token = NewFormToken();
   (void)request;
   Json context = {{"form_token", token}, {"message", message}};
   Response r = Page(status, "setup", context, "Set your password", nullptr, nullptr);
@@ -71,8 +87,10 @@ Response Pages::Handlers::StartSession(const std::string& login, const std::stri
 std::optional<Response> Pages::Handlers::Screen(const Request& request, const Form& form,
                                                 const std::string& login, FormPage again) {
   auto token = form.find("form_token");
-  if (token == form.end() ||
-      !SecretsEqual(token->second, CookieValue(request.Header("cookie"), kPreSessionCookie))) {
+  const std::string origin = request.Header("origin");
+  if (token == form.end() || !FormTokenIsOurs(token->second) ||
+      !SecretsEqual(token->second, CookieValue(request.Header("cookie"), kPreSessionCookie)) ||
+      (!origin.empty() && origin != "https://" + request.Header("host"))) {
     Log("refused a form without its token (" + request.Path() + ")");
     return Error(403,
                  "This form was refused: it did not carry its token. Open the page again and "

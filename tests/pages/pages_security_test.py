@@ -18,6 +18,7 @@ Run: pages_security_test.py --evident BIN [--work DIR]
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -99,9 +100,10 @@ def run_checks(d):
                   f"/people/{staff['person']}": 200},
         "site-leader": {"/me": 200, "/reports": 200, "/worklist": 200, "/people": 200,
                         "/compliance": 403, f"/people/{staff['person']}": 200,
-                        f"/people/{office['person']}": 403},
+                        f"/people/{office['person']}": 403, "/entries/0": 403,
+                        "/proof/0": 403},
         "office": {"/me": 200, "/worklist": 200, "/worklist.csv": 200, "/people": 200,
-                   "/sites": 200,
+                   "/sites": 200, "/entries/0": 200, "/people/e-99999999": 404,
                    "/compliance": 200, f"/people/{staff['person']}": 200},
         "board": {"/reports": 200, "/me": 404, "/worklist": 403, "/people": 403,
                   "/compliance": 403, f"/people/{staff['person']}": 403, "/entries/0": 403},
@@ -129,6 +131,50 @@ def run_checks(d):
     if other_entry is not None:
         check(s.get(f"/proof/{other_entry}") == 403, "a staff session cannot fetch another's proof")
         check(s.get(f"/entries/{other_entry}") == 403, "a staff session cannot open another's entry")
+
+    # A proof carries the entry: fetching one is a view of the person's record.
+    staff_entry = find_entry_of(visitors["office"], staff["person"])
+    check(visitors["auditor"].get(f"/proof/{staff_entry}") == 200, "the auditor fetches a proof")
+    s.get("/me")
+    check(f"/proof/{staff_entry}" in s.last_body,
+          "the proof fetched is in the person's access log")
+
+    # A correction or void is about the person of the entry it amends: a site
+    # leader sees those of their sites' people only.
+    o = visitors["office"]
+    o.get("/compliance")
+    section = o.last_body.split('id="kind-amendment"', 1)[-1].split("<h2", 1)[0]
+    amendments = sorted({int(n) for n in re.findall(r'href="/entries/(\d+)"', section)})
+    checked = 0
+    for position in amendments:
+        o.get(f"/entries/{position}")
+        m = re.search(r"\(<code>(e-\d+)</code>\)", o.last_body)
+        if not m or "<dt>Amends</dt>" not in o.last_body:
+            continue
+        person = m.group(1)
+        o.get(f"/people/{person}")
+        site = re.search(r"<dt>Site</dt><dd>([^<]*)</dd>", o.last_body)
+        mine = site is not None and site.group(1) in leader["sites"]
+        got = visitors["site-leader"].get(f"/entries/{position}")
+        check(got == (200 if mine else 403),
+              f"the site leader {'may' if mine else 'may not'} open amendment {position} "
+              f"of {person}'s entry: {got}")
+        checked += 1
+    check(checked > 0, f"amendments about people were found to check ({checked})")
+
+    # The forms sent before a session: only this server's tokens, from this site.
+    v = d.visitor()
+    v.get("/sign-in?next=%2F%09%2Fevil.example%2Fx")
+    check(v.hidden("next") == "/", f"a next with a control character becomes / ({v.hidden('next')!r})")
+    token = v.hidden("form_token")
+    check(v.post("/sign-in", {"form_token": token, "login": staff["login"], "password": "x"},
+                 headers={"Origin": "https://evil.example"}) == 403,
+          "a sign-in form from another origin is refused")
+    forged = d.visitor()
+    forged.cookies["__Host-evident_form"] = "attacker-chosen"
+    check(forged.post("/sign-in", {"form_token": "attacker-chosen", "login": staff["login"],
+                                   "password": fx.PASSWORD}) == 403,
+          "a form token the server did not make is refused, even with a matching cookie")
 
     # CSRF: the office's correction form.
     o = visitors["office"]
@@ -186,7 +232,6 @@ def s_name(d, account):
 
 
 def find_entry_of(visitor, person):
-    import re
     visitor.get(f"/people/{person}")
     m = re.search(r'href="/entries/(\d+)"', visitor.last_body)
     return int(m.group(1)) if m else None

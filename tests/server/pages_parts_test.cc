@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ledger/coding.h"
 #include "server/pages/form.h"
 #include "server/pages/password.h"
 #include "server/pages/sessions.h"
@@ -23,6 +24,9 @@ TEST(PagesFormTest, DecodesFormsAsBrowsersEncodeThem) {
   EXPECT_EQ(PercentDecode("100%"), "100%");  // a lone '%' stays as it is
   EXPECT_EQ(PercentDecode("%zz%4"), "%zz%4");
   EXPECT_EQ(PercentEncode("e-1 /x?&"), "e-1%20%2Fx%3F%26");
+  // RFC 4231, test case 2.
+  EXPECT_EQ(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST(PagesFormTest, FindsOneCookieAmongMany) {
@@ -113,6 +117,8 @@ TEST(PagesPasswordTest, NewPasswordsFollowTheRules) {
   EXPECT_FALSE(CheckNewPassword("ada.lovelace@x", "ada.lovelace@x").ok());
   EXPECT_FALSE(CheckNewPassword(std::string(257, 'x'), "ada").ok());
   EXPECT_TRUE(CheckNewPassword("twelve chars", "ada").ok());
+  // Sign-in names match in lower case without surrounding spaces: so does this rule.
+  EXPECT_FALSE(CheckNewPassword(" ADA.Lovelace@X.example ", "ada.lovelace@x.example").ok());
 }
 
 TEST(PagesWordsTest, HoursAgainstTheDoseMarksOfTheMetrics) {

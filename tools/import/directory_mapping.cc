@@ -110,7 +110,9 @@ StatusOr<DirectoryMapping> ParseDirectoryMapping(std::string_view text) {
       {"name", &m.person_name},
       {"email", &m.email},
       {"title", &m.title}};
-  for (const auto& [key, value] : fields.items()) {
+  for (const auto& item : fields.items()) {
+    const std::string& key = item.key();
+    const Json& value = item.value();
     auto it =
         std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return t.first == key; });
     if (it == targets.end()) {
