@@ -245,14 +245,13 @@ Response Pages::Handlers::Entry(const Viewer& viewer, uint64_t position) {
   if (key && key->revoked_at) {
     signer += " (revoked from entry " + std::to_string(*key->revoked_at) + " on)";
   }
-  const auto names = People();
   Json c = {{"position", std::to_string(position)},
             {"label", EventLabel(type)},
             {"type", type},
             {"date", event.is_object() ? event.value("occurred_at", "").substr(0, 10) : ""},
             {"source", event.is_object() ? event.value("source_system", "") : ""},
             {"person", person},
-            {"person_name", person.empty() ? "" : NameOf(names, person)},
+            {"person_name", person.empty() ? "" : NameOf(person)},
             {"person_href", person.empty() ? "" : "/people/" + PercentEncode(person)},
             {"event", json},
             {"signer", signer},

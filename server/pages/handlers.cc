@@ -141,6 +141,11 @@ std::string Pages::Handlers::NameOf(const std::map<std::string, directory::Perso
   return it == people.end() ? id : it->second.name;
 }
 
+std::string Pages::Handlers::NameOf(const std::string& id) {
+  auto person = people_->GetPerson(id);
+  return person.ok() && person->has_value() ? (*person)->name : id;
+}
+
 void Pages::Handlers::RecordView(const Viewer& viewer, const std::string& subject,
                                  const std::string& page, bool allowed) {
   if (!viewer.account.person.empty() && viewer.account.person == subject) return;
@@ -180,10 +185,9 @@ Response Pages::Handlers::Page(int status, const std::string& name, const Json& 
   Json layout;
   layout["title"] = title;
   if (viewer != nullptr) {
-    auto people = People();
     Json who;
     who["name"] = viewer->account.person.empty() ? viewer->account.login
-                                                 : NameOf(people, viewer->account.person);
+                                                 : NameOf(viewer->account.person);
     who["role"] = RoleLabel(viewer->account.role);
     who["csrf"] = viewer->session.csrf;
     layout["viewer"] = who;

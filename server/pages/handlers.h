@@ -51,6 +51,8 @@ class Pages::Handlers {
   // Names for display: the directory's, or the id itself for a person the
   // directory does not hold (never imported, or erased).
   std::map<std::string, directory::Person> People();
+  // One person's name, read alone (for a page naming one or two people).
+  std::string NameOf(const std::string& id);
   static std::string NameOf(const std::map<std::string, directory::Person>& people,
                             const std::string& id);
   void Log(const std::string& line);
