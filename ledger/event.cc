@@ -6,12 +6,42 @@
 namespace evident {
 namespace {
 
+constexpr size_t kMaxRationaleBytes = 500;
+
 Status CheckLength(const flatbuffers::Vector<uint8_t>* bytes, size_t want, const char* what) {
   if (bytes != nullptr && bytes->size() != want) {
     return Status::InvalidArgument(std::string(what) + " must be " + std::to_string(want) +
                                    " bytes, got " + std::to_string(bytes->size()));
   }
   return Status::OK();
+}
+
+// A decision names what was decided, on which report, in a few plain words.
+Status CheckReview(const schema::ProgramReviewed* body) {
+  if (body->decision() == schema::ReviewDecision::Unspecified) {
+    return Status::InvalidArgument(
+        "ProgramReviewed.decision must be Continue, Revise, Expand, Reduce or Stop");
+  }
+  const size_t rationale = body->rationale()->size();
+  if (rationale == 0 || rationale > kMaxRationaleBytes) {
+    return Status::InvalidArgument("ProgramReviewed.rationale must hold 1 to " +
+                                   std::to_string(kMaxRationaleBytes) + " bytes, got " +
+                                   std::to_string(rationale));
+  }
+  if (body->report_tree_size() == 0) {
+    return Status::InvalidArgument(
+        "ProgramReviewed.report_tree_size must be the size of the report's checkpoint (1 or "
+        "more)");
+  }
+  if (body->measures_reviewed() != nullptr) {
+    for (const auto* m : *body->measures_reviewed()) {
+      if (m->size() == 0 || m->size() > 64) {
+        return Status::InvalidArgument(
+            "each of ProgramReviewed.measures_reviewed is a measure's key of 1 to 64 bytes");
+      }
+    }
+  }
+  return CheckLength(body->report_root_hash(), kSha256Size, "report_root_hash");
 }
 
 // What the FlatBuffers verifier cannot know: byte-field lengths, and which
@@ -28,6 +58,8 @@ Status CheckBody(const schema::Event* event) {
       EVIDENT_RETURN_IF_ERROR(CheckLength(body->root_hash(), kSha256Size, "root_hash"));
       return CheckLength(body->findings_sha256(), kSha256Size, "findings_sha256");
     }
+    case schema::Body::ProgramReviewed:
+      return CheckReview(event->body_as_ProgramReviewed());
     case schema::Body::RecordCorrected:
       switch (event->body_as_RecordCorrected()->body_type()) {
         case schema::Body::NONE:

@@ -149,7 +149,23 @@ struct Rating {
   int32_t school_year = 0;
   int32_t level = 0;  // schema::RatingLevel, 1..5
   int32_t day = 0;
-  EVIDENT_VISIT(pos, school_year, level, day)
+  std::string instrument;  // performance_evaluation_title
+  EVIDENT_VISIT(pos, school_year, level, day, instrument)
+};
+
+// The office's decision about a programme after reviewing a fiscal year.
+struct Decision {
+  uint64_t pos = 0;
+  int32_t fiscal_year = 0;  // the year reviewed
+  int32_t decision = 0;     // schema::ReviewDecision
+  int32_t day = 0;          // decided_date
+  std::string rationale;
+  std::vector<std::string> measures;
+  std::string report_origin;
+  uint64_t report_size = 0;
+  std::string report_root;  // 32 bytes
+  EVIDENT_VISIT(pos, fiscal_year, decision, day, rationale, measures, report_origin, report_size,
+                report_root)
 };
 
 struct Outcome {

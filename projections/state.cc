@@ -98,7 +98,8 @@ FactState::FactState()
               &pool,         &direct,     &coaching, &attendance,    &completion,
               &reaction,     &learning,   &support,  &observation,   &goal,
               &goal_done,    &rating,     &outcome,  &certification, &salary,
-              &undocumented, &amendment,  &amended,  &principal,     &counter} {}
+              &undocumented, &amendment,  &amended,  &principal,     &counter,
+              &decision} {}
 
 TableBase* FactState::FindTable(std::string_view name) const {
   for (TableBase* t : tables_) {
@@ -359,8 +360,26 @@ void FactState::ApplyOutcomes(const Fact& f, int sign) {
       PutOrErase(rating.Mutable(f.person()),
                  Rating{f.position, f.school_year().value_or(0),
                         static_cast<int32_t>(b->performance_evaluation_rating_level()),
-                        DayOf(b->actual_date())},
+                        DayOf(b->actual_date()), Str(b->performance_evaluation_title())},
                  sign);
+      break;
+    }
+    case Body::ProgramReviewed: {
+      auto* b = f.As<schema::ProgramReviewed>();
+      Decision d{f.position,
+                 f.fiscal_year().value_or(0),
+                 static_cast<int32_t>(b->decision()),
+                 DayOf(b->decided_date()),
+                 Str(b->rationale()),
+                 {},
+                 Str(b->report_origin()),
+                 b->report_tree_size(),
+                 std::string(reinterpret_cast<const char*>(b->report_root_hash()->data()),
+                             b->report_root_hash()->size())};
+      if (b->measures_reviewed() != nullptr) {
+        for (auto* m : *b->measures_reviewed()) d.measures.push_back(m->str());
+      }
+      PutOrErase(decision.Mutable(f.program()), std::move(d), sign);
       break;
     }
     case Body::StudentOutcomeMeasured: {

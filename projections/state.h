@@ -61,6 +61,8 @@ class FactState {
   Table<PositionList<GoalDone>> goal_done{"goal_done"};         // person
   Table<PositionList<Rating>> rating{"rating"};                 // person
   Table<PositionList<Outcome>> outcome{"outcome"};  // person ("" if not attributable) (L5)
+  // Improvement.
+  Table<PositionList<Decision>> decision{"decision"};  // program
   // Compliance.
   Table<PositionList<Certification>> certification{"certification"};  // person
   Table<PositionList<Charge>> salary{"salary"};  // person: salary-type charges to the person

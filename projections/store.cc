@@ -1,6 +1,6 @@
 // The projection store's keys (docs/format.md, "Projection store"):
 //
-//   meta/format                 "evident-projections/3"
+//   meta/format                 "evident-projections/4"
 //   meta/live                   the live generation, decimal
 //   g<gen>/m/<name>             position, last_day (decimal), state_digest, root (hex)
 //   g<gen>/s/<table>\0<key>     a state row (projections/codec.h)
@@ -26,7 +26,7 @@
 namespace evident::projections {
 namespace {
 
-constexpr char kFormat[] = "evident-projections/3";
+constexpr char kFormat[] = "evident-projections/4";
 
 std::string Gen(uint64_t generation) {
   char buf[24];
@@ -60,7 +60,8 @@ StatusOr<int64_t> ParseStored(const std::string& text, const std::string& what) 
 
 // The formats before kFormat, which an update replaces.
 bool IsOlderFormat(const std::string& format) {
-  return format == "evident-projections/1" || format == "evident-projections/2";
+  return format == "evident-projections/1" || format == "evident-projections/2" ||
+         format == "evident-projections/3";
 }
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {

@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "ledger/note.h"
 #include "projections/report/board_data.h"
@@ -119,6 +121,9 @@ Json Headline(const YearData& d) {
   return out;
 }
 
+// How many years before the report's the comparison reaches back.
+constexpr int32_t kEarlierYears = 4;
+
 std::string OriginOf(const std::string& note) { return note.substr(0, note.find('\n')); }
 
 Json VerificationSection(const Json& summary) {
@@ -169,20 +174,19 @@ Json VerificationSection(const Json& summary) {
                  Json::array());
 }
 
-}  // namespace
-
-Json BuildBoardSummary(const FactState& state, const Figures& f, const LogContext& log,
-                       int32_t fiscal_year) {
-  YearData d(state, f, fiscal_year);
-  const std::string as_of = DateOf(f.as_of_day);
+// The year's own summary: everything but the comparison with earlier years,
+// the summary section and how to check it. `d.rows_suppressed` counts what
+// its tables hid.
+Json YearSummary(YearData& d, const LogContext& log) {
+  const std::string as_of = DateOf(d.f.as_of_day);
   const std::string origin = OriginOf(log.checkpoint);
-  const std::string fy = std::to_string(fiscal_year);
+  const std::string fy = std::to_string(d.fy);
   Json summary{
       {"report", "Professional learning accountability report"},
       {"format", kSummaryFormat},
       {"district", origin},
-      {"fiscal_year", fiscal_year},
-      {"fiscal_year_label", FiscalYearLabel(fiscal_year)},
+      {"fiscal_year", d.fy},
+      {"fiscal_year_label", FiscalYearLabel(d.fy)},
       {"as_of_date", as_of},
       {"log",
        {{"origin", origin},
@@ -204,15 +208,43 @@ Json BuildBoardSummary(const FactState& state, const Figures& f, const LogContex
   sections.push_back(ProgrammesSection(d, &tables));
   sections.push_back(EquitySection(d, &tables));
   sections.push_back(ObligationsSection(d, &tables));
+  summary["privacy"] = Json();  // written once the comparison's tables are in
+  summary["headline"] = Headline(d);
+  summary["tables"] = std::move(tables);
+  summary["sections"] = std::move(sections);
+  return summary;
+}
+
+}  // namespace
+
+Json BuildBoardSummary(const FactState& state, const Figures& f, const LogContext& log,
+                       int32_t fiscal_year) {
+  YearData d(state, f, fiscal_year);
+  Json summary = YearSummary(d, log);
+  // The years before this one that the log holds, up to four, each as its
+  // own report gives it (docs/metrics.md, "Since last year").
+  std::set<int32_t> with_records;
+  for (const PersonProgram& p : f.pairs) {
+    for (int32_t y : YearsOf(p)) with_records.insert(y);
+  }
+  std::map<int32_t, Json> earlier;
+  for (int32_t y = fiscal_year - kEarlierYears; y < fiscal_year; ++y) {
+    if (!with_records.count(y)) continue;
+    YearData that(state, f, y);
+    earlier.emplace(y, YearSummary(that, log));
+  }
+  Json& tables = summary["tables"];
+  Json& sections = summary["sections"];
+  sections.push_back(
+      SinceLastYearSection(state, fiscal_year, summary, earlier, &tables, &d.rows_suppressed));
+  sections.push_back(
+      DecisionsSection(state, fiscal_year, summary, earlier, &tables, &d.rows_suppressed));
   summary["privacy"] = {{"minimum_people", kMinimumPeople},
                         {"rows_suppressed", d.rows_suppressed},
                         {"statement", PrivacyStatement(d.rows_suppressed)}};
-  summary["headline"] = Headline(d);
-  summary["tables"] = std::move(tables);
   sections[0] =
       Section("summary", "Summary", SummaryParagraphs(summary), Json::array(), Json::array());
-  summary["sections"] = std::move(sections);
-  summary["sections"].push_back(VerificationSection(summary));
+  sections.push_back(VerificationSection(summary));
   return summary;
 }
 

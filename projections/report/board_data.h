@@ -52,6 +52,25 @@ Json ProgrammesSection(YearData& d, Json* tables);
 Json EquitySection(YearData& d, Json* tables);
 Json ObligationsSection(YearData& d, Json* tables);
 
+// Since last year, and the decisions on the record (board_years.cc). `own`
+// is this year's summary so far; `earlier` the summaries of the years before
+// it that have records (up to four), each as that year's own report.
+Json SinceLastYearSection(const FactState& state, int32_t fy, const Json& own,
+                          const std::map<int32_t, Json>& earlier, Json* tables,
+                          int64_t* rows_suppressed);
+Json DecisionsSection(const FactState& state, int32_t fy, const Json& own,
+                      const std::map<int32_t, Json>& earlier, Json* tables,
+                      int64_t* rows_suppressed);
+
+// The equity tables' name of a quartile ("Q1" .. "Q4", "unknown").
+std::string QuartileLabel(const std::string& q);
+
+// A programme's title, else its id.
+std::string ProgramTitle(const FactState& state, const std::string& program);
+
+// A JSON number as an integer; 0 for null.
+inline int64_t Int(const Json& v) { return v.is_number() ? v.get<int64_t>() : 0; }
+
 // Null when `people` is too few to publish (1 to 9), else `value`.
 inline Json Publishable(Json value, int64_t people) {
   return TooFew(people) ? Json() : std::move(value);

@@ -7,16 +7,11 @@
 #include "projections/report/words.h"
 
 namespace evident::projections::report {
-namespace {
-
-int64_t Int(const Json& v) { return v.is_number() ? v.get<int64_t>() : 0; }
 
 std::string ProgramTitle(const FactState& state, const std::string& program) {
   const ProgramVersion* v = ProgramOf(state, program);
   return v == nullptr || v->title.empty() ? program : v->title;
 }
-
-}  // namespace
 
 Json EvidenceSection(YearData& d, Json* tables) {
   static const char* const kLevels[] = {
@@ -130,10 +125,13 @@ void ProgrammeColumns(TableBuilder* t) {
       .Column("without_level4_cents", "Spending without level-4 evidence", Kind::kCents, true);
 }
 
-void ProgrammeRow(const std::string& name, const Cell& cell, TableBuilder* t) {
+// `program` is the programme's id ("" for a row of several programmes).
+void ProgrammeRow(const std::string& program, const std::string& name, const Cell& cell,
+                  TableBuilder* t) {
   const Json c = cell.Render(0, 0);
   const int64_t changed = Int(c["people_with_demonstrated_change"]);
   t->Row(Json{{"programme", name},
+              {"program_id", program.empty() ? Json() : Json(program)},
               {"participants", c["participants"]},
               {"spend_cents", c["spend_cents"]},
               {"hours", c["hours"]},
@@ -164,9 +162,9 @@ Json ProgrammesSection(YearData& d, Json* tables) {
   for (size_t i = 0; i < order.size(); ++i) {
     const std::string& program = order[i].second;
     const std::string title = ProgramTitle(d.state, program);
-    ProgrammeRow(title, d.programs[program], &all);
+    ProgrammeRow(program, title, d.programs[program], &all);
     if (i < kProgrammesShown) {
-      ProgrammeRow(title, d.programs[program], &shown);
+      ProgrammeRow(program, title, d.programs[program], &shown);
     } else {
       rest.insert(program);
     }
@@ -178,7 +176,7 @@ Json ProgrammesSection(YearData& d, Json* tables) {
         others.AddPair(p, d.fy, AllSixFlags(d.state, p.program));
       }
     }
-    ProgrammeRow("The other " + Count(int64_t(rest.size())) + " programmes", others, &shown);
+    ProgrammeRow("", "The other " + Count(int64_t(rest.size())) + " programmes", others, &shown);
     shown.Note("Every programme is listed in programmes_all.csv.");
   }
   const char* kMeaning =

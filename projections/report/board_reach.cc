@@ -9,8 +9,6 @@
 namespace evident::projections::report {
 namespace {
 
-int64_t Int(const Json& v) { return v.is_number() ? v.get<int64_t>() : 0; }
-
 // obj[key], or null when obj is not an object or has no such key.
 Json At(const Json& obj, const char* key) {
   return obj.is_object() && obj.contains(key) ? obj[key] : Json();
@@ -190,18 +188,19 @@ Json ParticipationSection(YearData& d, Json* tables) {
                  std::move(ids));
 }
 
+std::string QuartileLabel(const std::string& q) {
+  if (q == "Q1") return "Q1 (least need)";
+  if (q == "Q4") return "Q4 (greatest need)";
+  if (q == "unknown") return "Site not recorded";
+  return q;
+}
+
 Json EquitySection(YearData& d, Json* tables) {
   static const std::pair<const char*, const char*> kMeasures[] = {
       {"students_in_poverty", "Students in poverty"},
       {"english_learners", "English learners"},
       {"foster_youth", "Foster youth"},
       {"students_with_disabilities", "Students with disabilities"}};
-  auto quartile_label = [](const std::string& q) {
-    if (q == "Q1") return std::string("Q1 (least need)");
-    if (q == "Q4") return std::string("Q4 (greatest need)");
-    if (q == "unknown") return std::string("Site not recorded");
-    return q;
-  };
   TableBuilder poverty("equity_poverty",
                        "Sites in four groups by their share of students in poverty");
   poverty.Column("quartile", "Quartile", Kind::kText)
@@ -216,14 +215,14 @@ Json EquitySection(YearData& d, Json* tables) {
                         "Spending per teacher by quartile of each measure of need");
   measures.Column("measure", "Measure of need", Kind::kText);
   for (const char* q : {"Q1", "Q2", "Q3", "Q4"}) {
-    measures.Column(q, quartile_label(q), Kind::kCents);
+    measures.Column(q, QuartileLabel(q), Kind::kCents);
   }
   std::map<std::string, Json> spend_per_teacher;
   for (const Json& r : d.equity) {
     const std::string attribute = r["attribute"], q = r["quartile"];
     if (q != "unknown") spend_per_teacher[attribute][q] = r["spend_per_teacher_cents"];
     if (attribute != "students_in_poverty") continue;
-    poverty.Row(Json{{"quartile", quartile_label(q)},
+    poverty.Row(Json{{"quartile", QuartileLabel(q)},
                      {"sites", r["sites"]},
                      {"staff", r["staff"]},
                      {"participants", r["participants"]},

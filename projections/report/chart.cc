@@ -1,6 +1,7 @@
 #include "projections/report/chart.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "projections/report/table.h"
@@ -66,8 +67,107 @@ double DrawBarChart(const Json& chart, const Json& table, Canvas* canvas, double
   return height;
 }
 
+namespace {
+
+constexpr double kPanelGap = 16, kPanelTitle = 14, kPanelBars = 64, kPanelFoot = 14,
+                 kPanelHeight = kPanelTitle + 12 + kPanelBars + kPanelFoot;
+constexpr double kPanelMinWidth = 190;
+
+bool IsMultiples(const Json& chart) { return chart.value("type", "") == "multiples"; }
+
+int PanelsAcross(double width) {
+  return std::max(1, int((width + kPanelGap) / (kPanelMinWidth + kPanelGap)));
+}
+
+// The column of a panel's value: its key, and the kind it is written in.
+Json PanelColumn(const Json& chart, const Json& row, const Json& key) {
+  std::string kind = chart.value("kind", "text");
+  if (kind == "by_row") kind = row.value("kind", "text");
+  return Json{{"key", key}, {"kind", kind}};
+}
+
+// The label text of a panel, cut to fit its width.
+std::string Fitted(Canvas* canvas, const std::string& text, double size, double room) {
+  if (canvas->TextWidth(text, size, true) <= room) return text;
+  std::string cut = text;
+  while (!cut.empty() && canvas->TextWidth(cut + "\u2026", size, true) > room) {
+    // Drop one whole UTF-8 character: its continuation bytes, then its lead.
+    unsigned char dropped;
+    do {
+      dropped = static_cast<unsigned char>(cut.back());
+      cut.pop_back();
+    } while (!cut.empty() && (dropped & 0xc0) == 0x80);
+  }
+  return cut + "\u2026";
+}
+
+}  // namespace
+
+double ChartHeight(const Json& chart, const Json& table, double width) {
+  if (!IsMultiples(chart)) return BarChartHeight(table);
+  const size_t panels = table["rows"].size();
+  const size_t across = size_t(PanelsAcross(width));
+  const size_t down = (panels + across - 1) / across;
+  return double(down) * (kPanelHeight + kPanelGap);
+}
+
+double DrawChart(const Json& chart, const Json& table, Canvas* canvas, double x, double y,
+                 double width) {
+  if (IsMultiples(chart)) return DrawSmallMultiples(chart, table, canvas, x, y, width);
+  return DrawBarChart(chart, table, canvas, x, y, width);
+}
+
+double DrawSmallMultiples(const Json& chart, const Json& table, Canvas* canvas, double x, double y,
+                          double width) {
+  const int across = PanelsAcross(width);
+  const double panel_w = (width - kPanelGap * (across - 1)) / across;
+  const Json& columns = chart["columns"];
+  const Json& labels = chart["column_labels"];
+  const size_t n = columns.size();
+  const std::string label_key = chart["label"];
+  int i = 0;
+  for (const Json& row : table["rows"]) {
+    const double px = x + (i % across) * (panel_w + kPanelGap);
+    const double py = y + (i / across) * (kPanelHeight + kPanelGap);
+    ++i;
+    canvas->Text(px, py + kPanelTitle - 3, Fitted(canvas, row.value(label_key, ""), 9, panel_w),
+                 9, kInk, Align::kLeft, true);
+    double max_value = 0;
+    for (const Json& c : columns) max_value = std::max(max_value, std::abs(Value(row.value(c.get<std::string>(), Json()))));
+    const double slot = panel_w / double(std::max<size_t>(n, 1));
+    const double bar_w = std::min(40.0, slot * 0.6);
+    const double base = py + kPanelTitle + 12 + kPanelBars;
+    for (size_t k = 0; k < n; ++k) {
+      const std::string key = columns[k];
+      const double cx = px + slot * (double(k) + 0.5);
+      const double v = std::abs(Value(row.value(key, Json())));
+      const double h = max_value > 0 ? kPanelBars * v / max_value : 0;
+      if (h > 0) canvas->Rect(cx - bar_w / 2, base - h, bar_w, h, k + 1 == n ? kBlue : kMuted);
+      canvas->Text(cx, base - h - 3, CellForPeople(row, PanelColumn(chart, row, key)), 7.5, kInk,
+                   Align::kCenter, k + 1 == n);
+      canvas->Text(cx, base + 10, labels[k].get<std::string>(), 7.5, kMuted, Align::kCenter,
+                   false);
+    }
+    canvas->Line(px, base, px + panel_w, base, kRule, 1);
+  }
+  return ChartHeight(chart, table, width);
+}
+
 std::string ChartDescription(const Json& chart, const Json& table) {
   const std::string label_key = chart["label"];
+  if (IsMultiples(chart)) {
+    std::string out = chart.value("title", "") + ". ";
+    bool first = true;
+    for (const Json& r : table["rows"]) {
+      out += (first ? "" : "; ") + r.value(label_key, "") + ":";
+      for (size_t k = 0; k < chart["columns"].size(); ++k) {
+        out += (k == 0 ? " " : ", ") + chart["column_labels"][k].get<std::string>() + " " +
+               CellForPeople(r, PanelColumn(chart, r, chart["columns"][k]));
+      }
+      first = false;
+    }
+    return out + ".";
+  }
   const Json value_column{{"key", chart["value"]}, {"kind", chart["kind"]}};
   std::string out = chart.value("title", "") + ". ";
   bool first = true;

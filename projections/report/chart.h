@@ -35,6 +35,21 @@ class Canvas {
   virtual double TextWidth(const std::string& text, double size, bool bold) = 0;
 };
 
+// Any chart of the report, `width` wide with its top left at (x, y):
+// small multiples when chart["type"] is "multiples", else a bar chart.
+// Returns the height drawn.
+double DrawChart(const Json& chart, const Json& table, Canvas* canvas, double x, double y,
+                 double width);
+// The height DrawChart will take.
+double ChartHeight(const Json& chart, const Json& table, double width);
+
+// Small multiples ({"table", "label", "columns", "column_labels", "kind"}):
+// one small panel per row of `table`, titled by its `label` column, with one
+// vertical bar per column, each panel on its own scale. A kind of "by_row"
+// takes each row's own "kind". A hidden value shows "n<10" and no bar.
+double DrawSmallMultiples(const Json& chart, const Json& table, Canvas* canvas, double x, double y,
+                          double width);
+
 // A horizontal bar chart of `chart` ({"table", "label", "value", "kind",
 // "palette"}) from the rows of `table`, `width` wide with its top left at
 // (x, y). Returns the height drawn.
@@ -42,7 +57,8 @@ double DrawBarChart(const Json& chart, const Json& table, Canvas* canvas, double
                     double width);
 // The height DrawBarChart will take for `table`.
 double BarChartHeight(const Json& table);
-// The chart in words, for alt text: "Label: value; ...".
+// The chart in words, for alt text: "Label: value; ..." (for small
+// multiples, "Label: year value, year value; ...").
 std::string ChartDescription(const Json& chart, const Json& table);
 
 }  // namespace evident::projections::report

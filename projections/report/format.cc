@@ -72,6 +72,8 @@ Kind KindOf(std::string_view name) {
   if (name == "share") return Kind::kShare;
   if (name == "count") return Kind::kCount;
   if (name == "hours") return Kind::kHours;
+  if (name == "by_row") return Kind::kByRow;
+  if (name == "change") return Kind::kChange;
   return Kind::kText;
 }
 
@@ -85,6 +87,10 @@ const char* KindName(Kind kind) {
       return "count";
     case Kind::kHours:
       return "hours";
+    case Kind::kByRow:
+      return "by_row";
+    case Kind::kChange:
+      return "change";
     case Kind::kText:
       break;
   }
@@ -103,10 +109,28 @@ std::string ForPeople(const Json& value, Kind kind, bool suppressed) {
       return Count(value.get<int64_t>());
     case Kind::kHours:
       return Hours(value.get<double>());
+    case Kind::kByRow:
+    case Kind::kChange:
     case Kind::kText:
       break;
   }
   return value.dump();
+}
+
+std::string ChangeForPeople(const Json& value, Kind kind, bool suppressed) {
+  if (!value.is_number()) return ForPeople(value, kind, suppressed);
+  const double v = value.get<double>();
+  if (kind == Kind::kShare) {
+    // Percentage points, to one decimal.
+    const int64_t tenths = std::llround(v * 1000.0);
+    if (tenths == 0) return "0 points";
+    const int64_t magnitude = std::llabs(tenths);
+    return std::string(tenths > 0 ? "+" : "-") + Signed(magnitude / 10) + "." +
+           std::to_string(magnitude % 10) + " points";
+  }
+  const std::string text = ForPeople(value, kind, suppressed);
+  if (v > 0) return "+" + text;
+  return text;  // "-$12", "-3", "0"
 }
 
 std::string ForSheet(const Json& value, Kind kind, bool suppressed) {
@@ -124,6 +148,8 @@ std::string ForSheet(const Json& value, Kind kind, bool suppressed) {
     case Kind::kHours:
       return Fixed(value.get<double>(), 1);
     case Kind::kCount:
+    case Kind::kByRow:
+    case Kind::kChange:
     case Kind::kText:
       break;
   }

@@ -25,8 +25,11 @@ std::string LongDate(std::string_view iso_date);
 // "2024–25" for fiscal year 2025 (July 2024 to June 2025).
 std::string FiscalYearLabel(int32_t fiscal_year);
 
-// How a column's values are written (summary.json "kind").
-enum class Kind { kText, kCents, kShare, kCount, kHours };
+// How a column's values are written (summary.json "kind"). A column of
+// kind "by_row" takes each row's own "kind" (a table whose rows are
+// different measures); "change" is a difference in the row's kind, written
+// with its sign (a share's change in percentage points).
+enum class Kind { kText, kCents, kShare, kCount, kHours, kByRow, kChange };
 Kind KindOf(std::string_view name);
 const char* KindName(Kind kind);
 
@@ -37,6 +40,9 @@ inline constexpr char kNotApplicable[] = "n/a";
 // A figure for people (HTML, Markdown, PDF). `suppressed` rows show
 // kSuppressedMark in place of a null; other nulls show kNotApplicable.
 std::string ForPeople(const Json& value, Kind kind, bool suppressed);
+// A change of a figure of kind `kind`, with its sign: "+$1,234", "-12",
+// "+2.5 points"; "0" for none.
+std::string ChangeForPeople(const Json& value, Kind kind, bool suppressed);
 // A figure for a spreadsheet (CSV): plain numbers, dollars with cents,
 // percentages with one decimal, no thousands separators.
 std::string ForSheet(const Json& value, Kind kind, bool suppressed);

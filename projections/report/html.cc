@@ -168,7 +168,7 @@ void Table(const Json& t, std::ostringstream& out) {
 void Chart(const Json& chart, const Json& table, std::ostringstream& out) {
   constexpr double kWidth = 640;
   SvgCanvas canvas;
-  const double height = DrawBarChart(chart, table, &canvas, 0, 0, kWidth);
+  const double height = DrawChart(chart, table, &canvas, 0, 0, kWidth);
   const std::string id = Escape(chart["id"]);
   out << "<figure>\n<figcaption id=\"" << id << "-title\">" << Escape(chart["title"])
       << "</figcaption>\n<svg role=\"img\" aria-labelledby=\"" << id << "-title " << id

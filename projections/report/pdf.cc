@@ -89,9 +89,15 @@ std::vector<std::string> Wrap(CairoCanvas& c, const char* face, const std::strin
       candidate = word;
     }
     while (c.Width(face, candidate, size, bold) > width && candidate.size() > 1) {
+      // Cut between characters only: a part of a UTF-8 character is not text
+      // cairo will measure or draw.
+      auto inside = [&](size_t i) { return (candidate[i] & 0xc0) == 0x80; };
       size_t cut = candidate.size() - 1;
-      while (cut > 1 && c.Width(face, candidate.substr(0, cut), size, bold) > width) --cut;
-      while (cut > 1 && (candidate[cut] & 0xc0) == 0x80) --cut;  // not inside a UTF-8 character
+      while (cut > 1 && inside(cut)) --cut;
+      while (cut > 1 && c.Width(face, candidate.substr(0, cut), size, bold) > width) {
+        --cut;
+        while (cut > 1 && inside(cut)) --cut;
+      }
       lines.push_back(candidate.substr(0, cut));
       candidate = candidate.substr(cut);
     }
@@ -206,11 +212,11 @@ class Document {
   }
 
   void Chart(const Json& chart, const Json& table) {
-    Ensure(BarChartHeight(table) + 24);
+    Ensure(ChartHeight(chart, table, kContentW) + 24);
     y_ += 16;
     c_.Text(kMargin, y_, chart["title"], 10, kInk, Align::kLeft, true);
     y_ += 4;
-    y_ += DrawBarChart(chart, table, &c_, kMargin, y_, kContentW) + 8;
+    y_ += DrawChart(chart, table, &c_, kMargin, y_, kContentW) + 8;
   }
 
   void Table(const Json& t) {
@@ -221,30 +227,53 @@ class Document {
     for (const Json& r : t["rows"]) rows.push_back(&r);
     if (!t["total"].is_null()) rows.push_back(&t["total"]);
     // Numbers keep their width; text columns share what is left.
-    std::vector<double> natural(n, 0), width(n, 0);
-    double fixed = 0, flexible = 0;
+    // A text column is at least as wide as its longest word, when the
+    // page has room for that, so words are broken only when it has not.
+    std::vector<double> natural(n, 0), width(n, 0), least(n, 0);
+    double fixed = 0, flexible = 0, flexible_least = 0;
+    auto widest_word = [&](const std::string& text) {
+      double widest = 0;
+      for (size_t start = 0; start < text.size();) {
+        const size_t end = std::min(text.find(' ', start), text.size());
+        widest = std::max(widest, c_.Width(kSans, text.substr(start, end - start), kSize, true));
+        start = end + 1;
+      }
+      return widest;
+    };
     for (size_t i = 0; i < n; ++i) {
       const bool text = columns[i]["kind"] == "text";
       // A header may take two lines, but no word of it is broken.
       const std::string label = columns[i]["label"];
-      natural[i] = c_.Width(kSans, label, kSize, true) / 2;
-      for (size_t start = 0; start < label.size();) {
-        const size_t end = std::min(label.find(' ', start), label.size());
-        natural[i] =
-            std::max(natural[i], c_.Width(kSans, label.substr(start, end - start), kSize, true));
-        start = end + 1;
-      }
+      natural[i] = std::max(c_.Width(kSans, label, kSize, true) / 2, widest_word(label));
+      least[i] = widest_word(label);
       for (const Json* r : rows) {
-        natural[i] =
-            std::max(natural[i], c_.Width(kSans, CellForPeople(*r, columns[i]), kSize, true));
+        const std::string cell = CellForPeople(*r, columns[i]);
+        natural[i] = std::max(natural[i], c_.Width(kSans, cell, kSize, true));
+        least[i] = std::max(least[i], text ? widest_word(cell) : c_.Width(kSans, cell, kSize, true));
       }
       natural[i] += 2 * kPadX;
+      least[i] = std::min(least[i] + 2 * kPadX, natural[i]);
       (text ? flexible : fixed) += natural[i];
+      if (text) flexible_least += least[i];
+    }
+    // Short of room, numbers' headings take more lines (a word each).
+    if (fixed + flexible_least > kContentW) {
+      fixed = 0;
+      for (size_t i = 0; i < n; ++i) {
+        if (columns[i]["kind"] != "text") fixed += (natural[i] = least[i]);
+      }
     }
     const double room = std::max(kContentW - fixed, 40.0);
     for (size_t i = 0; i < n; ++i) {
       const bool text = columns[i]["kind"] == "text";
-      width[i] = text ? (flexible <= room ? natural[i] : natural[i] * room / flexible) : natural[i];
+      if (!text || flexible <= room) {
+        width[i] = natural[i];
+      } else if (flexible_least < room) {
+        width[i] = least[i] + (natural[i] - least[i]) * (room - flexible_least) /
+                                  (flexible - flexible_least);
+      } else {
+        width[i] = natural[i] * room / flexible;
+      }
     }
     // Room left over widens the text columns (or, with none, the first).
     double total_w = 0, text_w = 0;

@@ -24,6 +24,8 @@ void TableBuilder::Total(Json values, int64_t people, std::vector<Inner> inner) 
   total_ = {std::move(values), people, std::move(inner)};
 }
 
+void TableBuilder::HideInLastRow(const std::string& key) { SuppressKey(&rows_.back(), key); }
+
 void TableBuilder::Note(std::string text) { notes_.push_back(std::move(text)); }
 
 void TableBuilder::SuppressKey(Row_* row, const std::string& key) {
@@ -118,14 +120,29 @@ const Json& ValueIn(const Json& row, const std::string& key) {
 }
 }  // namespace
 
+namespace {
+// The kind a cell is written in: the column's, or the row's own for columns
+// of kind "by_row" and "change".
+Kind CellKind(const Json& row, const Json& column) {
+  const Kind kind = KindOf(column.value("kind", ""));
+  if (kind != Kind::kByRow && kind != Kind::kChange) return kind;
+  auto it = row.find("kind");
+  return it != row.end() && it->is_string() ? KindOf(it->get<std::string>()) : Kind::kText;
+}
+}  // namespace
+
 std::string CellForPeople(const Json& row, const Json& column) {
   const std::string key = column.value("key", "");
-  return ForPeople(ValueIn(row, key), KindOf(column.value("kind", "")), IsSuppressed(row, key));
+  const bool suppressed = IsSuppressed(row, key);
+  if (KindOf(column.value("kind", "")) == Kind::kChange) {
+    return ChangeForPeople(ValueIn(row, key), CellKind(row, column), suppressed);
+  }
+  return ForPeople(ValueIn(row, key), CellKind(row, column), suppressed);
 }
 
 std::string CellForSheet(const Json& row, const Json& column) {
   const std::string key = column.value("key", "");
-  return ForSheet(ValueIn(row, key), KindOf(column.value("kind", "")), IsSuppressed(row, key));
+  return ForSheet(ValueIn(row, key), CellKind(row, column), IsSuppressed(row, key));
 }
 
 std::string HeadlineForPeople(const Json& item) {

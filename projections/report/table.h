@@ -47,6 +47,9 @@ class TableBuilder {
   // The rows split a total published elsewhere in the report (the district's
   // participants, say): small groups get the same complement as with a total.
   void SumsToAPublishedTotal() { sums_to_published_total_ = true; }
+  // Hides `key` in the row added last: a figure its source already hides
+  // (an earlier year's report, say), whatever the row's own size.
+  void HideInLastRow(const std::string& key);
   void Note(std::string text);
   bool empty() const { return rows_.empty(); }
 

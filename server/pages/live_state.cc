@@ -63,7 +63,8 @@ std::string EventLabel(const std::string& type) {
       {"RecordVoided", "Void"},
       {"KeyRegistered", "Key registered"},
       {"KeyRevoked", "Key revoked"},
-      {"AuditAttested", "Audit attestation"}};
+      {"AuditAttested", "Audit attestation"},
+      {"ProgramReviewed", "Programme review"}};
   auto it = kLabels.find(type);
   return it == kLabels.end() ? type : it->second;
 }

@@ -175,7 +175,7 @@ TEST_F(StoreTest, AStoreOfAnOlderFormatIsEmptiedAndRefolded) {
   std::string value;
   EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), "g-stale", &value).IsNotFound());
   ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), "meta/format", &value).ok());
-  EXPECT_EQ(value, "evident-projections/3");
+  EXPECT_EQ(value, "evident-projections/4");
   delete db;
 }
 
