@@ -200,6 +200,23 @@ run_pictures() {
   pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$dir/report/report.pdf" \
     "$root/docs/board-report-pdf"
   echo "wrote docs/board-report-html.png and docs/board-report-pdf.png (pages in $dir)"
+  # The comparison with last year and the office's decisions: in the browser,
+  # and on the PDF pages where they begin.
+  /usr/bin/python3 "$root/tests/pages/report_pictures.py" --report "$dir/report" \
+    --out "$root/docs/board-report" since_last_year decisions >/dev/null
+  local page first name section
+  for name in since-last-year:"Since last year" decisions:"Decisions on the record"; do
+    section=${name#*:}
+    first=""
+    for page in $(seq 1 60); do
+      pdftotext -f "$page" -l "$page" "$dir/report/report.pdf" - 2>/dev/null |
+        grep -q "^$section" && { first=$page; break; }
+    done
+    [ -n "$first" ] || { echo "no page begins \"$section\" in the PDF" >&2; return 1; }
+    pdftoppm -png -r 70 -f "$first" -l "$first" -singlefile "$dir/report/report.pdf" \
+      "$root/docs/board-report-pdf-${name%%:*}"
+  done
+  echo "wrote docs/board-report-{since_last_year,decisions}.png and docs/board-report-pdf-{since-last-year,decisions}.png"
   # The pages for people, drawn by their browser tests as they check them.
   /usr/bin/python3 "$root/tests/pages/browser_test.py" --evident "$root/build/tools/evident/evident" \
     --screenshots "$dir/pages" >/dev/null

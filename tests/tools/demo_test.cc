@@ -163,15 +163,27 @@ class DemoTest : public ::testing::Test {
 
   // Each stored event's bytes, sorted, leaving out the key events (their
   // keys are new each run); and the number of key events.
-  static std::pair<std::vector<std::string>, size_t> Contents(const std::string& ledger_dir) {
+  // The ledger's events (sorted, the office's decisions apart: they cite a
+  // root, which depends on the keys and the streams' interleaving), and how
+  // many key events and decisions it holds.
+  struct Stored {
+    std::vector<std::string> events;
+    size_t key_events = 0, decisions = 0;
+    bool operator==(const Stored& o) const {
+      return events == o.events && key_events == o.key_events && decisions == o.decisions;
+    }
+  };
+  static Stored Contents(const std::string& ledger_dir) {
     auto ledger = Must(Ledger::Open(ledger_dir, OpenMode::kReadOnly));
     std::vector<std::string> events;
-    size_t key_events = 0;
+    size_t key_events = 0, decisions = 0;
     Status s = ledger->Scan(0, ledger->size(), [&](uint64_t, std::string_view bytes) {
       const SignedEvent signed_event = SignedEventOf(ParseEntry(bytes).value());
       const schema::Event* event = ParseEvent(signed_event.event).value();
       if (KeyRegistry::IsKeyEvent(event->body_type())) {
         ++key_events;
+      } else if (event->body_type() == schema::Body::ProgramReviewed) {
+        ++decisions;
       } else {
         events.push_back(signed_event.event);
       }
@@ -179,31 +191,118 @@ class DemoTest : public ::testing::Test {
     });
     EXPECT_OK(s);
     std::sort(events.begin(), events.end());
-    return {events, key_events};
+    return {events, key_events, decisions};
   }
 
   testing::TempDir dir_;
 };
 
+// The table `id` of a summary.json, and its row whose `field` is `value`.
+const json& TableOf(const json& summary, const std::string& id) {
+  for (const json& t : summary["tables"]) {
+    if (t["id"] == id) return t;
+  }
+  ADD_FAILURE() << "no table " << id;
+  static const json kNone = json::object({{"rows", json::array()}});
+  return kNone;
+}
+const json* RowOf(const json& table, const std::string& field, const json& value) {
+  for (const json& r : table["rows"]) {
+    if (r.contains(field) && r[field] == value) return &r;
+  }
+  return nullptr;
+}
+bool Hidden(const json& row, const std::string& key) {
+  for (const json& k : row["suppressed"]) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
+// Every 2024-25 figure in the 2025-26 report's comparison equals the figure
+// of the 2024-25 report itself, made by the command a board member would run
+// at the same checkpoint on the same date, hidden where it is hidden; and
+// the decisions' "last year" figures are that report's programme figures.
+void ExpectLastYearIsItsOwnReport(const std::string& dir) {
+  const json now = json::parse(ReadFile(dir + "/report/summary.json"));
+  const std::string own = dir + "/report-2025-at-same-checkpoint";
+  const std::string cmd = std::string(EVIDENT_BIN) + " report board --ledger " + dir +
+                          "/ledger --fiscal-year 2025 --size " +
+                          std::to_string(now["log"]["tree_size"].get<uint64_t>()) +
+                          " --as-of-date " + now["as_of_date"].get<std::string>() + " --out " +
+                          own + " >/dev/null 2>&1";
+  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << cmd;
+  const json last = json::parse(ReadFile(own + "/summary.json"));
+  ASSERT_EQ(last["fiscal_year"], 2025);
+  int compared = 0;
+  const json& since = TableOf(now, "since_last_year");
+  ASSERT_EQ(since["rows"].size(), last["headline"].size());
+  for (const json& item : last["headline"]) {
+    const json* row = RowOf(since, "key", item["key"]);
+    ASSERT_NE(row, nullptr) << item["key"];
+    EXPECT_EQ((*row)["fy2025"], item["value"]) << item["key"];
+    EXPECT_EQ(Hidden(*row, "fy2025"), item["suppressed"].get<bool>()) << item["key"];
+    ++compared;
+  }
+  const json& programmes = TableOf(last, "programmes_all");
+  for (const json& row : TableOf(now, "programmes_both_years")["rows"]) {
+    const json* was = RowOf(programmes, "program_id", row["program_id_last"]);
+    ASSERT_NE(was, nullptr) << row["program_id"];
+    for (const char* key : {"spend_cents", "participants", "changed", "implementation_rate"}) {
+      EXPECT_EQ(row[std::string(key) + "_last"], (*was)[key]) << row["program_id"] << " " << key;
+      EXPECT_EQ(Hidden(row, std::string(key) + "_last"), Hidden(*was, key));
+      ++compared;
+    }
+  }
+  for (const json& row : TableOf(now, "equity_years")["rows"]) {
+    const json* was = RowOf(TableOf(last, "equity_poverty"), "quartile", row["quartile"]);
+    ASSERT_NE(was, nullptr) << row["quartile"];
+    EXPECT_EQ(row["fy2025"], (*was)["spend_per_teacher_cents"]) << row["quartile"];
+    ++compared;
+  }
+  int carried = 0, not_carried = 0;
+  for (const json& row : TableOf(now, "decisions_followed")["rows"]) {
+    const json* was = RowOf(programmes, "program_id", row["program_id"]);
+    ASSERT_NE(was, nullptr) << row["program_id"];
+    for (const char* key : {"spend_cents", "changed", "implementation_rate"}) {
+      EXPECT_EQ(row[std::string(key) + "_last"], (*was)[key]) << row["program_id"] << " " << key;
+      EXPECT_EQ(Hidden(row, std::string(key) + "_last"), Hidden(*was, key));
+    }
+    ++(row["carried_out"].get<bool>() ? carried : not_carried);
+  }
+  // The office's review: some carried out, one not.
+  EXPECT_GE(carried, 2);
+  EXPECT_EQ(not_carried, 1);
+  EXPECT_GT(compared, 9 + 4);
+}
+
 TEST_F(DemoTest, RunsEndToEndAndTheSameSeedGivesTheSameContentsAndFigures) {
   const Run first = Demo("first", 11);
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  ExpectLastYearIsItsOwnReport(first.dir);
   for (const char* file : {"district.jsonl", "report/report.html", "report/report.pdf",
+                           "decisions.jsonl", "report-2024-25/summary.json",
                            "report/summary.json", "report/programmes_all.csv", "bundle/README.txt",
                            "bundle/entries.jsonl", "bundle/checkpoint.txt", "hr-staff.jsonl",
                            "ledger/directory/CURRENT"}) {
     EXPECT_TRUE(std::filesystem::exists(first.dir + "/" + file)) << file;
   }
   for (const char* said :
-       {"[8/8]", "one-time codes", "The pages for people", "the follower received all", "key was rotated", "every figure matches",
+       {"[9/9]", "one-time codes", "The pages for people", "the follower received all", "key was rotated", "every figure matches",
         "What the report says about 2025", "Try next", "report verify"}) {
     EXPECT_NE(first.out.find(said), std::string::npos) << said << "\n" << first.out;
   }
-  const auto [events, key_events] = Contents(first.dir + "/ledger");
+  const auto [events, key_events, decisions] = Contents(first.dir + "/ledger");
   // Genesis, six systems' keys, and the PD system's rotation.
   EXPECT_EQ(key_events, 2u + 6u + 2u);
   const std::string district = ReadFile(first.dir + "/district.jsonl");
-  EXPECT_EQ(events.size(), size_t(std::count(district.begin(), district.end(), '\n')));
+  // The district's events, the office's decisions, and the one programme it
+  // defined anew after deciding to revise it.
+  const std::string review = ReadFile(first.dir + "/decisions.jsonl");
+  const size_t review_lines = size_t(std::count(review.begin(), review.end(), '\n'));
+  EXPECT_EQ(decisions + 1, review_lines);
+  EXPECT_EQ(events.size(),
+            size_t(std::count(district.begin(), district.end(), '\n')) + review_lines - decisions);
 
   const Run second = Demo("second", 11);
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
@@ -212,8 +311,9 @@ TEST_F(DemoTest, RunsEndToEndAndTheSameSeedGivesTheSameContentsAndFigures) {
   const std::string hr = ReadFile(first.dir + "/hr-staff.jsonl");
   EXPECT_NE(hr.find("\"firstName\""), std::string::npos);
   EXPECT_EQ(hr, ReadFile(second.dir + "/hr-staff.jsonl"));
-  const auto [events2, key_events2] = Contents(second.dir + "/ledger");
+  const auto [events2, key_events2, decisions2] = Contents(second.dir + "/ledger");
   EXPECT_EQ(key_events2, key_events);
+  EXPECT_EQ(decisions2, decisions);
   EXPECT_TRUE(events2 == events) << "the same seed stored other events";
   // The same figures: summary.json apart from the log it names (whose root
   // depends on keys and the streams' interleaving), and every table.

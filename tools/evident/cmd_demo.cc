@@ -28,6 +28,7 @@
 #include "tools/import/shipped.h"
 #include "tools/evident/cli_util.h"
 #include "tools/evident/command.h"
+#include "tools/evident/demo_review.h"
 #include "tools/evident/demo_stream.h"
 #include "tools/evident/demo_terminal.h"
 #include "tools/evident/ledger_setup.h"
@@ -309,6 +310,81 @@ Status Report(Demo& d) {
   return Status::OK();
 }
 
+// The office's review of 2024-25: the report it read (written beside the
+// demo's other files), its decisions and the revision that followed one,
+// signed by the admin key and appended over the server. A --keep run sends
+// the last run's decisions again, which the ledger finds already stored.
+Status Review(Demo& d, size_t* recorded) {
+  const std::string path = d.dir + "/decisions.jsonl";
+  std::vector<std::string> lines;
+  if (d.keep && fs::exists(path)) {
+    auto kept = ReadFile(path, "the last run's decisions");
+    if (!kept.ok()) return kept.status();
+    std::string line;
+    for (char c : kept.value()) {
+      if (c != '\n') {
+        line += c;
+      } else if (!line.empty()) {
+        lines.push_back(std::move(line));
+        line.clear();
+      }
+    }
+  } else {
+    projections::report::BoardRequest request;
+    request.fiscal_year = kReportYear - 1;
+    request.tree_size = d.size;
+    request.as_of_day = projections::DayOf(demo_review::kReviewAsOf);
+    auto reviewed = projections::report::BoardSummaryFromLedger(d.ledger.get(), request);
+    if (!reviewed.ok()) return reviewed.status();
+    auto files = projections::report::RenderAll(reviewed.value());
+    if (!files.ok()) return files.status();
+    std::error_code ec;
+    fs::remove_all(d.dir + "/report-2024-25", ec);
+    EVIDENT_RETURN_IF_ERROR(
+        projections::report::WriteReport(d.dir + "/report-2024-25", files.value()));
+    request.fiscal_year = kReportYear;
+    request.as_of_day = projections::DayOf(demo::kLastDay);
+    auto next = projections::report::BoardSummaryFromLedger(d.ledger.get(), request);
+    if (!next.ok()) return next.status();
+    auto made = demo_review::ReviewEvents(reviewed.value(), next.value(), d.district);
+    if (!made.ok()) return made.status();
+    lines = std::move(made.value());
+    std::string text;
+    for (const std::string& line : lines) text += line + "\n";
+    EVIDENT_RETURN_IF_ERROR(WriteFile(path, text));
+  }
+  auto admin = PrivateKey::LoadFile(d.ledger_dir + "/keys/admin.pem");
+  if (!admin.ok()) return admin.status();
+  auto client = server::Client::Connect(d.client, admin.value());
+  if (!client.ok()) return client.status().WithContext("admin");
+  auto codec = EventJsonCodec::Create();
+  if (!codec.ok()) return codec.status();
+  std::vector<SignedEvent> batch;
+  for (const std::string& line : lines) {
+    auto bytes = codec.value()->FromJson(line);
+    if (!bytes.ok()) return bytes.status().WithContext("the office's review");
+    batch.push_back(SignEvent(admin.value(), std::move(bytes.value())));
+  }
+  auto reply = client.value()->Append(batch);
+  if (!reply.ok()) return reply.status().WithContext("the office's review");
+  *recorded = lines.size();
+  // The report and the bundle cover the decisions: the newest checkpoint.
+  d.size = d.ledger->size();
+  auto verifier = d.ledger->CheckpointVerifier();
+  if (!verifier.ok()) return verifier.status();
+  for (int i = 0;; ++i) {
+    auto note = d.ledger->CheckpointNote(d.size);
+    if (note.ok()) {
+      auto checkpoint = OpenCheckpoint(note.value(), verifier.value());
+      if (!checkpoint.ok()) return checkpoint.status();
+      d.root_hex = HexEncode(checkpoint->root);
+      return Status::OK();
+    }
+    if (note.status().code() != Status::Code::kNotFound || i == 100) return note.status();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 // Waits until both witnesses have cosigned the log's newest checkpoint
 // (they work behind the appends, a round at a time).
 Status AwaitCosigned(Demo& d) {
@@ -412,9 +488,21 @@ int RunDemo(const Flags& flags) {
   if (Status s = Stream(d, out); !s.ok()) return failed(4, s);
   if (Status s = CheckFollower(d, out); !s.ok()) return failed(4, s);
   out.Streamed(d.streamed, d.size, d.root_hex);
+
+  out.Step(5, "The office reviews 2024-25 and records its decisions on the ledger");
+  size_t recorded = 0;
+  Status reviewed = out.While("reading the 2024-25 report and recording the decisions",
+                              [&] { return Review(d, &recorded); });
+  if (!reviewed.ok()) return failed(5, reviewed);
+  out.Detail(d.dir + "/report-2024-25: the report the office read (checkpoint as of " +
+             std::string(demo_review::kReviewAsOf) + ")");
+  out.Detail(d.dir + "/decisions.jsonl: " + std::to_string(recorded) +
+             " records signed by the admin key (decisions on five programmes, and the "
+             "revised programme defined anew); the log now holds " +
+             projections::report::Count(d.size) + " entries");
   Status cosigned = out.While("waiting for the county's and the state's cosignatures",
                               [&] { return AwaitCosigned(d); });
-  if (!cosigned.ok()) return failed(4, cosigned);
+  if (!cosigned.ok()) return failed(5, cosigned);
   out.Detail("the checkpoint at " + projections::report::Count(d.size) +
              " entries is cosigned by the county office's and the state agency's witnesses, "
              "each after checking it extends every checkpoint of this log it cosigned before");
@@ -422,30 +510,30 @@ int RunDemo(const Flags& flags) {
   d.server.reset();
 
 
-  out.Step(5, "The server stops; the projections are rebuilt from the log alone");
+  out.Step(6, "The server stops; the projections are rebuilt from the log alone");
   projections::UpdateReport rebuilt;
   Status projected = out.While("rebuilding", [&] {
     auto store =
         projections::ProjectionStore::Open(projections::ProjectionStore::PathFor(d.ledger_dir));
     return store.ok() ? store.value()->Rebuild(d.ledger.get(), &rebuilt) : store.status();
   });
-  if (!projected.ok()) return failed(5, projected);
+  if (!projected.ok()) return failed(6, projected);
   out.Rebuilt(rebuilt);
 
-  out.Step(6, "The board's accountability report for fiscal 2025-26");
+  out.Step(7, "The board's accountability report for fiscal 2025-26");
   if (Status s = out.While("computing and drawing", [&] { return Report(d); }); !s.ok()) {
-    return failed(6, s);
+    return failed(7, s);
   }
   out.Detail(d.report_dir + ": report.html, report.pdf, report.md, summary.json and the CSVs");
 
-  out.Step(7, "An auditor's export bundle of the whole log, checked offline");
+  out.Step(8, "An auditor's export bundle of the whole log, checked offline");
   Status exported = out.While("exporting every entry with its proof",
                               [&] { return WriteBundle(d.ledger.get(), d.bundle_dir, 0, d.size); });
-  if (!exported.ok()) return failed(7, exported);
+  if (!exported.ok()) return failed(8, exported);
   int files_checked = 0;
   Status audited = out.While("checking the bundle and recomputing the report from it",
                              [&] { return Audit(d, &files_checked); });
-  if (!audited.ok()) return failed(7, audited);
+  if (!audited.ok()) return failed(8, audited);
   out.Detail(d.bundle_dir + ": " + projections::report::Count(d.bundle.entries) + " entries and " +
              projections::report::Count(d.bundle.key_events) +
              " key events proven against the checkpoint, signed by the ledger and cosigned by "
@@ -453,10 +541,10 @@ int RunDemo(const Flags& flags) {
   out.Detail("the report, recomputed from the bundle alone: every figure matches (" +
              std::to_string(files_checked) + " files)");
 
-  out.Step(8, "The district's people: names beside the log, and an account for each role");
+  out.Step(9, "The district's people: names beside the log, and an account for each role");
   size_t named = 0;
   std::vector<std::array<std::string, 3>> issued;
-  if (Status s = People(d, options.seed, &named, &issued); !s.ok()) return failed(8, s);
+  if (Status s = People(d, options.seed, &named, &issued); !s.ok()) return failed(9, s);
   out.Detail(d.dir + "/hr-staff.jsonl (HR's export) -> " + projections::report::Count(named) +
              " names in " + d.ledger_dir + "/directory, beside the log and never in it");
   out.Detail("one-time codes (72 hours) to set a password at /setup:");

@@ -126,7 +126,7 @@ void Terminal::Title(const demo::DistrictOptions& options, const std::string& di
 
 void Terminal::Step(int number, const std::string& what) {
   out_ << "\n"
-       << (redraw_ ? "\033[1m" : "") << "[" << number << "/8] " << what
+       << (redraw_ ? "\033[1m" : "") << "[" << number << "/9] " << what
        << (redraw_ ? "\033[0m" : "") << "  (" << Fixed(Now() - started_, 1) << " s)\n";
 }
 
@@ -258,7 +258,7 @@ void Terminal::Summary(const Json& summary, const std::string& dir,
        << "\n"
        << "  then open https://127.0.0.1:8443/setup (the certificate is the demo's own, "
        << dir << "/ledger/keys/tls-cert.pem)\n"
-       << "  and set a password with a sign-in name and one-time code from step 8\n";
+       << "  and set a password with a sign-in name and one-time code from step 9\n";
 }
 
 }  // namespace evident::cli
