@@ -107,8 +107,9 @@ class PairBuilder {
       }
     }
     if (const auto* done = state_.completion.Find(JoinKey(p.person, p.program))) {
+      // The latest completion date, whichever was recorded last.
       p.completed = true;
-      p.end_day = std::max(p.end_day, done->Last()->day);
+      for (const DayItem& d : done->items) p.end_day = std::max(p.end_day, d.day);
     }
   }
 

@@ -18,6 +18,9 @@ namespace {
 
 std::string YearColumn(int32_t fy) { return "fy" + std::to_string(fy); }
 
+// Programmes of both years shown on the board's pages (the rest in a CSV).
+constexpr size_t kProgrammesBesideShown = 10;
+
 // The row of `table` whose `field` equals `value`, or nullptr.
 const Json* RowWhere(const Json* table, const char* field, const Json& value) {
   if (table == nullptr) return nullptr;
@@ -272,6 +275,20 @@ Json SinceLastYearSection(const FactState& state, int32_t fy, const Json& own,
     Json table = t->Finish(rows_suppressed);
     ids.push_back(table["id"]);
     tables->push_back(std::move(table));
+  }
+  // On the board's pages, the programmes with the most spending this year;
+  // every one is in programmes_both_years.csv (and summary.json).
+  Json& all = (*tables)[tables->size() - 2];
+  if (all["rows"].size() > kProgrammesBesideShown) {
+    Json shown = all;
+    shown["id"] = "programmes_both_years_top";
+    shown["caption"] = "Programmes in both " + FiscalYearLabel(fy - 1) + " and " + now + ": the " +
+                       std::to_string(kProgrammesBesideShown) + " with the most spending in " + now;
+    shown["rows"].erase(shown["rows"].begin() + kProgrammesBesideShown, shown["rows"].end());
+    shown["notes"].push_back("Every programme of both years is listed in programmes_both_years.csv.");
+    for (const Json& row : shown["rows"]) *rows_suppressed += !row["suppressed"].empty();
+    ids[1] = shown["id"];
+    tables->push_back(std::move(shown));
   }
   Json charts = Json::array();
   if (y.all.size() > 1) {

@@ -69,7 +69,7 @@ double DrawBarChart(const Json& chart, const Json& table, Canvas* canvas, double
 
 namespace {
 
-constexpr double kPanelGap = 16, kPanelTitle = 14, kPanelBars = 64, kPanelFoot = 14,
+constexpr double kPanelGap = 16, kPanelTitle = 26, kPanelBars = 64, kPanelFoot = 14,
                  kPanelHeight = kPanelTitle + 12 + kPanelBars + kPanelFoot;
 constexpr double kPanelMinWidth = 190;
 
@@ -130,8 +130,24 @@ double DrawSmallMultiples(const Json& chart, const Json& table, Canvas* canvas, 
     const double px = x + (i % across) * (panel_w + kPanelGap);
     const double py = y + (i / across) * (kPanelHeight + kPanelGap);
     ++i;
-    canvas->Text(px, py + kPanelTitle - 3, Fitted(canvas, row.value(label_key, ""), 9, panel_w),
-                 9, kInk, Align::kLeft, true);
+    // The panel's title on up to two lines, the second cut to fit.
+    const std::string title = row.value(label_key, "");
+    std::string first, rest;
+    for (size_t start = 0; start < title.size();) {
+      const size_t end = std::min(title.find(' ', start), title.size());
+      const std::string word = title.substr(start, end - start);
+      const std::string longer = first.empty() ? word : first + " " + word;
+      if (rest.empty() && canvas->TextWidth(longer, 9, true) <= panel_w) {
+        first = longer;
+      } else {
+        rest += (rest.empty() ? "" : " ") + word;
+      }
+      start = end + 1;
+    }
+    canvas->Text(px, py + 10, Fitted(canvas, first, 9, panel_w), 9, kInk, Align::kLeft, true);
+    if (!rest.empty()) {
+      canvas->Text(px, py + 22, Fitted(canvas, rest, 9, panel_w), 9, kInk, Align::kLeft, true);
+    }
     double max_value = 0;
     for (const Json& c : columns) max_value = std::max(max_value, std::abs(Value(row.value(c.get<std::string>(), Json()))));
     const double slot = panel_w / double(std::max<size_t>(n, 1));

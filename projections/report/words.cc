@@ -89,6 +89,55 @@ Json SummaryParagraphs(const Json& summary) {
   out.push_back("Past due at " + LongDate(summary["as_of_date"].get<std::string>()) + ": " +
                 Headline(summary, "owed_by_staff") + " obligations on staff's side and " +
                 Headline(summary, "owed_by_district") + " on the district's side.");
+  // Since last year, and what followed the decisions about it.
+  const std::string last = FiscalYearLabel(summary["fiscal_year"].get<int32_t>() - 1);
+  const std::string fy_last = "fy" + std::to_string(summary["fiscal_year"].get<int32_t>() - 1);
+  const std::string fy_now = "fy" + std::to_string(summary["fiscal_year"].get<int32_t>());
+  if (const Json* since = FindTable(summary, "since_last_year")) {
+    const Json* spent = nullptr;
+    const Json* practice = nullptr;
+    for (const Json& r : since->at("rows")) {
+      if (r["key"] == "invested_cents") spent = &r;
+      if (r["key"] == "level_4_share") practice = &r;
+    }
+    if (spent != nullptr && (*spent)["compared"] == "yes") {
+      std::string text = "Since " + last + ", spending went from " +
+                         Figure(*spent, fy_last, Kind::kCents) + " to " +
+                         Figure(*spent, fy_now, Kind::kCents);
+      if (practice != nullptr && (*practice)["compared"] == "yes") {
+        text += ", and the share of enrolments with evidence of changed practice from " +
+                Figure(*practice, fy_last, Kind::kShare) + " to " +
+                Figure(*practice, fy_now, Kind::kShare);
+      } else if (practice != nullptr && (*practice)["compared"] == "definition changed") {
+        text += "; the evidence of changed practice is not compared, as the evaluation behind "
+                "it changed";
+      }
+      out.push_back(text + ".");
+    }
+  }
+  if (const Json* followed = FindTable(summary, "decisions_followed")) {
+    const Json& rows = followed->at("rows");
+    if (!rows.empty()) {
+      int64_t carried = 0;
+      std::string not_carried;
+      for (const Json& r : rows) {
+        if (r["carried_out"].get<bool>()) {
+          ++carried;
+        } else {
+          not_carried += std::string(not_carried.empty() ? "" : "; ") +
+                         r["programme"].get<std::string>() + " (" +
+                         r["decision"].get<std::string>() + ": " +
+                         r["followed"].get<std::string>().substr(
+                             r["followed"].get<std::string>().find(':') + 2) +
+                         ")";
+        }
+      }
+      out.push_back("After reviewing " + last + ", the office recorded " +
+                    Count(int64_t(rows.size())) + " decision" + (rows.size() == 1 ? "" : "s") +
+                    " on programmes; " + Count(carried) + " carried out" +
+                    (not_carried.empty() ? "." : ", and not: " + not_carried + "."));
+    }
+  }
   return out;
 }
 

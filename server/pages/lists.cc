@@ -188,8 +188,25 @@ Response Pages::Handlers::Program(const Viewer& viewer, const std::string& progr
                                                     : std::to_string(pp.highest_level)},
                     {"due", IsoDay(pp.due_day)}});
   }
+  // What the office decided about the programme, each decision with its
+  // entry, whose proof the page checks.
+  Json decisions = Json::array();
+  if (auto it = s.decisions.find(program); it != s.decisions.end()) {
+    for (const projections::Decision& d : it->second) {
+      decisions.push_back(
+          {{"href", viewer.Is(Role::kOffice) ? "/entries/" + std::to_string(d.pos) : ""},
+           {"year", report::FiscalYearLabel(d.fiscal_year)},
+           {"decision", schema::EnumNameReviewDecision(
+                            static_cast<schema::ReviewDecision>(d.decision))},
+           {"decided", IsoDay(d.day)},
+           {"rationale", d.rationale},
+           {"based_on", "entries 0.." + std::to_string(d.report_size)}});
+    }
+  }
   Json c = {{"program", program},
             {"title", s.ProgramTitle(program)},
+            {"decisions", decisions},
+            {"has_decisions", !decisions.empty()},
             {"rows", rows},
             {"people", std::to_string(rows.size())},
             {"invested", report::Money(invested)},

@@ -158,6 +158,9 @@ StatusOr<std::shared_ptr<const Snapshot>> LiveState::Current() {
   for (const auto& [program, versions] : state.program.rows()) {
     if (!versions.items.empty()) snap->program_titles[program] = versions.items.back().title;
   }
+  for (const auto& [program, decisions] : state.decision.rows()) {
+    if (!decisions.items.empty()) snap->decisions[program] = decisions.items;
+  }
   snap->person_events = person_events_;
   snap->person_of = person_of_;
   for (const auto& [key, a] : state.amendment.rows()) {

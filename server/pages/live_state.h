@@ -58,6 +58,8 @@ struct Snapshot {
   std::string as_of;  // YYYY-MM-DD: the reporting date (the last entry's)
   projections::Figures figures;
   std::map<std::string, std::string> program_titles;                // programme -> title
+  // The office's decisions about each programme, in log order (ProgramReviewed).
+  std::map<std::string, std::vector<projections::Decision>> decisions;
   std::map<std::string, std::vector<EventRef>> person_events;       // person -> log order
   std::map<std::string, std::vector<std::string>> site_people;      // site -> people
   std::vector<projections::ViewRow> compliance;                     // the compliance view

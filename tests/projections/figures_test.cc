@@ -241,6 +241,18 @@ TEST_F(FiguresTest, ACompletionAloneIsNoSupportForALowRating) {
   EXPECT_TRUE(FiguresAsOf("2025-09-28").obligations.empty());
 }
 
+// "The end is the latest of those days and the latest completion date"
+// (docs/metrics.md): not the completion recorded last.
+TEST_F(FiguresTest, AProgrammeEndsOnItsLatestCompletionWhicheverWasRecordedLast) {
+  Attend("a", "s1", "2024-10-01", 60, "pd-2");
+  Add("ParticipationCompleted", "\"person_id\":\"a\",\"program_id\":\"pd-2\"",
+      "\"activity_completion_date\":\"2025-05-14\"", "2025-05-14");
+  Add("ParticipationCompleted", "\"person_id\":\"a\",\"program_id\":\"pd-2\"",
+      "\"activity_completion_date\":\"2025-01-22\"", "2025-05-15");
+  Figures f = FiguresAsOf("2025-06-01");
+  EXPECT_EQ(projections::DateOf(PairOf(f, "a", "pd-2").end_day), "2025-05-14");
+}
+
 TEST_F(FiguresTest, AYearRowSumsTheProgrammesAndPersonLevelCosts) {
   Attend("a", "s1", "2024-10-01", 120, "pd-1");
   Attend("a", "s1", "2024-11-01", 60, "pd-2");

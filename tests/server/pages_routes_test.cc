@@ -136,3 +136,60 @@ TEST_F(PagesRoutesTest, AOneTimeCodeWorksOnce) {
 
 }  // namespace
 }  // namespace evident::testing
+
+namespace evident::testing {
+namespace {
+
+// The office sees, on a programme's page, what was decided about it: each
+// decision with its year, rationale (escaped) and the entry that records it.
+TEST_F(PagesRoutesTest, AProgrammesPageShowsTheDecisionsOnTheRecord) {
+  auto append = [&](const std::string& id, const std::string& type, const std::string& subject,
+                    const std::string& body) {
+    ASSERT_OK(ledger_
+                  ->Append({Sign(*admin_, "{\"event_id\":\"" + id + "\",\"event_type\":\"" + type +
+                                              "\",\"occurred_at\":\"2025-08-20T12:00:00Z\","
+                                              "\"district_id\":\"lea-1\",\"source_system\":"
+                                              "\"office\",\"subject\":{" +
+                                              subject + "},\"body\":{" + body + "}}")})
+                  .status());
+  };
+  append(IdHex(10), "ProgramDefined", "\"program_id\":\"pd-1\"",
+         "\"professional_development_title\":\"Coaching\",\"offered_by\":\"District\","
+         "\"delivery_method\":\"Onsite\",\"total_hours\":2,\"activity_type\":\"Workshop\"");
+  append(IdHex(11), "ProgramReviewed", "\"program_id\":\"pd-1\",\"fiscal_year\":2025",
+         "\"decision\":\"Stop\",\"decided_date\":\"2025-08-20\",\"rationale\":\"Costly <b>and</b> "
+         "slow.\",\"report_origin\":\"o\",\"report_tree_size\":3,\"report_root_hash\":\"" +
+             std::string(64, 'a') + "\"");
+  const uint64_t decision_at = ledger_->size() - 1;
+  directory::Account office;
+  office.login = "office.one";
+  office.role = directory::Role::kOffice;
+  office.code_hash = directory::CodeHash("ABCD-EFGH-JKMN-PQRT");
+  office.code_expires_at = 4102444800;
+  ASSERT_OK(people_->PutAccount(office));
+  auto router = Routes(false);
+  const Response form = router->Route(Get("/setup"));
+  const std::string set_cookie = HeaderOf(form, "Set-Cookie");
+  const std::string token = set_cookie.substr(set_cookie.find('=') + 1,
+                                              set_cookie.find(';') - set_cookie.find('=') - 1);
+  Request post = Get("/setup", set_cookie.substr(0, set_cookie.find(';')));
+  post.method = "POST";
+  post.body = "form_token=" + token +
+              "&login=office.one&code=ABCD-EFGH-JKMN-PQRT&password=office+password+11"
+              "&password2=office+password+11";
+  const Response done = router->Route(post);
+  ASSERT_EQ(done.status, 303) << done.body;
+  const std::string cookie = SessionCookie(done);
+  ASSERT_NE(cookie, "");
+  const Response page = router->Route(Get("/programs/pd-1", cookie));
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("Decisions on the record"), std::string::npos);
+  EXPECT_NE(page.body.find("2024\u201325"), std::string::npos);
+  EXPECT_NE(page.body.find("Costly &lt;b&gt;and&lt;/b&gt; slow."), std::string::npos);
+  EXPECT_EQ(page.body.find("<b>and</b>"), std::string::npos);
+  EXPECT_NE(page.body.find("href=\"/entries/" + std::to_string(decision_at) + "\">Stop</a>"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace evident::testing

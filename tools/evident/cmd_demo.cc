@@ -494,8 +494,8 @@ int RunDemo(const Flags& flags) {
   Status reviewed = out.While("reading the 2024-25 report and recording the decisions",
                               [&] { return Review(d, &recorded); });
   if (!reviewed.ok()) return failed(5, reviewed);
-  out.Detail(d.dir + "/report-2024-25: the report the office read (checkpoint as of " +
-             std::string(demo_review::kReviewAsOf) + ")");
+  out.Detail(d.dir + "/report-2024-25: the 2024-25 report the office read, judged on " +
+             std::string(demo_review::kReviewAsOf));
   out.Detail(d.dir + "/decisions.jsonl: " + std::to_string(recorded) +
              " records signed by the admin key (decisions on five programmes, and the "
              "revised programme defined anew); the log now holds " +
