@@ -1,6 +1,7 @@
 // The report's plain-text files: report.md, one CSV per table, summary.json.
 
 #include <sstream>
+#include <string_view>
 
 #include "projections/report/chart.h"
 #include "projections/report/render.h"
@@ -98,7 +99,15 @@ std::map<std::string, std::string> RenderCsvs(const Json& s) {
     auto row = [&](const Json& r) {
       bool first_cell = true;
       for (const Json& c : t["columns"]) {
-        out << (first_cell ? "" : ",") << CsvField(CellForSheet(r, c));
+        std::string cell = CellForSheet(r, c);
+        // Words a spreadsheet would take for a formula (a programme's title
+        // or a decision's rationale from a source system) are written as
+        // text: a leading apostrophe, as spreadsheets themselves do.
+        if (c["kind"] == "text" && !cell.empty() && std::string_view("=+-@\t\r").find(cell[0]) !=
+                                                       std::string_view::npos) {
+          cell = "'" + cell;
+        }
+        out << (first_cell ? "" : ",") << CsvField(cell);
         first_cell = false;
       }
       out << "\r\n";

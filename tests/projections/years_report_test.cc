@@ -420,3 +420,27 @@ TEST_F(YearsReportTest, AHandBuiltDecisionWithoutADecisionOrRationaleIsRefused) 
 
 }  // namespace
 }  // namespace evident::testing
+
+namespace evident::testing {
+namespace {
+
+// A rationale is words from whoever holds the office's key: in the CSV a
+// board member opens in a spreadsheet it stays words, never a formula.
+TEST_F(YearsReportTest, ARationaleThatLooksLikeAFormulaStaysText) {
+  Add("ProgramReviewed", "\"program_id\":\"pd-a\",\"fiscal_year\":2025",
+      "\"decision\":\"Continue\",\"decided_date\":\"2025-08-20\",\"rationale\":"
+      "\"=HYPERLINK(\\\"http://x.example\\\",\\\"ok\\\")\",\"report_origin\":\"o\","
+      "\"report_tree_size\":4,\"report_root_hash\":\"" +
+          std::string(64, 'a') + "\"",
+      "2025-08-20");
+  auto files = projections::report::RenderAll(Summary(2026));
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  const std::string& csv = files->at("decisions.csv");
+  EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"http://x.example\"\",\"\"ok\"\")\""), std::string::npos)
+      << csv;
+  EXPECT_EQ(csv.find(",=HYPERLINK"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find(",\"=HYPERLINK"), std::string::npos) << csv;
+}
+
+}  // namespace
+}  // namespace evident::testing
