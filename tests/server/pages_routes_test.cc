@@ -81,6 +81,20 @@ class PagesRoutesTest : public LedgerFixture {
     pages_ = Must(server::pages::Pages::Create(ledger_.get(), people_.get(), options));
     return std::make_unique<server::http::Router>(pages_->Routes());
   }
+  // Sets the account's password with its one-time code through /setup, as
+  // a browser would (the form's token from its cookie).
+  static Response Setup(server::http::Router& router, const std::string& login,
+                        const std::string& code, const std::string& password) {
+    const Response form = router.Route(Get("/setup"));
+    const std::string set_cookie = HeaderOf(form, "Set-Cookie");
+    const std::string token = set_cookie.substr(set_cookie.find('=') + 1,
+                                                set_cookie.find(';') - set_cookie.find('=') - 1);
+    Request post = Get("/setup", set_cookie.substr(0, set_cookie.find(';')));
+    post.method = "POST";
+    post.body = "form_token=" + token + "&login=" + login + "&code=" + code +
+                "&password=" + password + "&password2=" + password;
+    return router.Route(post);
+  }
   std::unique_ptr<directory::Directory> people_;
   std::unique_ptr<server::pages::Pages> pages_;
 };
@@ -117,15 +131,7 @@ TEST_F(PagesRoutesTest, WithoutAProviderThereIsNoOutsideSignIn) {
 TEST_F(PagesRoutesTest, AOneTimeCodeWorksOnce) {
   auto router = Routes(false);
   auto setup = [&](const std::string& password) {
-    const Response form = router->Route(Get("/setup"));
-    const std::string set_cookie = HeaderOf(form, "Set-Cookie");
-    const std::string token = set_cookie.substr(set_cookie.find('=') + 1,
-                                                set_cookie.find(';') - set_cookie.find('=') - 1);
-    Request post = Get("/setup", set_cookie.substr(0, set_cookie.find(';')));
-    post.method = "POST";
-    post.body = "form_token=" + token + "&login=board.member&code=abcd-efgh-jkmn-pqrs&password=" +
-                password + "&password2=" + password;
-    return router->Route(post);
+    return Setup(*router, "board.member", "abcd-efgh-jkmn-pqrs", password);  // lower case, as typed
   };
   EXPECT_EQ(setup("first+password+1").status, 303);  // lower case, as typed
   EXPECT_EQ(setup("second+password+2").status, 401);  // used: gone
@@ -168,16 +174,7 @@ TEST_F(PagesRoutesTest, AProgrammesPageShowsTheDecisionsOnTheRecord) {
   office.code_expires_at = 4102444800;
   ASSERT_OK(people_->PutAccount(office));
   auto router = Routes(false);
-  const Response form = router->Route(Get("/setup"));
-  const std::string set_cookie = HeaderOf(form, "Set-Cookie");
-  const std::string token = set_cookie.substr(set_cookie.find('=') + 1,
-                                              set_cookie.find(';') - set_cookie.find('=') - 1);
-  Request post = Get("/setup", set_cookie.substr(0, set_cookie.find(';')));
-  post.method = "POST";
-  post.body = "form_token=" + token +
-              "&login=office.one&code=ABCD-EFGH-JKMN-PQRT&password=office+password+11"
-              "&password2=office+password+11";
-  const Response done = router->Route(post);
+  const Response done = Setup(*router, "office.one", "ABCD-EFGH-JKMN-PQRT", "office+password+11");
   ASSERT_EQ(done.status, 303) << done.body;
   const std::string cookie = SessionCookie(done);
   ASSERT_NE(cookie, "");

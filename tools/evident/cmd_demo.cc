@@ -149,6 +149,25 @@ Status ReopenKept(Demo& d) {
   return Status::OK();
 }
 
+// `lines` (events as JSON), signed by the admin key and appended over the
+// server in one batch; an error says it was `who`'s.
+Status AppendAsAdmin(Demo& d, const std::vector<std::string>& lines, const std::string& who) {
+  auto admin = PrivateKey::LoadFile(d.ledger_dir + "/keys/admin.pem");
+  if (!admin.ok()) return admin.status();
+  auto client = server::Client::Connect(d.client, admin.value());
+  if (!client.ok()) return client.status().WithContext(who);
+  auto codec = EventJsonCodec::Create();
+  if (!codec.ok()) return codec.status();
+  std::vector<SignedEvent> batch;
+  for (const std::string& line : lines) {
+    auto bytes = codec.value()->FromJson(line);
+    if (!bytes.ok()) return bytes.status().WithContext(who);
+    batch.push_back(SignEvent(admin.value(), std::move(bytes.value())));
+  }
+  auto reply = client.value()->Append(batch);
+  return reply.ok() ? Status::OK() : reply.status().WithContext(who);
+}
+
 // Keys for each district system and for the follower, registered by the
 // admin over the server in one batch.
 Status RegisterSystems(Demo& d, Terminal& out) {
@@ -170,20 +189,7 @@ Status RegisterSystems(Demo& d, Terminal& out) {
   }
   EVIDENT_RETURN_IF_ERROR(add(kFollower, "Auditor", {}));
   out.Detail(Pad(kFollower, 18) + "the county office's audit system: follows the whole log");
-  auto admin = PrivateKey::LoadFile(d.ledger_dir + "/keys/admin.pem");
-  if (!admin.ok()) return admin.status();
-  auto client = server::Client::Connect(d.client, admin.value());
-  if (!client.ok()) return client.status().WithContext("admin");
-  auto codec = EventJsonCodec::Create();
-  if (!codec.ok()) return codec.status();
-  std::vector<SignedEvent> batch;
-  for (const std::string& line : lines) {
-    auto bytes = codec.value()->FromJson(line);
-    if (!bytes.ok()) return bytes.status();
-    batch.push_back(SignEvent(admin.value(), std::move(bytes.value())));
-  }
-  auto reply = client.value()->Append(batch);
-  return reply.ok() ? Status::OK() : reply.status().WithContext("admin");
+  return AppendAsAdmin(d, lines, "admin");
 }
 
 Status StartServer(Demo& d) {
@@ -353,20 +359,7 @@ Status Review(Demo& d, size_t* recorded) {
     for (const std::string& line : lines) text += line + "\n";
     EVIDENT_RETURN_IF_ERROR(WriteFile(path, text));
   }
-  auto admin = PrivateKey::LoadFile(d.ledger_dir + "/keys/admin.pem");
-  if (!admin.ok()) return admin.status();
-  auto client = server::Client::Connect(d.client, admin.value());
-  if (!client.ok()) return client.status().WithContext("admin");
-  auto codec = EventJsonCodec::Create();
-  if (!codec.ok()) return codec.status();
-  std::vector<SignedEvent> batch;
-  for (const std::string& line : lines) {
-    auto bytes = codec.value()->FromJson(line);
-    if (!bytes.ok()) return bytes.status().WithContext("the office's review");
-    batch.push_back(SignEvent(admin.value(), std::move(bytes.value())));
-  }
-  auto reply = client.value()->Append(batch);
-  if (!reply.ok()) return reply.status().WithContext("the office's review");
+  EVIDENT_RETURN_IF_ERROR(AppendAsAdmin(d, lines, "the office's review"));
   *recorded = lines.size();
   // The report and the bundle cover the decisions: the newest checkpoint.
   d.size = d.ledger->size();
