@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -47,6 +48,10 @@ struct LogContext {
   // The result of a full verification run for this rendering, e.g. "ok:
   // 702 entries ..." or "FAILED: position 17: ...". Empty when none was run.
   std::string full_verification;
+  // The Merkle root (32 bytes) of the log's first n entries, n <= tree_size,
+  // when the caller can compute it (a report checks the checkpoints its
+  // decisions cite with it); empty when it cannot.
+  std::function<StatusOr<std::string>(uint64_t n)> root_at;
 };
 
 const std::vector<std::string>& ViewNames();

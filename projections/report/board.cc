@@ -167,9 +167,10 @@ Json VerificationSection(const Json& summary) {
         "does not verify.");
   }
   paragraphs.push_back(
-      "Anyone holding the ledger, or an export bundle of its entries from the first, can "
-      "recompute the report and compare every figure with the commands below (LEDGER is the "
-      "ledger's folder or the bundle's, DIR this report's folder).");
+      "Anyone holding the ledger can recompute the report and compare every figure with the "
+      "commands below (LEDGER is the ledger's folder, DIR this report's folder). Anyone holding "
+      "an export bundle of its entries from the first can check the same way with "
+      "\"evident report verify DIR --bundle BUNDLE\".");
   return Section("verification", "How to check this report", std::move(paragraphs), Json::array(),
                  Json::array());
 }
@@ -238,7 +239,7 @@ Json BuildBoardSummary(const FactState& state, const Figures& f, const LogContex
   sections.push_back(
       SinceLastYearSection(state, fiscal_year, summary, earlier, &tables, &d.rows_suppressed));
   sections.push_back(
-      DecisionsSection(state, fiscal_year, summary, earlier, &tables, &d.rows_suppressed));
+      DecisionsSection(state, log, fiscal_year, summary, earlier, &tables, &d.rows_suppressed));
   summary["privacy"] = {{"minimum_people", kMinimumPeople},
                         {"rows_suppressed", d.rows_suppressed},
                         {"statement", PrivacyStatement(d.rows_suppressed)}};

@@ -58,7 +58,8 @@ Json ObligationsSection(YearData& d, Json* tables);
 Json SinceLastYearSection(const FactState& state, int32_t fy, const Json& own,
                           const std::map<int32_t, Json>& earlier, Json* tables,
                           int64_t* rows_suppressed);
-Json DecisionsSection(const FactState& state, int32_t fy, const Json& own,
+// `log` checks the checkpoint each decision cites (LogContext::root_at).
+Json DecisionsSection(const FactState& state, const LogContext& log, int32_t fy, const Json& own,
                       const std::map<int32_t, Json>& earlier, Json* tables,
                       int64_t* rows_suppressed);
 

@@ -8,6 +8,7 @@
 // what that year's report hides.
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "projections/report/board_data.h"
@@ -35,12 +36,23 @@ const Json* RowWhere(const Json* table, const char* field, const Json& value) {
 // programme table: the row with its programme id, else the one row with its
 // title (Ed-Fi names a professional-development event by its title, and a
 // district may give each year's offering an id of its own), else nullptr.
+// A programme's row of a year counts when the programme spent or had
+// people that year (a hidden count of participants is some people).
+bool Active(const Json& row) {
+  const Json& spend = row["spend_cents"];
+  const Json& people = row["participants"];
+  return (spend.is_number() && spend.get<int64_t>() != 0) || !people.is_number() ||
+         people.get<int64_t>() != 0;
+}
+
 const Json* SameProgramme(const Json* table, const Json& row) {
-  if (const Json* same_id = RowWhere(table, "program_id", row["program_id"])) return same_id;
   if (table == nullptr) return nullptr;
+  for (const Json& other : (*table)["rows"]) {
+    if (other["program_id"] == row["program_id"] && Active(other)) return &other;
+  }
   const Json* found = nullptr;
   for (const Json& other : (*table)["rows"]) {
-    if (other["programme"] != row["programme"]) continue;
+    if (other["programme"] != row["programme"] || !Active(other)) continue;
     if (found != nullptr) return nullptr;  // the title names two programmes
     found = &other;
   }
@@ -80,10 +92,22 @@ bool RestsOnRatings(const std::string& key) {
 }
 
 // this − last, in the kind's own units; null when either is not a number.
+// (Shares to four decimals and hours to two, as the figures themselves.)
 Json Difference(const Json& last, const Json& now, Kind kind) {
   if (!last.is_number() || !now.is_number()) return Json();
-  if (kind == Kind::kShare || kind == Kind::kHours) return now.get<double>() - last.get<double>();
+  const double d = now.get<double>() - last.get<double>();
+  if (kind == Kind::kShare) return std::round(d * 1e4) / 1e4;
+  if (kind == Kind::kHours) return std::round(d * 1e2) / 1e2;
   return now.get<int64_t>() - last.get<int64_t>();
+}
+
+// The enrolments of a summary's year still inside their follow-up window
+// (its reciprocity table's "Pending" row), in words.
+std::string PendingIn(const Json& summary) {
+  const Json* pending = RowWhere(FindTable(summary, "reciprocity"), "status", "Pending");
+  if (pending == nullptr) return "none";
+  return Figure(*pending, "enrolments", Kind::kCount) + " (" +
+         Figure(*pending, "share", Kind::kShare) + ")";
 }
 
 // A chart of small multiples: one panel per row of `table`, one bar per
@@ -159,6 +183,16 @@ void HeadlineTable(const FactState& state, const Years& y, TableBuilder* t, Json
     t->Note("The log holds no records for " + FiscalYearLabel(y.fy - 1) +
             ", so there is nothing to compare this year with.");
   }
+  t->Note("Changes are worked out from the figures before they are rounded for this page.");
+  if (y.last != nullptr) {
+    t->Note("Evidence of changed practice takes time to appear: on this report's date, " +
+            PendingIn(y.own) + " of " + FiscalYearLabel(y.fy) +
+            "'s enrolments are still inside their follow-up window, against " +
+            PendingIn(*y.last) + " of " + FiscalYearLabel(y.fy - 1) +
+            "'s, so this year's share can still rise.");
+  }
+  t->Note("Past-due obligations count every obligation still open from the year and the years "
+          "before it, not only those that arose in the year.");
   if (redefined) {
     t->Note("Not compared: the summative evaluations changed, from " + Joined(before) + " in " +
             FiscalYearLabel(y.fy - 1) + " to " + Joined(now) + " in " + FiscalYearLabel(y.fy) +
@@ -175,7 +209,10 @@ void HeadlineTable(const FactState& state, const Years& y, TableBuilder* t, Json
           : "Each headline figure in " + years +
                 ". Every earlier year's figure is the one that year's own report gives when it "
                 "is computed from the same checkpoint on the same date, and is hidden where that "
-                "report hides it; the change is this year's figure less last year's.");
+                "report hides it; the change is this year's figure less last year's. An earlier "
+                "figure can differ from the one in the report the board received that year: "
+                "records that arrived since, and follow-up windows and due dates that have "
+                "passed since, are counted here.");
   if (spend_change.is_number()) {
     const int64_t change = spend_change.get<int64_t>();
     paragraphs->push_back("Spending on professional learning " +
@@ -336,18 +373,41 @@ void DecisionColumns(TableBuilder* t) {
       .Column("decision", "Decision", Kind::kText)
       .Column("decided", "Decided", Kind::kText)
       .Column("measures", "Measures looked at", Kind::kText)
-      .Column("based_on_size", "Report's checkpoint (entries)", Kind::kCount)
+      .Column("based_on", "The report it read", Kind::kText)
       .Column("rationale", "Rationale", Kind::kText);
 }
 
+// Whether the checkpoint a decision cites is one of this log's: the same
+// origin, a size within this report's, and the root this log had at that
+// size. (true, words) when it is; (false, words) when it is not; (null,
+// words) when it cannot be told here.
+std::pair<Json, std::string> BasedOn(const Decision& d, const LogContext& log,
+                                     const std::string& origin) {
+  const std::string at = Count(int64_t(d.report_size)) + " entries";
+  if (d.report_origin != origin) {
+    return {false, "Not this log's: another origin (" + d.report_origin + ")"};
+  }
+  if (d.report_size > log.tree_size) return {Json(), "At " + at + ", after this report's checkpoint"};
+  if (!log.root_at) return {Json(), "At " + at + ", not checked"};
+  auto root = log.root_at(d.report_size);
+  if (!root.ok()) return {Json(), "At " + at + ", not checked: " + root.status().message()};
+  if (root.value() != d.report_root) {
+    return {false, "Not this log's: its root at " + at + " is another"};
+  }
+  return {true, "This log at " + at};
+}
+
 Json DecisionRow(const FactState& state, const std::string& program, const Decision& d,
-                 const Json& own) {
+                 const Json& own, const LogContext& log) {
+  auto [matches, words] = BasedOn(d, log, own["log"]["origin"].get<std::string>());
   return Json{{"programme", ProgramTitle(state, program)},
               {"program_id", program},
               {"decision", DecisionName(d.decision)},
               {"decided", DateOf(d.day)},
               {"measures", Measures(d, own)},
+              {"based_on", words},
               {"based_on_size", d.report_size},
+              {"based_on_this_log", matches},
               {"rationale", d.rationale}};
 }
 
@@ -387,7 +447,7 @@ std::pair<bool, std::string> Followed(const FactState& state, const std::string&
 
 }  // namespace
 
-Json DecisionsSection(const FactState& state, int32_t fy, const Json& own,
+Json DecisionsSection(const FactState& state, const LogContext& log, int32_t fy, const Json& own,
                       const std::map<int32_t, Json>& earlier, Json* tables,
                       int64_t* rows_suppressed) {
   const Years y(fy, own, earlier);
@@ -415,7 +475,7 @@ Json DecisionsSection(const FactState& state, int32_t fy, const Json& own,
   Json paragraphs = Json::array();
   int carried = 0, not_carried = 0;
   for (const auto& [program, d] : DecisionsAbout(state, fy - 1)) {
-    const Json what = DecisionRow(state, program, *d, own);
+    const Json what = DecisionRow(state, program, *d, own, log);
     decided.Row(what, -1);
     Json row{{"programme", what["programme"]},
              {"program_id", program},
@@ -468,7 +528,7 @@ Json DecisionsSection(const FactState& state, int32_t fy, const Json& own,
   TableBuilder this_year("decisions_on_this_year", "Decisions already recorded about " + now);
   DecisionColumns(&this_year);
   for (const auto& [program, d] : DecisionsAbout(state, fy)) {
-    this_year.Row(DecisionRow(state, program, *d, own), -1);
+    this_year.Row(DecisionRow(state, program, *d, own, log), -1);
   }
   Json ids = Json::array();
   for (TableBuilder* t : {&decided, &followed, &this_year}) {

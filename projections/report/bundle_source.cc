@@ -124,6 +124,12 @@ StatusOr<Json> BoardSummaryFromBundle(const std::string& dir, const BoardRequest
   if (!log.checkpoint_verified) {
     return Status::VerificationFailed("the report's checkpoint: " + log.checkpoint_problem);
   }
+  log.root_at = [&source](uint64_t n) -> StatusOr<std::string> {
+    if (n > source.entries().size()) return Status::InvalidArgument("past the bundle's end");
+    merkle::CompactRange prefix;
+    for (uint64_t i = 0; i < n; ++i) prefix.Append(merkle::LeafHash(source.entries()[i]));
+    return prefix.Root();
+  };
   Projector projector(&source);
   for (uint64_t i = 0; i < request.tree_size; ++i) {
     EVIDENT_RETURN_IF_ERROR(projector.Apply(i, source.entries()[i]));

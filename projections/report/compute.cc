@@ -4,6 +4,7 @@
 
 #include "ledger/checkpoint.h"
 #include "ledger/coding.h"
+#include "ledger/tree_store.h"
 #include "projections/aggregate.h"
 #include "projections/report/board.h"
 #include "projections/store.h"
@@ -68,6 +69,11 @@ StatusOr<Json> BoardSummaryFromLedger(Ledger* ledger, const BoardRequest& reques
     }
     log.checkpoint = request.checkpoint_note;
   }
+  log.root_at = [ledger](uint64_t n) -> StatusOr<std::string> {
+    auto range = LoadCompactRange(ledger->storage(), n);
+    if (!range.ok()) return range.status();
+    return range.value().Root();
+  };
   LedgerSource source(ledger);
   Projector projector(&source);
   EVIDENT_RETURN_IF_ERROR(FoldLedger(ledger, 0, size, &projector));

@@ -18,10 +18,19 @@ std::string Signed(int64_t n) {
   return (n < 0 ? "-" : "") + Group(std::to_string(magnitude));
 }
 
+// `value` with `decimals` (0 to 6) decimals, halves away from zero (as the
+// figures for people are rounded), without thousands separators.
 std::string Fixed(double value, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-  return buf;
+  int64_t scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  const int64_t units = std::llround(value * double(scale));
+  const uint64_t magnitude = units < 0 ? 0 - uint64_t(units) : uint64_t(units);
+  std::string out = (units < 0 ? "-" : "") + std::to_string(magnitude / uint64_t(scale));
+  if (decimals > 0) {
+    std::string fraction = std::to_string(magnitude % uint64_t(scale));
+    out += "." + std::string(size_t(decimals) - fraction.size(), '0') + fraction;
+  }
+  return out;
 }
 
 std::string Label(const std::map<std::string_view, const char*>& names, std::string_view name) {
@@ -46,7 +55,8 @@ std::string Percent(double share) {
 
 std::string Hours(double hours) {
   const int64_t tenths = std::llround(hours * 10.0);
-  return Signed(tenths / 10) + "." + std::to_string(std::llabs(tenths % 10));
+  return (tenths < 0 && tenths > -10 ? "-" : "") + Signed(tenths / 10) + "." +
+         std::to_string(std::llabs(tenths % 10));
 }
 
 std::string LongDate(std::string_view iso) {

@@ -1,5 +1,7 @@
 #include "projections/report/words.h"
 
+#include <vector>
+
 #include "projections/report/table.h"
 
 namespace evident::projections::report {
@@ -119,23 +121,36 @@ Json SummaryParagraphs(const Json& summary) {
     const Json& rows = followed->at("rows");
     if (!rows.empty()) {
       int64_t carried = 0;
-      std::string not_carried;
+      std::vector<std::string> not_carried;
       for (const Json& r : rows) {
         if (r["carried_out"].get<bool>()) {
           ++carried;
-        } else {
-          not_carried += std::string(not_carried.empty() ? "" : "; ") +
-                         r["programme"].get<std::string>() + " (" +
-                         r["decision"].get<std::string>() + ": " +
-                         r["followed"].get<std::string>().substr(
-                             r["followed"].get<std::string>().find(':') + 2) +
-                         ")";
+          continue;
         }
+        // "Not carried out: $74,000 spent in 2025–26" -> "$74,000 spent in 2025–26".
+        const std::string followed = r["followed"];
+        const size_t colon = followed.find(": ");
+        not_carried.push_back(r["programme"].get<std::string>() + " (" +
+                              r["decision"].get<std::string>() + ", yet " +
+                              (colon == std::string::npos ? followed
+                                                          : followed.substr(colon + 2)) +
+                              ")");
       }
-      out.push_back("After reviewing " + last + ", the office recorded " +
-                    Count(int64_t(rows.size())) + " decision" + (rows.size() == 1 ? "" : "s") +
-                    " on programmes; " + Count(carried) + " carried out" +
-                    (not_carried.empty() ? "." : ", and not: " + not_carried + "."));
+      std::string text = "After reviewing " + last + ", the office recorded " +
+                         Count(int64_t(rows.size())) + " decision" +
+                         (rows.size() == 1 ? "" : "s") + " about programmes. " + Count(carried) +
+                         (carried == 1 ? " was" : " were") + " carried out";
+      if (not_carried.empty()) {
+        text += ".";
+      } else {
+        text += "; " + Count(int64_t(not_carried.size())) +
+                (not_carried.size() == 1 ? " was" : " were") + " not: ";
+        for (size_t i = 0; i < not_carried.size(); ++i) {
+          text += (i == 0 ? "" : "; ") + not_carried[i];
+        }
+        text += ".";
+      }
+      out.push_back(text);
     }
   }
   return out;

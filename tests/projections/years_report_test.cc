@@ -7,6 +7,9 @@
 #include <array>
 #include <tuple>
 
+#include "ledger/bundle.h"
+#include "ledger/checkpoint.h"
+#include "ledger/coding.h"
 #include "projections/report/compute.h"
 #include "projections/report/render.h"
 #include "projections/report/table.h"
@@ -440,6 +443,63 @@ TEST_F(YearsReportTest, ARationaleThatLooksLikeAFormulaStaysText) {
       << csv;
   EXPECT_EQ(csv.find(",=HYPERLINK"), std::string::npos) << csv;
   EXPECT_EQ(csv.find(",\"=HYPERLINK"), std::string::npos) << csv;
+}
+
+}  // namespace
+}  // namespace evident::testing
+
+namespace evident::testing {
+namespace {
+
+// A decision names the report it read by its checkpoint; the next report
+// says whether that checkpoint is one of this log's (the root the ledger
+// signed at that size), and the same from the auditor's bundle.
+TEST_F(YearsReportTest, TheCheckpointADecisionCitesIsCheckedAgainstTheLog) {
+  const uint64_t read_at = ledger_->size();
+  const std::string note = Must(ledger_->CheckpointNote(read_at));
+  const Checkpoint signed_then = Must(ParseCheckpointText(note.substr(0, note.find("\n\n") + 1)));
+  auto cite = [&](const std::string& program, const std::string& origin, uint64_t size,
+                  const std::string& root_hex) {
+    Add("ProgramReviewed", "\"program_id\":\"" + program + "\",\"fiscal_year\":2025",
+        "\"decision\":\"Continue\",\"decided_date\":\"2025-08-20\",\"rationale\":\"r\","
+        "\"report_origin\":\"" +
+            origin + "\",\"report_tree_size\":" + std::to_string(size) +
+            ",\"report_root_hash\":\"" + root_hex + "\"",
+        "2025-08-20");
+  };
+  const std::string root_hex = HexEncode(signed_then.root);
+  cite("pd-a", signed_then.origin, read_at, root_hex);                    // this log's
+  cite("pd-b", signed_then.origin, read_at, std::string(64, '0'));        // another root
+  cite("pd-c", "elsewhere.example/log", read_at, root_hex);               // another origin
+  Decide("pd-a", 2026, "Expand", "2026-06-01");  // this year's, cites size 40
+  const Json s = Summary(2026);
+  const Json& t = TableOf(s, "decisions");
+  EXPECT_EQ(RowWhere(t, "program_id", "pd-a")["based_on_this_log"], true);
+  EXPECT_EQ(RowWhere(t, "program_id", "pd-a")["based_on"],
+            "This log at " + std::to_string(read_at) + " entries");
+  EXPECT_EQ(RowWhere(t, "program_id", "pd-b")["based_on_this_log"], false);
+  EXPECT_EQ(RowWhere(t, "program_id", "pd-c")["based_on_this_log"], false);
+  EXPECT_NE(RowWhere(t, "program_id", "pd-c")["based_on"].get<std::string>().find(
+                "elsewhere.example/log"),
+            std::string::npos);
+
+  // A size past the report's cannot be told yet.
+  cite("pd-b", signed_then.origin, ledger_->size() + 1000, root_hex);
+  const Json later = Summary(2026);
+  EXPECT_TRUE(RowWhere(TableOf(later, "decisions"), "program_id", "pd-b")["based_on_this_log"]
+                  .is_null());
+
+  // The bundle gives the same report, checks included.
+  const std::string bundle = dir_.path() + "/bundle";
+  ASSERT_TRUE(WriteBundle(ledger_.get(), bundle, 0, ledger_->size()).ok());
+  projections::report::BoardRequest r;
+  r.fiscal_year = 2026;
+  r.tree_size = ledger_->size();
+  r.as_of_day = projections::DayOf("2026-06-30");
+  auto from_bundle = projections::report::BoardSummaryFromBundle(
+      bundle, r, later["log"]["checkpoint"], std::nullopt);
+  ASSERT_TRUE(from_bundle.ok()) << from_bundle.status().ToString();
+  EXPECT_EQ(from_bundle.value(), later);
 }
 
 }  // namespace
