@@ -32,10 +32,6 @@ const Json* RowWhere(const Json* table, const char* field, const Json& value) {
   return nullptr;
 }
 
-// The row of `table` that is the same programme as `row` of another year's
-// programme table: the row with its programme id, else the one row with its
-// title (Ed-Fi names a professional-development event by its title, and a
-// district may give each year's offering an id of its own), else nullptr.
 // A programme's row of a year counts when the programme spent or had
 // people that year (a hidden count of participants is some people).
 bool Active(const Json& row) {
@@ -45,6 +41,11 @@ bool Active(const Json& row) {
          people.get<int64_t>() != 0;
 }
 
+// The row of `table` that is the same programme as `row` of another year's
+// programme table, among the rows that count: the row with its programme
+// id, else the one row with its title (Ed-Fi names a professional-
+// development event by its title, and a district may give each year's
+// offering an id of its own), else nullptr.
 const Json* SameProgramme(const Json* table, const Json& row) {
   if (table == nullptr) return nullptr;
   for (const Json& other : (*table)["rows"]) {
