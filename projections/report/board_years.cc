@@ -483,9 +483,12 @@ Json DecisionsSection(const FactState& state, const LogContext& log, int32_t fy,
              {"decision", what["decision"]}};
     std::vector<std::string> hidden;
     const Json* was = RowWhere(before, "program_id", program);
-    const Json* sources[2] = {
-        was, was != nullptr ? SameProgramme(after, *was)
-                            : RowWhere(after, "program_id", program)};
+    // This year's row: the same programme as last year's row, or without
+    // one, the row of the decision's programme when it spent or had people.
+    const Json* now_row = was != nullptr ? SameProgramme(after, *was)
+                                         : RowWhere(after, "program_id", program);
+    if (now_row != nullptr && !Active(*now_row)) now_row = nullptr;
+    const Json* sources[2] = {was, now_row};
     row["program_id_this"] = sources[1] == nullptr ? Json() : (*sources[1])["program_id"];
     const char* suffixes[2] = {"_last", "_this"};
     for (const auto& [key, label] : kFigures) {
