@@ -485,12 +485,14 @@ Json DecisionsSection(const FactState& state, const LogContext& log, int32_t fy,
     const Json* was = RowWhere(before, "program_id", program);
     // This year's row: the same programme as last year's row, or without
     // one, the row of the decision's programme when it spent or had people.
-    // (A title that names two programmes in either year matches nothing:
-    // the match must hold both ways, as in programmes_both_years.)
+    // (The decision's own programme id always names its programme; a match
+    // by title must hold both ways, so a title that names two programmes in
+    // either year matches nothing.)
     const Json* now_row = was != nullptr ? SameProgramme(after, *was)
                                          : RowWhere(after, "program_id", program);
     if (now_row != nullptr && !Active(*now_row)) now_row = nullptr;
-    if (now_row != nullptr && was != nullptr && SameProgramme(before, *now_row) != was) {
+    if (now_row != nullptr && was != nullptr && (*now_row)["program_id"] != program &&
+        SameProgramme(before, *now_row) != was) {
       now_row = nullptr;
     }
     const Json* sources[2] = {was, now_row};
