@@ -32,9 +32,11 @@ Scratch ledgers live in a temporary directory removed at the end (or --work DIR,
 kept).
 """
 import argparse
+import base64
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -48,6 +50,7 @@ import model  # noqa: E402
 import summary as summary_model  # noqa: E402
 
 VIEWS = ["reciprocity", "accountability", "equity", "compliance"]
+NO_RECORDS_FY = 2019  # a fiscal year the generator writes nothing in
 TOL = 0.5e-4 + 1e-9
 
 # Fields only one side carries that are words, not figures.
@@ -78,6 +81,11 @@ class Engine:
                 ["init", "--ledger", template, "--district", "lea-0000001"])
         return template
 
+    def checkpoint(self, ledger):
+        """The newest checkpoint: (origin, tree size, root hash in hex)."""
+        lines = self.run(["checkpoint", "--ledger", ledger, "--latest"]).splitlines()
+        return lines[0], int(lines[1]), base64.b64decode(lines[2]).hex()
+
     def run(self, args):
         t = time.time()
         try:
@@ -98,14 +106,38 @@ class Engine:
         os.makedirs(d)
         ledger = os.path.join(d, "L")
         shutil.copytree(self.template, ledger)
-        ev = os.path.join(d, "events.jsonl")
-        with open(ev, "w") as f:
-            f.write(dist.jsonl())
-        if dist.events:
-            self.run(["append", "--ledger", ledger, "--key",
-                      os.path.join(ledger, "keys", "admin.pem"), ev])
+        # the events in one batch, or two when the report is made at the first one's tree size;
+        # each batch cut again before every decision that cites this log's checkpoint ("@this":
+        # filled in with the checkpoint of the entries before it, gen.cites_this_log)
+        self.size = None
+        batches = dist.batches()
+        k = 0
+        for i, batch in enumerate(batches):
+            for seg in segments(batch):
+                if gen.cites_this_log(seg[0]):
+                    seg = [fill_citation(seg[0], self.checkpoint(ledger))] + seg[1:]
+                k += 1
+                ev = os.path.join(d, f"events{k}.jsonl")
+                with open(ev, "w") as f:
+                    f.write(dist.jsonl(seg))
+                txt = self.run(["append", "--ledger", ledger, "--key",
+                                os.path.join(ledger, "keys", "admin.pem"), ev])
+                m = re.search(r"positions \d+\.\.(\d+)", txt)
+                if i == 0 and len(batches) > 1 and m:
+                    self.size = int(m.group(1)) + 1
         log_txt = self.run(["log", "--ledger", ledger])
         entries = [json.loads(x) for x in log_txt.splitlines() if x.strip()]
+        # the log's bytes and origin, for "the report a decision read" (the model hashes them)
+        bundle = os.path.join(d, "bundle")
+        self.run(["export", "--ledger", ledger, "--out", bundle])
+        with open(os.path.join(bundle, "checkpoint.txt")) as f:
+            origin = f.readline().strip()
+        leaves = {}
+        with open(os.path.join(bundle, "entries.jsonl")) as f:
+            for line in f:
+                x = json.loads(line)
+                leaves[x["index"]] = base64.b64decode(x["entry"])
+        self.log_bytes = {"origin": origin, "leaves": [leaves[i] for i in range(len(leaves))]}
         out = {}
         for v in views:
             args = ["query", v, "--ledger", ledger]
@@ -113,23 +145,73 @@ class Engine:
                 args += ["--as-of-date", dist.as_of]
             out[v] = json.loads(self.run(args))
         summ = None
+        self.refused = self.failed = self.no_records = None
         if report:
             rdir = os.path.join(d, "report")
             args = ["report", "board", "--ledger", ledger, "--fiscal-year", str(dist.report_fy),
                     "--out", rdir]
             if dist.report_date:
                 args += ["--as-of-date", dist.report_date]
+            if self.size:
+                args += ["--size", str(self.size)]
             try:
                 self.run(args)
             except EngineError as e:
                 # "nothing is recorded for fiscal year N": no report to compare; the views still are
+                if "drawing the PDF" in str(e):
+                    # the report failed on the district's words: a difference, not a stop
+                    self.refused = None
+                    self.failed = str(e).split(": evident report: ")[-1]
+                    shutil.rmtree(d, ignore_errors=True)
+                    return entries, out, None
                 if "nothing is recorded" not in str(e):
                     raise
+                # its words list the years with records (metrics.md "Since last year")
+                self.refused = str(e)
             else:
                 with open(os.path.join(rdir, "summary.json")) as f:
                     summ = json.load(f)
+            # a year without records (the generator writes none before FY2021): the refusal
+            # lists the years with records
+            args = [a if a != str(dist.report_fy) else str(NO_RECORDS_FY) for a in args]
+            args[args.index("--out") + 1] = rdir + "-none"
+            try:
+                self.run(args)
+            except EngineError as e:
+                if "nothing is recorded" not in str(e):
+                    raise
+                self.no_records = str(e)
         shutil.rmtree(d, ignore_errors=True)
         return entries, out, summ
+
+
+def segments(events):
+    """The events cut before each decision citing this log (gen.cites_this_log)."""
+    out, cur = [], []
+    for e in events:
+        if gen.cites_this_log(e) and cur:
+            out.append(cur)
+            cur = []
+        cur.append(e)
+    return out + ([cur] if cur else [])
+
+
+def fill_citation(e, cp):
+    """A decision (or its correction) citing "@this": this log's origin, and the checkpoint of
+    the entries before it ("@this"), its size with a root of another ("@this-badroot"), or a
+    size it does not have yet ("@this-future")."""
+    e = json.loads(json.dumps(e))
+    b = e["body"]["body"] if e["event_type"] == "RecordCorrected" else e["body"]
+    origin, size, root = cp
+    how = b["report_origin"]
+    b["report_origin"] = origin
+    if how == "@this":
+        b["report_tree_size"], b["report_root_hash"] = size, root
+    elif how == "@this-badroot":
+        b["report_tree_size"] = size
+    elif how == "@this-future":
+        b["report_tree_size"] = size + 1000
+    return e
 
 
 # --------------------------------------------------------------------------- row keys
@@ -306,6 +388,32 @@ def compare(engine_views, model_out, summ=None, model_summary=None):
     return diffs
 
 
+def listed_years(refusal):
+    m = re.search(r"with records:([^)]*)", refusal)
+    return sorted({int(y) for y in re.findall(r"\d{4}", m.group(1))}) if m else []
+
+
+def compare_records(fy, refused, made, have, no_records=None):
+    """"a year for which `evident report board` would make a report ... the command's error for
+    a year without records lists the years with them": the engine's report (made or refused),
+    the years its refusal lists, and the years listed by its refusal of a year without records
+    (`no_records`), against the model's years with records `have` (A-55)."""
+    diffs = []
+    if no_records is not None and listed_years(no_records) != sorted(have):
+        diffs.append(("summary", "records", "years with records", str(NO_RECORDS_FY),
+                      listed_years(no_records), sorted(have)))
+    if made and fy not in have:
+        diffs.append(("summary", "records", "report made", str(fy), "made", "no records"))
+    if refused is not None:
+        if fy in have:
+            diffs.append(("summary", "records", "report made", str(fy), "refused", "records"))
+        listed = listed_years(refused)
+        if listed != sorted(have) and no_records is None:
+            diffs.append(("summary", "records", "years with records", str(fy), listed,
+                          sorted(have)))
+    return diffs
+
+
 def signature(diff):
     """A difference's kind: view, row, field with list keys and row keys left out."""
     v, kind, path, key, a, b = diff
@@ -323,21 +431,39 @@ def signature(diff):
 
 # --------------------------------------------------------------------------- one district
 
+LOG_BYTES = {}  # the district's log bytes and origin (summary.LOG_BYTES)
 BASE = {}  # the model's readings for this run: model.DOC, or with --as-engine DOC + KNOWN
 
 
-def model_diffs(entries, dist, ev, summ, readings=None, mutate=()):
-    """The differences between the engine's answers and the model's (computed once)."""
+def model_diffs(entries, dist, ev, summ, readings=None, mutate=(), refused=None,
+                report=True, size=None, no_records=None):
+    """The differences between the engine's answers and the model's (computed once). The
+    report is of the log's first `size` entries when given (`--size`)."""
     readings = readings or BASE.get("readings")
     model.MUTATE.clear()
     model.MUTATE.update(mutate)
+    rentries = entries[:size] if size else entries
+    summary_model.WHOLE_LOG["entries"] = entries
+    summary_model.LOG_BYTES.clear()
+    summary_model.LOG_BYTES.update(LOG_BYTES)
     try:
         out = model.compute(entries, dist.as_of, readings or model.DOC)
         msum = None
         if summ is not None:
-            msum = summary_model.summary(out, dist.report_fy, dist.report_date, entries,
-                                         readings or model.DOC)
-        return compare(ev, out, summ, msum)
+            msum = summary_model.summary(None if size else out, dist.report_fy,
+                                         dist.report_date, rentries, readings or model.DOC)
+        diffs = compare(ev, out, summ, msum)
+        if msum is not None:
+            diffs += compare_records(dist.report_fy, refused, True, set(msum["years_with_records"]),
+                                     no_records)
+        elif report and refused is not None:
+            rout = out
+            if size or out["as_of"] != \
+                    model.reporting_date(rentries, dist.report_date)[0].isoformat():
+                rout = model.compute(rentries, dist.report_date, readings or model.DOC)
+            diffs += compare_records(dist.report_fy, refused, False,
+                                     summary_model.record_years(rout), no_records)
+        return diffs
     finally:
         model.MUTATE.clear()
 
@@ -352,10 +478,17 @@ def check(engine, dist, views=VIEWS, report=True, tag="run", why=None, mutate=()
     (--diagnose), each kind is filed under what explains its occurrences: "old reading" (it
     vanishes under model.ALT), "known" (under model.KNOWN), "both", or "unexplained"."""
     entries, ev, summ = engine.district(dist, views, report, tag)
-    diffs = model_diffs(entries, dist, ev, summ)
+    refused, size, nr = engine.refused, engine.size, engine.no_records
+    LOG_BYTES.clear()
+    LOG_BYTES.update(engine.log_bytes)
+    diffs = model_diffs(entries, dist, ev, summ, refused=refused, report=report, size=size,
+                        no_records=nr)
+    if engine.failed:
+        diffs.append(("summary", "report", "(report fails)", "", engine.failed, "a report"))
     if mutate:
         base = {diff_key(x) for x in diffs}
-        diffs = [x for x in model_diffs(entries, dist, ev, summ, mutate=mutate)
+        diffs = [x for x in model_diffs(entries, dist, ev, summ, mutate=mutate, refused=refused,
+                                        report=report, size=size, no_records=nr)
                  if diff_key(x) not in base]
     if why is not None and diffs and not mutate:
         # which reading removes each difference: the old ones (model.ALT), or one of the
@@ -364,7 +497,9 @@ def check(engine, dist, views=VIEWS, report=True, tag="run", why=None, mutate=()
             (f"engine:{k}", dict(model.DOC, **{k: v})) for k, v in model.KNOWN.items()]
         gone = {}
         for name, readings in trials:
-            left = {diff_key(x) for x in model_diffs(entries, dist, ev, summ, readings)}
+            left = {diff_key(x) for x in model_diffs(entries, dist, ev, summ, readings,
+                                                     refused=refused, report=report, size=size,
+                                                     no_records=nr)}
             gone[name] = left
         for x in diffs:
             k = diff_key(x)
@@ -381,7 +516,8 @@ def shrink(engine, dist, sig, budget=120, mutate=()):
 
     def still(events):
         events = gen.valid_subset(events)
-        cand = gen.District(dist.seed, events, dist.as_of, dist.report_fy, dist.report_date)
+        cand = gen.District(dist.seed, events, dist.as_of, dist.report_fy, dist.report_date,
+                            dist.first)
         try:
             diffs = check(engine, cand, views, report, tag="shrink", mutate=mutate)
         except EngineError:
@@ -437,8 +573,11 @@ def run_seed(seed):
 
 def print_shrunk(engine, dist, sg, a):
     small, runs = shrink(engine, dist, sg, a.shrink_budget, a.mutate)
+    nb = len(small.batches()[0]) if len(small.batches()) > 1 else None
     print(f"  shrunk {sg} to {len(small.events)} events in {runs} runs "
-          f"(as_of {small.as_of}, report FY {small.report_fy} date {small.report_date}):")
+          f"(as_of {small.as_of}, report FY {small.report_fy} date {small.report_date}"
+          + (f"; the report at the size after the first {nb} events, appended alone" if nb else "")
+          + "):")
     sys.stdout.write("".join("    " + x for x in small.jsonl().splitlines(True)))
     views = [sg[0]] if sg[0] in VIEWS else []
     for y in check(engine, small, views, sg[0] == "summary", tag="shrink", mutate=a.mutate):
@@ -467,6 +606,9 @@ def main(argv):
     ap.add_argument("--shrink-kind", help="shrink this kind (as printed, a tuple) instead of the "
                     "first new one")
     ap.add_argument("--shrink-budget", type=int, default=120)
+    ap.add_argument("--plain-words", action="store_true", help="the decisions' rationales in "
+                    "ASCII, at most 20 characters, and their measures likewise (the same draws; "
+                    "for an engine whose PDF cannot draw others: FINDINGS.md F-1)")
     ap.add_argument("--work", help="scratch directory (kept); default a temporary one, removed")
     ap.add_argument("--json", help="write every difference kind with its first seed here")
     try:
@@ -483,6 +625,7 @@ def main(argv):
         print("diff.py: --seeds and --jobs must be at least 1", file=sys.stderr)
         return 2
     a.mutate = tuple(a.mutate)
+    gen.PLAIN_WORDS = a.plain_words
     BASE["readings"] = dict(model.DOC, **model.KNOWN) if a.as_engine else model.DOC
     work = a.work or tempfile.mkdtemp(prefix="evident-model-")
     try:

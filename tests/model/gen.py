@@ -44,15 +44,29 @@ SPECIAL = [D(2024, 7, 1), D(2024, 9, 30), D(2024, 12, 31), D(2025, 3, 31), D(202
 
 
 class District:
-    def __init__(self, seed, events, as_of, report_fy, report_date):
+    def __init__(self, seed, events, as_of, report_fy, report_date, first=None):
         self.seed = seed
         self.events = events
         self.as_of = as_of            # "YYYY-MM-DD" or None
         self.report_fy = report_fy    # int
         self.report_date = report_date  # "YYYY-MM-DD" or None
+        # the ids of the events appended first, in a batch of their own, when the report is made
+        # at that tree size (`--size`), or None (the whole log)
+        self.first = first
 
-    def jsonl(self):
-        return "".join(json.dumps(e, separators=(",", ":")) + "\n" for e in self.events)
+    def batches(self):
+        """The events in one batch, or two: the longest prefix of the events in `first` (the
+        report's tree size) and the rest."""
+        if not self.first:
+            return [self.events]
+        n = 0
+        while n < len(self.events) and self.events[n]["event_id"] in self.first:
+            n += 1
+        return [self.events[:n], self.events[n:]] if 0 < n < len(self.events) else [self.events]
+
+    def jsonl(self, events=None):
+        return "".join(json.dumps(e, separators=(",", ":")) + "\n"
+                       for e in (self.events if events is None else events))
 
 
 def valid_subset(events):
@@ -470,7 +484,361 @@ def generate(seed):
                           D(2026, 7, 1), g.date(), g.date(D(2025, 1, 1), D(2027, 6, 30))]).isoformat()
     report_fy = r.choice([2025, 2026])
     report_date = as_of if r.random() < 0.7 else None
-    return District(seed, evs, as_of, report_fy, report_date)
+
+    # ---- earlier years and decisions on the record: a stream of their own (every event above,
+    # and the dates and year above, are what they were before these parts existed)
+    g.r = random.Random(f"hist-{seed}")
+    ctx = dict(people=people, progs=progs, sites=sites, sessions=sessions, enrol=enrol,
+               funds_used=funds_used, progdefs=progdefs, practice=practice, preds={})
+    history(g, ctx)
+    decisions(g, ctx, report_fy)
+    # a quarter of the reports are made at an earlier tree size (`--size`, the size after a
+    # first batch): "Each is the figure of the board report for that year computed at the same
+    # tree size" (a stream of its own)
+    first = None
+    sz = random.Random(f"size-{seed}")
+    if sz.random() < 0.25:
+        n = int(len(evs) * sz.uniform(0.5, 0.95))
+        first = frozenset(e["event_id"] for e in evs[:n])
+    return District(seed, evs, as_of, report_fy, report_date, first)
+
+
+def history(g, ctx):
+    """Some districts span two to five fiscal years (FY2022-FY2026; rarely FY2021 as well, a
+    sixth, so that the report's four years before its own are a limit): the earlier years get
+    attendance, costs, budgets, completions, observations, goals and summative ratings. The
+    summative ratings' `performance_evaluation_title` (a year's "evaluations", metrics.md "A
+    measure whose definition changed") is sometimes another in some year, for the earlier years
+    and for FY2025-FY2026 (whose ratings above are all "annual"), and sometimes corrected."""
+    r = g.r
+    people, progs, sites = ctx["people"], ctx["progs"], ctx["sites"]
+    years = []
+    if r.random() < 0.7:
+        first = r.choice([2022, 2023, 2024, 2024])
+        years = [y for y in range(first, 2025) if y == first or r.random() < 0.85]
+        if r.random() < 0.08:
+            years = [2021] + years
+    titles = {}
+
+    def title_for(y):
+        if y not in titles:
+            titles[y] = r.choice(["annual", "annual", "annual", "framework-2", "mixed"])
+        t = titles[y]
+        return r.choice(["annual", "framework-2"]) if t == "mixed" else t
+
+    for y in years:
+        lo, hi = D(y - 1, 7, 1), D(y, 6, 30)
+        for fund, src in ctx["funds_used"]:
+            if r.random() < 0.6:
+                g.emit("BudgetAllocated", {"fiscal_year": y},
+                       {"fund_code": fund, "funding_source": src,
+                        "amount_cents": r.choice([0, 100000, 250000, 1000000])}, lo)
+        sess = {}
+        for pr in progs:
+            sess[pr] = []
+            for k in range(r.randint(0, 2)):
+                sid = f"{pr}-y{y}-s{k + 1}"
+                sd = g.date(lo, hi)
+                sess[pr].append(sid)
+                g.emit("SessionScheduled", {"program_id": pr, "session_id": sid},
+                       {"start_date": sd.isoformat(), "scheduled_minutes": 180}, sd)
+        # "The same programme in two years is the row with the same programme id, else the one
+        # row with the same title": now and then a programme is offered this year under an id of
+        # its own (pd-1-fy2024) and the title of pd-1, which then takes no part that year
+        # ("clean"), or does ("both": the title names two programmes), or two such ids ("two")
+        alias = {}
+        if r.random() < 0.6:
+            pr = r.choice(progs)
+            kind = r.choice(["clean", "clean", "clean", "both", "two"])
+            ids = [f"{pr}-fy{y}"] + ([f"{pr}-fy{y}b"] if kind == "two" else [])
+            for pid in ids:
+                g.emit("ProgramDefined", {"program_id": pid}, dict(ctx["progdefs"][pr]), lo)
+                sid, sd = f"{pid}-s1", g.date(lo, hi)
+                sess[pid] = [sid]
+                g.emit("SessionScheduled", {"program_id": pid, "session_id": sid},
+                       {"start_date": sd.isoformat(), "scheduled_minutes": 180}, sd)
+            alias[pr] = (ids, kind)
+            ctx["preds"].setdefault(y, []).extend(ids)
+
+        def in_year(pr):
+            if pr not in alias:
+                return pr
+            ids, kind = alias[pr]
+            return pr if kind == "both" and r.random() < 0.5 else r.choice(ids)
+        p_att = r.choice([0.4, 0.6, 0.8])
+        pairs = list(ctx["enrol"])
+        # now and then someone took part only in an earlier year
+        for k in range(r.choice([0, 0, 1, 2])):
+            pairs.append((r.choice(people), r.choice(progs)))
+        for p, pr in pairs:
+            if r.random() >= p_att:
+                continue
+            pr = in_year(pr)
+            for k in range(r.choice([1, 1, 2, 3])):
+                day = g.date(lo, hi)
+                sid = r.choice(sess[pr] or [x for x, _ in ctx["sessions"][pr]])
+                g.emit("AttendanceRecorded", {"person_id": p, "program_id": pr, "session_id": sid},
+                       {"attendance_date": day.isoformat(),
+                        "attendance_event_category": r.choice(ATT_CATS),
+                        "credited_minutes": r.choice([0, 60, 180, 420, 840, 1440, 1440, 1200])},
+                       day)
+            if r.random() < 0.3:
+                day = g.date(lo, hi)
+                g.emit("ParticipationCompleted", {"person_id": p, "program_id": pr},
+                       {"activity_completion_date": day.isoformat()}, day)
+        for k in range(r.randint(0, 5)):
+            pr = in_year(r.choice(progs))
+            alloc = r.choice(["PerParticipant", "PerParticipant", "PerSession", "DirectToPerson"])
+            fund, src = r.choice(ctx["funds_used"])
+            subj = {"program_id": pr, "fiscal_year": y}
+            if alloc == "DirectToPerson":
+                subj["person_id"] = r.choice(people)
+            if alloc == "PerSession" and sess.get(pr):
+                subj["session_id"] = r.choice(sess[pr])
+            body = {"category": r.choice(CATEGORIES),
+                    "amount_cents": r.choice([100000, 33333, 1001, 250000, -5000, 99999]),
+                    "allocation": alloc, "fund_code": fund, "funding_source": src,
+                    "invoice_number": f"inv-y{y}-{k}"}
+            day = g.date(lo, hi)
+            g.emit("CostIncurred", subj, body, day, effective=day)
+        for p in people:
+            for k in range(r.choice([0, 1, 1, 2])):
+                day = g.date(lo, hi)
+                body = {"performance_evaluation_type": "FormalObs",
+                        "evaluation_date": day.isoformat(), "reviewer_person_id": "rev-1",
+                        "targeted_practice_observed": r.random() < ctx["practice"]}
+                els = r.sample(ELEMENTS, r.randint(0, 2))
+                if els:
+                    body["element_ratings"] = [
+                        {"evaluation_element_title": el, "rating": r.choice([1, 2, 3, 4])}
+                        for el in els]
+                g.emit("ObservationRecorded", {"person_id": p}, body, day)
+            if r.random() < 0.45:
+                day = g.date(lo, hi)
+                g.emit("EvaluationRatingFinalized", {"person_id": p, "school_year": y},
+                       {"performance_evaluation_title": title_for(y),
+                        "actual_date": day.isoformat(),
+                        "performance_evaluation_rating_level": r.choice(LEVELS)}, day)
+            if r.random() < 0.12:
+                day = g.date(lo, hi)
+                subj = {"person_id": p}
+                if r.random() < 0.6:
+                    subj["program_id"] = r.choice(progs)
+                g.emit("GoalSet", subj, {"goal_title": f"goal-{p}-y{y}",
+                                         "assignment_date": day.isoformat()}, day)
+    # FY2025 and FY2026: now and then a programme that took no part in the year (in the events
+    # above) is offered under an id of its own with its title (its match by title in the year
+    # before or after), now and then under two (the title then names two programmes that year)
+    def offer(pr, pid, y, lo, hi):
+        g.emit("ProgramDefined", {"program_id": pid}, dict(ctx["progdefs"][pr]), lo)
+        ctx["preds"].setdefault(y, []).append(pid)
+        for p in r.sample(people, min(len(people), r.randint(1, 12))):
+            day = g.date(lo, hi)
+            g.emit("AttendanceRecorded", {"person_id": p, "program_id": pid,
+                                          "session_id": f"{pid}-s1"},
+                   {"attendance_date": day.isoformat(), "attendance_event_category":
+                    "InAttendance", "credited_minutes": r.choice([60, 420, 1440])}, day)
+        if r.random() < 0.7:
+            fund, src = r.choice(ctx["funds_used"])
+            g.emit("CostIncurred", {"program_id": pid, "fiscal_year": y},
+                   {"category": "VendorContract", "amount_cents": r.choice([50000, 120000]),
+                    "allocation": "PerParticipant", "fund_code": fund,
+                    "funding_source": src, "invoice_number": f"inv-{pid}"}, lo, effective=lo)
+
+    for y in (2025, 2026):
+        lo, hi = D(y - 1, 7, 1), D(y, 6, 30)
+        busy = {e["subject"].get("program_id") for e in g.events
+                if (e["event_type"] == "AttendanceRecorded"
+                    and lo <= D.fromisoformat(e["body"]["attendance_date"]) <= hi)
+                or (e["event_type"] == "CostIncurred" and e["subject"].get("fiscal_year") == y)}
+        idle = [pr for pr in progs if pr not in busy]
+        if idle and r.random() < 0.5:
+            pr = r.choice(idle)
+            for pid in [f"{pr}-fy{y}"] + ([f"{pr}-fy{y}b"] if r.random() < 0.3 else []):
+                offer(pr, pid, y, lo, hi)
+    # FY2025 and FY2026: now and then ratings under another evaluation
+    for y in (2025, 2026):
+        if r.random() < 0.3:
+            t = r.choice(["framework-2", "framework-2", "Danielson 2022"])
+            for k in range(r.randint(1, 3)):
+                day = g.date(D(y - 1, 7, 1), D(y, 6, 30))
+                g.emit("EvaluationRatingFinalized",
+                       {"person_id": r.choice(people), "school_year": y},
+                       {"performance_evaluation_title": t, "actual_date": day.isoformat(),
+                        "performance_evaluation_rating_level": r.choice(LEVELS)}, day)
+    # the evaluations corrected or voided, so that the set of a year is decided after amendments
+    rated = [e for e in g.events if e["event_type"] == "EvaluationRatingFinalized"]
+    for k in range(r.choice([0, 0, 0, 1, 2]) if rated else 0):
+        t = r.choice(rated)
+        day = D.fromisoformat(t["occurred_at"][:10])
+        if r.random() < 0.6:
+            nb = dict(t["body"], performance_evaluation_title=r.choice(
+                ["annual", "framework-2", "Danielson 2022"]))
+            c = g.emit("RecordCorrected", None,
+                       {"amends_event_id": t["event_id"], "reason_code": "title",
+                        "body_type": t["event_type"], "body": nb}, day)
+            if r.random() < 0.25:
+                g.emit("RecordVoided", None, {"amends_event_id": c["event_id"],
+                                              "reason_code": "undo"}, day)
+        else:
+            g.emit("RecordVoided", None, {"amends_event_id": t["event_id"],
+                                          "reason_code": "dup"}, day)
+
+
+DECISIONS = ["Continue", "Revise", "Expand", "Reduce", "Stop"]
+MEASURES = ["invested_cents", "participants", "reach", "hours", "level_4_share",
+            "people_with_demonstrated_change", "cost_per_demonstrated_change_cents",
+            "owed_by_staff", "owed_by_district",
+            # not headline keys: "the key itself when it is not a headline key"
+            "implementation_rate", "spend_per_teacher_cents"]
+RATIONALES = ["Participation fell; the vendor contract ends.", "Strong practice change seen.",
+              "Costs rose without evidence of change",
+              "Réviser le contenu — retours des équipes",
+              "x", "Keep going; more coaching next year.", "The board asked for fewer sessions.",
+              "a" * 500, "Évalué: 3 sites, 2 cohorts; ½ the hours"]
+
+
+# diff.py --plain-words: rationales folded to ASCII and cut to 20 characters, measures to 20
+# characters joined (the same random draws), for an engine whose PDF cannot draw longer ones in
+# the decisions table (FINDINGS.md F-1)
+PLAIN_WORDS = False
+
+
+def words(text):
+    if PLAIN_WORDS:
+        return text.encode("ascii", "replace").decode().replace("?", "e")[:20]
+    return text
+
+
+def measures(keys):
+    if PLAIN_WORDS:
+        out = []
+        for k in keys:
+            if len(", ".join(out + [k])) <= 20:
+                out.append(k)
+        return out
+    return keys
+
+
+def cites_this_log(e):
+    """A decision, or a correction of one, whose report is this log's at the checkpoint before
+    it ("@this..."; filled in by diff.py when it appends)."""
+    b = e.get("body") or {}
+    if e["event_type"] == "RecordCorrected" and b.get("body_type") == "ProgramReviewed":
+        b = b.get("body") or {}
+    elif e["event_type"] != "ProgramReviewed":
+        return False
+    return str(b.get("report_origin", "")).startswith("@this")
+
+
+def decisions(g, ctx, report_fy):
+    """ProgramReviewed events (docs/metrics.md "Decisions on the record"): every decision, about
+    last year and the report's year (and now and then another year), sometimes two for one
+    programme and year, corrected (body, or subject: another year or programme), voided, a
+    correction voided; a Revise sometimes followed by a new ProgramDefined of the programme
+    (counts), a correction of its old definition (does not), a new definition recorded before
+    the decision (does not), or a new definition voided since."""
+    r = g.r
+    progs = ctx["progs"]
+    if r.random() < 0.2:
+        return
+    last = report_fy - 1
+    made = []
+
+    def review(prog, fy, day=None):
+        day = day or g.date(D(fy - 1, 9, 1), D(fy + 1, 6, 30))
+        body = {"decision": r.choice(DECISIONS + ["Stop", "Revise"]),
+                "decided_date": day.isoformat(),
+                "rationale": words(r.choice(RATIONALES)),
+                # "@this...": diff.py fills in this log's origin and checkpoint when it appends
+                # the decision (metrics.md "The report a decision read"); else another log's
+                "report_origin": r.choice(["@this", "@this", "@this", "@this-badroot",
+                                           "@this-future", "evident.example/other",
+                                           "evident.example/other"]),
+                "report_tree_size": r.choice([r.randint(1, 900), 10 ** 6]),
+                "report_root_hash": hashlib.sha256(f"root-{g.n}".encode()).hexdigest()}
+        if r.random() < 0.85:
+            body["measures_reviewed"] = measures(r.sample(MEASURES, r.randint(0, 3)))
+        e = g.emit("ProgramReviewed", {"program_id": prog, "fiscal_year": fy}, body, day)
+        made.append(e)
+        return e
+
+    def redefine(prog, day):
+        base = prog.split("-fy")[0]
+        old = ctx["progdefs"].get(base, {"professional_development_title": "title-" + prog,
+                                         "offered_by": "District", "delivery_method": "Onsite",
+                                         "total_hours": 10, "activity_type": "Workshop"})
+        # a new title (the programme no longer matches another by its title), or the same one
+        # with other hours
+        if r.random() < 0.6:
+            nb = dict(old, professional_development_title=f"title-{prog} (rev {g.n})")
+        else:
+            nb = dict(old, total_hours=r.choice([6, 12, 30]))
+        if r.random() < 0.3:
+            nb["follow_up_window_days"] = r.choice([30, 120, 365])
+        if prog == base:
+            ctx["progdefs"][prog] = nb
+        return g.emit("ProgramDefined", {"program_id": prog}, nb, day)
+
+    # programmes with costs last year (so that what followed turns on spending both ways)
+    spent = sorted({e["subject"]["program_id"] for e in g.events
+                    if e["event_type"] == "CostIncurred"
+                    and e["subject"].get("fiscal_year") == last})
+    for k in range(r.randint(1, 6)):
+        prog = r.choice(spent) if spent and r.random() < 0.5 else r.choice(progs)
+        preds = ctx["preds"].get(last, [])
+        if preds and r.random() < 0.4:  # last year's offering under an id of its own
+            prog = r.choice(preds)
+        if r.random() < 0.03:
+            prog = "pd-99"  # a programme never defined
+        fy = r.choice([last, last, last, report_fy, report_fy, last - 1, report_fy + 1])
+        if r.random() < 0.1:
+            redefine(prog, D(fy, 7, 15))  # before the decision: does not count
+        e = review(prog, fy)
+        if r.random() < 0.25:  # a second decision for the same programme and year
+            review(prog, fy)
+        if e["body"]["decision"] == "Revise" or r.random() < 0.1:
+            x = r.random()
+            day = D.fromisoformat(e["body"]["decided_date"])
+            if x < 0.5:
+                # the programme, or this year's programme it matches by title (its id without
+                # the year's)
+                nd = redefine(prog.split("-fy")[0] if "-fy" in prog and r.random() < 0.5
+                              else prog, day)
+                if r.random() < 0.1:
+                    g.emit("RecordVoided", None, {"amends_event_id": nd["event_id"],
+                                                  "reason_code": "withdrawn"}, day)
+            elif x < 0.8:
+                olds = [o for o in g.events if o["event_type"] == "ProgramDefined"
+                        and o["subject"]["program_id"] == prog]
+                if olds:
+                    nb = dict(olds[0]["body"], professional_development_title=olds[0]["body"][
+                        "professional_development_title"] + " (corrected)")
+                    g.emit("RecordCorrected", None, {"amends_event_id": olds[0]["event_id"],
+                                                     "reason_code": "retitle",
+                                                     "body_type": "ProgramDefined", "body": nb},
+                           day)
+    # corrections and voids of decisions
+    for e in list(made):
+        x = r.random()
+        day = D.fromisoformat(e["body"]["decided_date"])
+        if x < 0.2:
+            nb = dict(e["body"], decision=r.choice(DECISIONS),
+                      rationale=words(r.choice(RATIONALES)))
+            if r.random() < 0.5:
+                nb["measures_reviewed"] = measures(r.sample(MEASURES, r.randint(1, 4)))
+            body = {"amends_event_id": e["event_id"], "reason_code": "fix",
+                    "body_type": "ProgramReviewed", "body": nb}
+            if r.random() < 0.25:  # another year or programme
+                body["subject"] = {"program_id": r.choice(progs),
+                                   "fiscal_year": r.choice([last, report_fy])}
+            c = g.emit("RecordCorrected", None, body, day)
+            if r.random() < 0.2:
+                g.emit("RecordVoided", None, {"amends_event_id": c["event_id"],
+                                              "reason_code": "undo"}, day)
+        elif x < 0.32:
+            g.emit("RecordVoided", None, {"amends_event_id": e["event_id"],
+                                          "reason_code": "dup"}, day)
 
 
 def mutate(r, etype, b):

@@ -119,7 +119,13 @@ DOC.update(hours_each="hundredth", other_row="people", obligation_past_due="insi
 ALT.update(hours_each="hundredth", other_row="sum", obligation_past_due="inside")
 # The engine's behaviour where it differs from the document, seen in its output (diagnosis only,
 # never the model's reading): none is known (AMBIGUITIES.md, last table, says how each was settled).
-KNOWN = {}
+KNOWN = {
+    # FINDINGS.md F-5 (build of 8 December 01:37): decisions_followed's program_id_this only when
+    # this year's row and last year's are each other's match: a decision's programme that had a
+    # row of $0 and no one last year gets none this year, though this year's row with its id spent
+    # (A-65: "the one with the decision's programme id")
+    "program_id_this": "both_ways",
+}
 READ = dict(DOC)
 
 # Mutations (diff.py --mutate RULE): each perturbs one rule of the model by one cent or one day,
@@ -137,6 +143,18 @@ MUTATIONS = {
     "pending_day": "pending ends the day before end + window",
     "next_smallest": "board report: the complement of a lone suppressed row is the next largest",
     "inner_smallest": "board report: the complement of a lone hidden count inside rows is the largest",
+    # the comparison with earlier years and the decisions on the record (summary.py)
+    "decision_latest": "decisions: the first recorded decision for a programme and year wins, "
+                       "not the last",
+    "stop_rule": "decisions: a Stop counts as carried out when spending fell (not only at $0)",
+    "revise_correction": "decisions: a correction of the old definition after a Revise counts",
+    "evaluations_empty": "since last year: a year without summative ratings counts as a "
+                         "changed definition",
+    "years_four": "since last year: five years before the report's are compared, not four",
+    "title_match": "the same programme in two years: by its id only, never by its title",
+    "earlier_size": "since last year: the earlier years' reports of the whole log, not of the "
+                    "report's tree size",
+    "based_on_root": "decisions: the cited root is compared with the root of one entry fewer",
 }
 MUTATE = set()
 
@@ -778,8 +796,14 @@ class PersonProgram:
                    for f in self.d.of("ParticipantRegistered"))
 
     def completion_dates(self):
-        return [day(f.b("activity_completion_date")) for f in self.d.of("ParticipationCompleted")
-                if f.s("person_id") == self.person and f.s("program_id") == self.prog]
+        """"The end is the latest of those days and the latest completion date": every
+        completion of the pair (engine reading `completion="last_recorded"`: the one recorded
+        last only, diagnosis)."""
+        ds = [day(f.b("activity_completion_date")) for f in self.d.of("ParticipationCompleted")
+              if f.s("person_id") == self.person and f.s("program_id") == self.prog]
+        if READ.get("completion") == "last_recorded":
+            return ds[-1:]
+        return ds
 
     def completed(self):
         return bool(self.completion_dates())
