@@ -28,6 +28,12 @@ Without --keep-going the run stops at the first seed that differs.
 --mutate RULE perturb one rule of the model (model.MUTATIONS) by a cent or a day;
               a seed then fails when the mutated model differs from the engine
               where the model itself did not. Shows that the test can fail.
+--plain-words the decisions' rationales and measures in short ASCII (a workaround
+              for a build whose PDF could not draw others).
+Each district may be appended in pieces (decisions citing this log's checkpoint
+are filled in with it; a report at an earlier --size); `evident export` gives
+the entries' bytes (the model hashes them for the decisions' citations), and a
+report of FY2019 (no records) lists the years with records.
 Scratch ledgers live in a temporary directory removed at the end (or --work DIR,
 kept).
 """

@@ -835,9 +835,9 @@ def since_last_year(out, s, fy, entries, readings):
         if this is not None and not took_place(this):
             this = None
         if prev is not None and model.READ.get("program_id_this") == "both_ways":
-            # the engine's reading (FINDINGS F-5): this year's row only when it and last year's
-            # row are each other's match, so a decision's programme of $0 and no one last year
-            # has no programme this year, even with its own id
+            # the engine's reading in the build of 01:37 (FINDINGS F-5): this year's row only
+            # when it and last year's row are each other's match, so a decision's programme of
+            # $0 and no one last year has no programme this year, even with its own id
             this = same_programme(prev, pa_last, pa_this)
             if this is not None and same_programme(this, pa_this, pa_last) is not prev:
                 this = None
